@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "touchtime",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "touchtime", targets: ["touchtime"]),
+        .library(name: "TouchtimeCore", targets: ["TouchtimeCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure core: protocol model, loader, validation, step engine, runner. No terminal, no audio.
+        .target(
+            name: "TouchtimeCore",
+            exclude: [],
+            resources: [
+                // Symlinks to ../../../Protocols: the bundled protocols are compiled into the binary.
+                .embedInCode("Bundled/neurotouch-symmetry.json"),
+                .embedInCode("Bundled/neurotouch-express.json"),
+                .embedInCode("Bundled/trainee-drill.json"),
+            ]
+        ),
+        // The thin executable: argument parsing and output.
+        .executableTarget(
+            name: "touchtime",
+            dependencies: [
+                "TouchtimeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TouchtimeCoreTests", dependencies: ["TouchtimeCore"]),
+        .testTarget(name: "TouchtimeEndToEndTests", dependencies: ["TouchtimeCore"]),
+    ]
+)
+
+// One set of strict settings for every target.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .swiftLanguageMode(.v6),
+    ]
+}

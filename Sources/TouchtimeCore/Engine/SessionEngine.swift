@@ -1,0 +1,207 @@
+/// The step engine: a pure value that knows where a session is and when its next boundary falls.
+///
+/// Time is "session time": a `Duration` since the session started (after the lead-in), as
+/// measured by whatever clock drives the engine. The engine never reads a clock; the caller
+/// feeds it the time (`advance(to:)`) and gets back the events that fell due.
+///
+/// Deadlines are absolute. Every boundary falls at `anchor + plannedEnd / speed`, where the
+/// anchor moves only when the user adjusts the session (pause, skip, back, extend). A late
+/// wake-up therefore never delays the boundaries after it: errors do not accumulate.
+///
+/// ```swift
+/// var engine = SessionEngine(timeline: Timeline(treatment))
+/// var events = engine.start(at: .zero)          // session-start, phase-start warm
+/// events = engine.advance(to: .seconds(45))     // phase-start jawline, step-start 0
+/// ```
+public struct SessionEngine: Sendable, Equatable {
+    public enum State: Sendable, Equatable {
+        case ready
+        case running
+        case paused(since: Duration)
+        case finished(completed: Bool)
+    }
+
+    /// How far back `previous` goes to the earlier segment instead of restarting this one.
+    public static let backWindow: Duration = .seconds(3)
+    /// Shortening never leaves less than this much of a segment (in session time).
+    public static let minimumRemaining: Duration = .seconds(1)
+
+    public let timeline: Timeline
+    /// Rehearsal speed: protocol time runs this many times faster than session time.
+    public let speed: Double
+    public private(set) var state: State = .ready
+    /// Index of the current segment; `timeline.segments.count` once finished.
+    public private(set) var currentIndex = 0
+    /// Session time at which protocol offset zero falls, after the user's adjustments.
+    private var anchor: Duration = .zero
+    /// Session time at which the current segment began (moved along by pauses).
+    public private(set) var segmentStartedAt: Duration = .zero
+
+    public init(timeline: Timeline, speed: Double = 1) {
+        self.timeline = timeline
+        self.speed = speed.isFinite && speed > 0 ? speed : 1
+    }
+
+    // MARK: Queries
+
+    public var currentSegment: Segment? {
+        timeline.segments.indices.contains(currentIndex) ? timeline.segments[currentIndex] : nil
+    }
+
+    public var isFinished: Bool {
+        if case .finished = state { return true }
+        return false
+    }
+
+    public var isPaused: Bool {
+        if case .paused = state { return true }
+        return false
+    }
+
+    /// Session time of the current segment's end, while the session is running.
+    public var nextDeadline: Duration? {
+        guard state == .running, let segment = currentSegment else { return nil }
+        return anchor + scaled(segment.plannedEnd)
+    }
+
+    /// Session time left in the current segment at `now` (frozen while paused).
+    public func remaining(at now: Duration) -> Duration {
+        guard let segment = currentSegment else { return .zero }
+        let end = anchor + scaled(segment.plannedEnd)
+        switch state {
+        case .paused(let since): return max(end - since, .zero)
+        case .running: return max(end - now, .zero)
+        case .ready: return scaled(segment.plannedDuration)
+        case .finished: return .zero
+        }
+    }
+
+    /// Where `now` falls on the protocol's own timeline, within the current segment.
+    public func plannedPosition(at now: Duration) -> Duration {
+        guard let segment = currentSegment else { return timeline.totalDuration }
+        let position = segment.plannedEnd - unscaled(remaining(at: now))
+        return min(max(position, segment.plannedStart), segment.plannedEnd)
+    }
+
+    // MARK: Driving
+
+    /// Starts the session at `now`: `session-start` and the first segment's events.
+    public mutating func start(at now: Duration) -> [SessionEvent] {
+        guard state == .ready else { return [] }
+        state = .running
+        var events = [SessionEvent(kind: .sessionStart, planned: .zero, due: now)]
+        events += enter(0, at: now)
+        return events
+    }
+
+    /// Moves the session to `now`, returning every boundary that fell due, in order,
+    /// each stamped with the time it was due (not `now`).
+    public mutating func advance(to now: Duration) -> [SessionEvent] {
+        var events: [SessionEvent] = []
+        while let deadline = nextDeadline, deadline <= now {
+            // A natural boundary: the next segment starts on the deadline, the anchor stays.
+            events += enter(currentIndex + 1, at: deadline, keepAnchor: true)
+        }
+        return events
+    }
+
+    /// Applies a command at `now`. Commands that make no sense in the current state do nothing.
+    public mutating func handle(_ command: SessionCommand, at now: Duration) -> [SessionEvent] {
+        switch (command, state) {
+        case (.togglePause, .running):
+            return handle(.pause, at: now)
+        case (.togglePause, .paused):
+            return handle(.resume, at: now)
+        case (.pause, .running):
+            state = .paused(since: now)
+            return [event(.paused, at: now)]
+        case (.resume, .paused(let since)):
+            let pause = now - since
+            anchor += pause
+            segmentStartedAt += pause
+            state = .running
+            return [event(.resumed, at: now)]
+        case (.next, .running), (.next, .paused):
+            let skipped = event(.skipped, at: now)
+            return [skipped] + enter(currentIndex + 1, at: now)
+        case (.previous, .running), (.previous, .paused):
+            let back = event(.back, at: now)
+            let intoSegment = effectiveNow(now) - segmentStartedAt
+            let target = intoSegment < Self.backWindow && currentIndex > 0 ? currentIndex - 1 : currentIndex
+            return [back] + enter(target, at: now)
+        case (.extend(let amount), .running), (.extend(let amount), .paused):
+            let left = remaining(at: now)
+            var change = scaled(amount)
+            if left + change < Self.minimumRemaining {
+                change = min(Self.minimumRemaining - left, .zero)
+            }
+            anchor += change
+            var extended = event(.extended, at: now)
+            extended.amount = unscaled(change)
+            return [extended]
+        case (.finish, .ready), (.finish, .running), (.finish, .paused):
+            state = .finished(completed: false)
+            return [SessionEvent(kind: .sessionEnd, planned: plannedPosition(at: now), due: now, completed: false)]
+        default:
+            return []
+        }
+    }
+
+    // MARK: Internals
+
+    /// Makes segment `index` current, starting at `time`, and returns its start events
+    /// (or `session-end` past the last segment). Unless `keepAnchor`, the anchor moves so
+    /// that the later boundaries follow from this new start.
+    private mutating func enter(_ index: Int, at time: Duration, keepAnchor: Bool = false) -> [SessionEvent] {
+        guard index < timeline.segments.count else {
+            currentIndex = timeline.segments.count
+            state = .finished(completed: true)
+            return [SessionEvent(kind: .sessionEnd, planned: timeline.totalDuration, due: time, completed: true)]
+        }
+        currentIndex = index
+        segmentStartedAt = time
+        let segment = timeline.segments[index]
+        if !keepAnchor {
+            anchor = time - scaled(segment.plannedStart)
+        }
+        if case .paused = state {
+            state = .paused(since: time)
+        }
+        let phaseID = timeline.phase(of: segment).id
+        var events: [SessionEvent] = []
+        if segment.startsPhase {
+            events.append(SessionEvent(kind: .phaseStart, segmentIndex: index, phaseID: phaseID,
+                                       planned: segment.plannedStart, due: time))
+        }
+        if let step = segment.stepIndex {
+            events.append(SessionEvent(kind: .stepStart, segmentIndex: index, phaseID: phaseID, stepIndex: step,
+                                       planned: segment.plannedStart, due: time))
+        }
+        if segment.isStillness {
+            events.append(SessionEvent(kind: .stillnessStart, segmentIndex: index, phaseID: phaseID,
+                                       planned: segment.plannedStart, due: time))
+        }
+        return events
+    }
+
+    private func event(_ kind: SessionEvent.Kind, at now: Duration) -> SessionEvent {
+        let segment = currentSegment
+        return SessionEvent(kind: kind, segmentIndex: segment == nil ? nil : currentIndex,
+                            phaseID: segment.map { timeline.phase(of: $0).id }, stepIndex: segment?.stepIndex,
+                            planned: plannedPosition(at: now), due: now)
+    }
+
+    /// `now`, or the moment the pause began while paused: time spent paused does not count.
+    private func effectiveNow(_ now: Duration) -> Duration {
+        if case .paused(let since) = state { return since }
+        return now
+    }
+
+    private func scaled(_ protocolTime: Duration) -> Duration {
+        speed == 1 ? protocolTime : protocolTime / speed
+    }
+
+    private func unscaled(_ sessionTime: Duration) -> Duration {
+        speed == 1 ? sessionTime : sessionTime * speed
+    }
+}

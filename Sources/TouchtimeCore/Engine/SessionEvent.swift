@@ -1,0 +1,61 @@
+/// Something that happened in a session, as the engine reports it.
+public struct SessionEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case sessionStart = "session-start"
+        case phaseStart = "phase-start"
+        case stepStart = "step-start"
+        case stillnessStart = "stillness-start"
+        case sessionEnd = "session-end"
+        case paused
+        case resumed
+        case skipped
+        case back
+        case extended
+    }
+
+    public var kind: Kind
+    /// The segment the event belongs to, if any.
+    public var segmentIndex: Int?
+    /// The phase id, for events inside a phase.
+    public var phaseID: String?
+    /// The step index, for events inside a phase's steps.
+    public var stepIndex: Int?
+    /// Offset on the protocol's own timeline (protocol time).
+    public var planned: Duration
+    /// When the engine scheduled it, in session time; the runner stamps the measured time.
+    public var due: Duration
+    /// For `extended`: the protocol time added (negative when shortened).
+    public var amount: Duration?
+    /// For `session-end`: whether every segment ran to its end or was skipped through.
+    public var completed: Bool?
+
+    public init(
+        kind: Kind, segmentIndex: Int? = nil, phaseID: String? = nil, stepIndex: Int? = nil,
+        planned: Duration, due: Duration, amount: Duration? = nil, completed: Bool? = nil
+    ) {
+        self.kind = kind
+        self.segmentIndex = segmentIndex
+        self.phaseID = phaseID
+        self.stepIndex = stepIndex
+        self.planned = planned
+        self.due = due
+        self.amount = amount
+        self.completed = completed
+    }
+}
+
+/// What a user (keys, a foot pedal) or the program can ask of a running session.
+public enum SessionCommand: Sendable, Equatable {
+    case pause
+    case resume
+    /// Pause when running, resume when paused.
+    case togglePause
+    /// End the current segment now and start the next.
+    case next
+    /// Back to the start of the segment, or to the previous one within its first 3 seconds.
+    case previous
+    /// Lengthen (or, negative, shorten) the current segment by protocol time; never below 1 s left.
+    case extend(Duration)
+    /// End the session now.
+    case finish
+}

@@ -1,0 +1,93 @@
+/// Drives a `SessionEngine` in real time: sleeps to each absolute deadline on an injected clock,
+/// applies commands from a `CommandInbox`, and hands every event to `onEvent` the moment it happens.
+///
+/// Production passes `ContinuousClock()`; tests pass a `ManualClock` and never sleep.
+/// The runner is deliberately thin: all decisions live in the engine.
+public struct SessionRunner<C: Clock>: Sendable where C.Duration == Duration {
+    /// An event with the session time at which the runner observed it (the measured `elapsed`).
+    public struct Stamped: Sendable, Equatable {
+        public var event: SessionEvent
+        public var elapsed: Duration
+    }
+
+    public let clock: C
+
+    public init(clock: C) {
+        self.clock = clock
+    }
+
+    private enum Wake: Sendable {
+        case deadline
+        case command(SessionCommand)
+        case interrupted
+    }
+
+    /// Runs the session to its end (or until the task is cancelled) and returns the final engine.
+    /// `onEvent` is called on the runner's task, synchronously, so output is written before the next sleep.
+    public func run(
+        _ engine: SessionEngine,
+        inbox: CommandInbox? = nil,
+        onEvent: (Stamped) -> Void
+    ) async -> SessionEngine {
+        var engine = engine
+        let start = clock.now
+        func elapsed() -> Duration { start.duration(to: clock.now) }
+        for event in engine.start(at: .zero) {
+            onEvent(Stamped(event: event, elapsed: elapsed()))
+        }
+        while !engine.isFinished, !Task.isCancelled {
+            var commands = inbox?.drain() ?? []
+            if commands.isEmpty {
+                let wakes = await wait(until: engine.nextDeadline.map { start.advanced(by: $0) }, inbox: inbox)
+                for case .command(let command) in wakes { commands.append(command) }
+                if wakes.contains(where: { if case .interrupted = $0 { return true } else { return false } }),
+                   commands.isEmpty, Task.isCancelled {
+                    break
+                }
+            }
+            let now = elapsed()
+            // Boundaries that fell due come first, then the commands, in the order they were sent.
+            for event in engine.advance(to: now) {
+                onEvent(Stamped(event: event, elapsed: elapsed()))
+            }
+            for command in commands {
+                for event in engine.handle(command, at: now) {
+                    onEvent(Stamped(event: event, elapsed: elapsed()))
+                }
+            }
+        }
+        return engine
+    }
+
+    /// Sleeps until the deadline (if any) or until a command arrives, whichever is first.
+    /// Returns every wake that happened, so a command racing the deadline is never lost.
+    private func wait(until deadline: C.Instant?, inbox: CommandInbox?) async -> [Wake] {
+        guard let inbox else {
+            guard let deadline else { return [.interrupted] }
+            return [await sleep(until: deadline)]
+        }
+        return await withTaskGroup(of: Wake.self) { group in
+            if let deadline {
+                group.addTask { await sleep(until: deadline) }
+            }
+            group.addTask {
+                if let command = await inbox.next() { return .command(command) }
+                return .interrupted
+            }
+            var wakes: [Wake] = []
+            if let first = await group.next() { wakes.append(first) }
+            group.cancelAll()
+            for await other in group { wakes.append(other) }
+            return wakes
+        }
+    }
+
+    private func sleep(until deadline: C.Instant) async -> Wake {
+        do {
+            try await clock.sleep(until: deadline, tolerance: nil)
+            return .deadline
+        } catch {
+            return .interrupted
+        }
+    }
+}

@@ -1,0 +1,397 @@
+/// A position in a source file: 1-based line and column (columns count Unicode scalars).
+public struct SourcePosition: Sendable, Equatable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(line):\(column)" }
+}
+
+/// A parsed JSON value that remembers where it came from, so that every problem found
+/// later can name its line and column as well as its JSON path.
+///
+/// Foundation's `JSONSerialization` neither reports positions nor keeps key order and
+/// duplicate keys, so protocol files go through this small strict parser (RFC 8259).
+struct JSONNode: Sendable {
+    enum Value: Sendable {
+        case object([Member])
+        case array([JSONNode])
+        case string(String)
+        /// The number's source text, kept so huge or odd numbers can be reported as written.
+        case number(String)
+        case bool(Bool)
+        case null
+    }
+
+    struct Member: Sendable {
+        var key: String
+        var keyOffset: Int
+        var value: JSONNode
+    }
+
+    var value: Value
+    /// Byte offset of the value's first character; `LineIndex` turns it into line:column.
+    var offset: Int
+
+    /// A short name of the value's type, for messages such as "expected a string, found a number".
+    var typeDescription: String {
+        switch value {
+        case .object: return "an object"
+        case .array: return "an array"
+        case .string: return "a string"
+        case .number: return "a number"
+        case .bool: return "a boolean"
+        case .null: return "null"
+        }
+    }
+}
+
+/// A JSON syntax error with the place it was found.
+struct JSONSyntaxError: Error, Sendable, Equatable {
+    var offset: Int
+    var message: String
+}
+
+/// Turns byte offsets into line:column, only for the few places that are reported.
+struct LineIndex: Sendable {
+    private let bytes: [UInt8]
+    private let lineStarts: [Int]
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        var starts = [0]
+        for (offset, byte) in bytes.enumerated() where byte == 0x0A {
+            starts.append(offset + 1)
+        }
+        self.lineStarts = starts
+    }
+
+    func position(of offset: Int) -> SourcePosition {
+        // The last line start at or before the offset.
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        // Columns count scalars, not bytes: skip UTF-8 continuation bytes and a leading BOM.
+        var column = 1
+        var i = lineStarts[low]
+        if i == 0 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
+        let end = min(offset, bytes.count)
+        while i < end {
+            if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        return SourcePosition(line: low + 1, column: column)
+    }
+}
+
+/// A strict JSON parser over UTF-8 bytes, with a depth limit so hostile nesting cannot exhaust the stack.
+struct JSONParser {
+    /// Deeper nesting than this is refused rather than risking the stack.
+    static let maximumDepth = 32
+
+    private let bytes: [UInt8]
+    private var index = 0
+
+    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONNode {
+        var parser = JSONParser(bytes: bytes)
+        return try parser.parseDocument()
+    }
+
+    private init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    private func fail(_ message: String) -> JSONSyntaxError {
+        JSONSyntaxError(offset: index, message: message)
+    }
+
+    private var current: UInt8? {
+        index < bytes.count ? bytes[index] : nil
+    }
+
+    private mutating func parseDocument() throws(JSONSyntaxError) -> JSONNode {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            index = 3
+        }
+        skipWhitespace()
+        guard current != nil else { throw fail("the file is empty: expected a JSON object") }
+        let node = try parseValue(depth: 0)
+        skipWhitespace()
+        if current != nil {
+            throw fail("unexpected \(describeCurrent()) after the end of the JSON document")
+        }
+        return node
+    }
+
+    private mutating func skipWhitespace() {
+        while let byte = current {
+            switch byte {
+            case 0x20, 0x09, 0x0D, 0x0A:
+                index += 1
+            default:
+                return
+            }
+        }
+    }
+
+    private func describeCurrent() -> String {
+        guard let byte = current else { return "end of file" }
+        switch byte {
+        case 0x21...0x7E: return "'\(Character(Unicode.Scalar(byte)))'"
+        default: return "byte 0x\(String(byte, radix: 16, uppercase: true))"
+        }
+    }
+
+    private mutating func parseValue(depth: Int) throws(JSONSyntaxError) -> JSONNode {
+        let start = index
+        guard let byte = current else { throw fail("unexpected end of file: expected a value") }
+        switch byte {
+        case UInt8(ascii: "{"):
+            return JSONNode(value: try parseObject(depth: depth + 1), offset: start)
+        case UInt8(ascii: "["):
+            return JSONNode(value: try parseArray(depth: depth + 1), offset: start)
+        case UInt8(ascii: "\""):
+            return JSONNode(value: .string(try parseString()), offset: start)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return JSONNode(value: .number(try parseNumber()), offset: start)
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return JSONNode(value: .bool(true), offset: start)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return JSONNode(value: .bool(false), offset: start)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return JSONNode(value: .null, offset: start)
+        default:
+            throw fail("unexpected \(describeCurrent()): expected a value (object, array, string, number, true, false or null)")
+        }
+    }
+
+    private mutating func expectLiteral(_ literal: String) throws(JSONSyntaxError) {
+        for expected in literal.utf8 {
+            guard current == expected else {
+                throw fail("invalid literal: expected '\(literal)'")
+            }
+            index += 1
+        }
+    }
+
+    private mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONNode.Value {
+        guard depth <= Self.maximumDepth else {
+            throw fail("nesting deeper than \(Self.maximumDepth) levels")
+        }
+        index += 1  // {
+        var members: [JSONNode.Member] = []
+        var seen: Set<String> = []
+        skipWhitespace()
+        if current == UInt8(ascii: "}") {
+            index += 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard current == UInt8(ascii: "\"") else {
+                throw fail("unexpected \(describeCurrent()): expected a string key in double quotes")
+            }
+            let keyOffset = index
+            let key = try parseString()
+            guard seen.insert(key).inserted else {
+                throw JSONSyntaxError(offset: keyOffset, message: "duplicate key \"\(key)\"")
+            }
+            skipWhitespace()
+            guard current == UInt8(ascii: ":") else {
+                throw fail("unexpected \(describeCurrent()): expected ':' after the key \"\(key)\"")
+            }
+            index += 1
+            skipWhitespace()
+            let value = try parseValue(depth: depth)
+            members.append(JSONNode.Member(key: key, keyOffset: keyOffset, value: value))
+            skipWhitespace()
+            switch current {
+            case UInt8(ascii: ","):
+                index += 1
+            case UInt8(ascii: "}"):
+                index += 1
+                return .object(members)
+            default:
+                throw fail("unexpected \(describeCurrent()): expected ',' or '}' after an object member")
+            }
+        }
+    }
+
+    private mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONNode.Value {
+        guard depth <= Self.maximumDepth else {
+            throw fail("nesting deeper than \(Self.maximumDepth) levels")
+        }
+        index += 1  // [
+        var elements: [JSONNode] = []
+        skipWhitespace()
+        if current == UInt8(ascii: "]") {
+            index += 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue(depth: depth))
+            skipWhitespace()
+            switch current {
+            case UInt8(ascii: ","):
+                index += 1
+            case UInt8(ascii: "]"):
+                index += 1
+                return .array(elements)
+            default:
+                throw fail("unexpected \(describeCurrent()): expected ',' or ']' after an array element")
+            }
+        }
+    }
+
+    private mutating func parseNumber() throws(JSONSyntaxError) -> String {
+        let start = index
+        if current == UInt8(ascii: "-") { index += 1 }
+        guard let first = current, isDigit(first) else {
+            throw fail("invalid number: expected a digit")
+        }
+        if first == UInt8(ascii: "0") {
+            index += 1
+            if let next = current, isDigit(next) {
+                throw fail("invalid number: leading zeros are not allowed")
+            }
+        } else {
+            skipDigits()
+        }
+        if current == UInt8(ascii: ".") {
+            index += 1
+            guard let next = current, isDigit(next) else {
+                throw fail("invalid number: expected a digit after the decimal point")
+            }
+            skipDigits()
+        }
+        if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+            index += 1
+            if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
+            guard let next = current, isDigit(next) else {
+                throw fail("invalid number: expected a digit in the exponent")
+            }
+            skipDigits()
+        }
+        return String(decoding: bytes[start..<index], as: UTF8.self)
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    private mutating func skipDigits() {
+        while let byte = current, isDigit(byte) { index += 1 }
+    }
+
+    private mutating func parseString() throws(JSONSyntaxError) -> String {
+        index += 1  // opening quote
+        var scalars = String.UnicodeScalarView()
+        var pendingHighSurrogate: UInt32?
+        while true {
+            guard let byte = current else {
+                throw fail("unterminated string: expected a closing '\"'")
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                if pendingHighSurrogate != nil { throw fail("invalid \\u escape: a lone high surrogate") }
+                return String(scalars)
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard let escape = current else { throw fail("unterminated string: expected an escape") }
+                index += 1
+                if escape == UInt8(ascii: "u") {
+                    let unit = try parseHex4()
+                    if let high = pendingHighSurrogate {
+                        guard (0xDC00...0xDFFF).contains(unit) else {
+                            throw fail("invalid \\u escape: a high surrogate must be followed by a low one")
+                        }
+                        let value = 0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00)
+                        if let scalar = Unicode.Scalar(value) { scalars.append(scalar) }
+                        pendingHighSurrogate = nil
+                    } else if (0xD800...0xDBFF).contains(unit) {
+                        pendingHighSurrogate = unit
+                    } else if let scalar = Unicode.Scalar(unit) {
+                        scalars.append(scalar)
+                    } else {
+                        throw fail("invalid \\u escape: a lone low surrogate")
+                    }
+                    continue
+                }
+                if pendingHighSurrogate != nil { throw fail("invalid \\u escape: a lone high surrogate") }
+                switch escape {
+                case UInt8(ascii: "\""): scalars.append("\"")
+                case UInt8(ascii: "\\"): scalars.append("\\")
+                case UInt8(ascii: "/"): scalars.append("/")
+                case UInt8(ascii: "b"): scalars.append("\u{08}")
+                case UInt8(ascii: "f"): scalars.append("\u{0C}")
+                case UInt8(ascii: "n"): scalars.append("\n")
+                case UInt8(ascii: "r"): scalars.append("\r")
+                case UInt8(ascii: "t"): scalars.append("\t")
+                default:
+                    index -= 1
+                    throw fail("invalid escape \\\(Character(Unicode.Scalar(escape))) in a string")
+                }
+            case 0x00..<0x20:
+                throw fail("control character in a string: write it as an escape such as \\n")
+            default:
+                if pendingHighSurrogate != nil { throw fail("invalid \\u escape: a lone high surrogate") }
+                scalars.append(try decodeUTF8Scalar())
+            }
+        }
+    }
+
+    private mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let byte = current else { throw fail("invalid \\u escape: expected 4 hex digits") }
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw fail("invalid \\u escape: expected 4 hex digits")
+            }
+            value = value << 4 | digit
+            index += 1
+        }
+        return value
+    }
+
+    /// Decodes one UTF-8 encoded scalar at `index`, rejecting malformed sequences.
+    private mutating func decodeUTF8Scalar() throws(JSONSyntaxError) -> Unicode.Scalar {
+        let lead = bytes[index]
+        let length: Int
+        var value: UInt32
+        switch lead {
+        case 0x00...0x7F: length = 1; value = UInt32(lead)
+        case 0xC2...0xDF: length = 2; value = UInt32(lead & 0x1F)
+        case 0xE0...0xEF: length = 3; value = UInt32(lead & 0x0F)
+        case 0xF0...0xF4: length = 4; value = UInt32(lead & 0x07)
+        default: throw fail("invalid UTF-8 byte 0x\(String(lead, radix: 16, uppercase: true))")
+        }
+        guard index + length <= bytes.count else { throw fail("truncated UTF-8 sequence") }
+        for offset in 1..<max(length, 1) {
+            let next = bytes[index + offset]
+            guard next & 0xC0 == 0x80 else { throw fail("invalid UTF-8 sequence") }
+            value = value << 6 | UInt32(next & 0x3F)
+        }
+        let minimum: UInt32 = [0, 0, 0x80, 0x800, 0x10000][length]
+        guard value >= minimum, let scalar = Unicode.Scalar(value) else {
+            throw fail("invalid UTF-8 sequence")
+        }
+        index += length
+        return scalar
+    }
+}

@@ -1,0 +1,109 @@
+/// Where protocols are found, and how a name given on the command line becomes a protocol.
+///
+/// A name containing `/` or ending in `.json` is a file path. Any other name is an id, looked
+/// up as `ID.json` in `./Protocols`, then in the user's folder, then among the bundled ones:
+/// a local copy deliberately overrides the bundled one of the same id.
+public struct ProtocolCatalog: Sendable {
+    public enum Origin: Sendable, Equatable, CustomStringConvertible {
+        case bundled
+        case local(path: String)
+        case user(path: String)
+        case file(path: String)
+
+        public var description: String {
+            switch self {
+            case .bundled: return "bundled"
+            case .local(let path), .user(let path), .file(let path): return path
+            }
+        }
+
+        /// The file name used in messages.
+        func fileName(id: String) -> String {
+            switch self {
+            case .bundled: return BundledProtocols.displayName(for: id)
+            case .local(let path), .user(let path), .file(let path): return path
+            }
+        }
+    }
+
+    /// One protocol found by `entries()`, or the reason it could not be loaded.
+    public struct Entry: Sendable {
+        public var id: String
+        public var origin: Origin
+        public var result: Result<TreatmentProtocol, ProtocolLoadError>
+    }
+
+    /// `./Protocols`, relative to the working directory.
+    public var localDirectory: String
+    /// `$XDG_CONFIG_HOME/touchtime/protocols`, or `~/.config/touchtime/protocols`.
+    public var userDirectory: String?
+
+    public init(localDirectory: String = "Protocols", userDirectory: String?) {
+        self.localDirectory = localDirectory
+        self.userDirectory = userDirectory
+    }
+
+    /// The user folder for an environment, following the XDG base directory rules.
+    public static func userDirectory(environment: [String: String]) -> String? {
+        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
+            return config + "/touchtime/protocols"
+        }
+        if let home = environment["HOME"], !home.isEmpty {
+            return home + "/.config/touchtime/protocols"
+        }
+        return nil
+    }
+
+    /// Resolves a command-line name (file path or id) to a loaded protocol.
+    public func resolve(_ name: String) throws(ProtocolLoadError) -> (TreatmentProtocol, Origin) {
+        if name.contains("/") || name.hasSuffix(".json") {
+            return (try ProtocolLoader.load(contentsOf: name), .file(path: name))
+        }
+        for (directory, makeOrigin) in searchDirectories {
+            let path = "\(directory)/\(name).json"
+            if FileSystem.isRegularFile(path) {
+                return (try ProtocolLoader.load(contentsOf: path), makeOrigin(path))
+            }
+        }
+        if let bundled = try BundledProtocols.load(name) {
+            return (bundled, .bundled)
+        }
+        throw .notFound(name: name, searched: searchDirectories.map(\.0) + ["the bundled protocols"])
+    }
+
+    /// Every protocol that can be named by id: local, user, then bundled ones, in that order.
+    public func entries() -> [Entry] {
+        var entries: [Entry] = []
+        for (directory, makeOrigin) in searchDirectories {
+            for fileName in FileSystem.jsonFiles(in: directory) {
+                let path = "\(directory)/\(fileName)"
+                let id = String(fileName.dropLast(".json".count))
+                let result: Result<TreatmentProtocol, ProtocolLoadError>
+                do {
+                    result = .success(try ProtocolLoader.load(contentsOf: path))
+                } catch {
+                    result = .failure(error)
+                }
+                entries.append(Entry(id: id, origin: makeOrigin(path), result: result))
+            }
+        }
+        for file in BundledProtocols.files {
+            let result: Result<TreatmentProtocol, ProtocolLoadError>
+            do {
+                result = .success(try ProtocolLoader.decode(file.bytes, file: BundledProtocols.displayName(for: file.id)))
+            } catch {
+                result = .failure(error)
+            }
+            entries.append(Entry(id: file.id, origin: .bundled, result: result))
+        }
+        return entries
+    }
+
+    private var searchDirectories: [(String, @Sendable (String) -> Origin)] {
+        var directories: [(String, @Sendable (String) -> Origin)] = [(localDirectory, { .local(path: $0) })]
+        if let userDirectory {
+            directories.append((userDirectory, { .user(path: $0) }))
+        }
+        return directories
+    }
+}

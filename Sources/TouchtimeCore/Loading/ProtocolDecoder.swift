@@ -1,0 +1,354 @@
+/// Builds a `TreatmentProtocol` from a parsed JSON tree, collecting every problem on the way
+/// rather than stopping at the first, so one `validate` run shows all that needs fixing.
+struct ProtocolDecoder {
+    static let topLevelKeys = ["$schema", "format", "id", "title", "description", "phases"]
+    static let phaseKeys = ["id", "title", "cue", "kind", "duration", "steps", "stillnessAfter", "stillnessBetweenSteps"]
+    static let stepKeys = ["title", "cue", "duration"]
+
+    static let maximumPhases = 200
+    static let maximumSteps = 200
+    static let maximumTextLength = 2000
+    static let maximumIdLength = 64
+    static let minimumDuration = 0.1
+    static let maximumSessionSeconds = 4.0 * 3600
+
+    private let lines: LineIndex
+    private(set) var problems: [ProtocolProblem] = []
+
+    init(lines: LineIndex) {
+        self.lines = lines
+    }
+
+    private mutating func report(_ path: String, _ offset: Int?, _ message: String) {
+        problems.append(ProtocolProblem(path: path, position: offset.map(lines.position(of:)), message: message))
+    }
+
+    mutating func decodeProtocol(_ root: JSONNode) -> TreatmentProtocol? {
+        guard let members = object(root, path: "", knownKeys: Self.topLevelKeys, what: "the protocol") else {
+            return nil
+        }
+        if let format = members["format"] {
+            if case .string(let tag) = format.value.value, tag == TreatmentProtocol.formatTag {
+                // The one format this version reads.
+            } else {
+                report("format", format.value.offset, "expected \"\(TreatmentProtocol.formatTag)\", found \(shortText(format.value))")
+            }
+        } else {
+            report("", root.offset, "missing key \"format\": expected \"format\": \"\(TreatmentProtocol.formatTag)\"")
+        }
+        if let schema = members["$schema"] { _ = string(schema.value, path: "$schema") }
+        let id = identifier(members, "id", path: "id", parent: root)
+        let title = text(members, "title", path: "title", parent: root)
+        let description = members["description"].flatMap { text($0.value, path: "description") }
+        let phases = decodePhases(members["phases"], parent: root)
+
+        guard let id, let title, let phases, problemsAreEmpty else { return nil }
+        let decoded = TreatmentProtocol(id: id, title: title, description: description, phases: phases)
+        let total = decoded.totalDuration
+        if total.seconds > Self.maximumSessionSeconds {
+            report("phases", members["phases"]?.value.offset,
+                   "the session lasts \(DurationText.clock(total)), longer than the 4:00:00 allowed")
+            return nil
+        }
+        return decoded
+    }
+
+    private var problemsAreEmpty: Bool { problems.isEmpty }
+
+    private mutating func decodePhases(_ member: JSONNode.Member?, parent: JSONNode) -> [Phase]? {
+        guard let member else {
+            report("", parent.offset, "missing key \"phases\": expected a non-empty array of phases")
+            return nil
+        }
+        guard case .array(let elements) = member.value.value else {
+            report("phases", member.value.offset, "expected a non-empty array of phases, found \(member.value.typeDescription)")
+            return nil
+        }
+        guard !elements.isEmpty else {
+            report("phases", member.value.offset, "expected at least one phase, found an empty array")
+            return nil
+        }
+        guard elements.count <= Self.maximumPhases else {
+            report("phases", member.value.offset, "expected at most \(Self.maximumPhases) phases, found \(elements.count)")
+            return nil
+        }
+        var phases: [Phase] = []
+        var firstUse: [String: Int] = [:]
+        for (index, element) in elements.enumerated() {
+            let path = "phases[\(index)]"
+            guard let phase = decodePhase(element, path: path) else { continue }
+            if let earlier = firstUse[phase.id] {
+                report("\(path).id", element.offset, "duplicate phase id \"\(phase.id)\": phases[\(earlier)] has it already")
+            } else {
+                firstUse[phase.id] = index
+            }
+            phases.append(phase)
+        }
+        return phases.count == elements.count ? phases : nil
+    }
+
+    private mutating func decodePhase(_ node: JSONNode, path: String) -> Phase? {
+        guard let members = object(node, path: path, knownKeys: Self.phaseKeys, what: "a phase") else { return nil }
+        let id = identifier(members, "id", path: "\(path).id", parent: node)
+        let title = text(members, "title", path: "\(path).title", parent: node)
+        let cue = text(members, "cue", path: "\(path).cue", parent: node)
+        var kind = Phase.Kind.massage
+        var kindIsValid = true
+        if let member = members["kind"] {
+            let names = Phase.Kind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+            if case .string(let name) = member.value.value, let parsed = Phase.Kind(rawValue: name) {
+                kind = parsed
+            } else {
+                kindIsValid = false
+                report("\(path).kind", member.value.offset, "expected \(names), found \(shortText(member.value))")
+            }
+        }
+        let stillnessAfter = members["stillnessAfter"].flatMap { duration($0.value, path: "\(path).stillnessAfter") }
+        let stillnessAfterIsValid = members["stillnessAfter"] == nil || stillnessAfter != nil
+        let between = members["stillnessBetweenSteps"].flatMap { duration($0.value, path: "\(path).stillnessBetweenSteps") }
+        let betweenIsValid = members["stillnessBetweenSteps"] == nil || between != nil
+
+        var body: Phase.Body?
+        switch (members["duration"], members["steps"]) {
+        case (let durationMember?, nil):
+            body = duration(durationMember.value, path: "\(path).duration").map(Phase.Body.duration)
+            if let member = members["stillnessBetweenSteps"] {
+                report("\(path).stillnessBetweenSteps", member.keyOffset,
+                       "only a phase with \"steps\" can have stillness between its steps")
+            }
+        case (nil, let stepsMember?):
+            body = decodeSteps(stepsMember.value, path: "\(path).steps").map(Phase.Body.steps)
+            if kind == .stillness {
+                report("\(path).steps", stepsMember.keyOffset,
+                       "a stillness phase takes a \"duration\", not \"steps\"")
+            }
+        case (let durationMember?, _?):
+            report(path, durationMember.keyOffset, "a phase takes either \"duration\" or \"steps\", not both")
+        case (nil, nil):
+            report(path, node.offset, "missing key \"duration\" or \"steps\": expected how long the phase lasts")
+        }
+        guard let id, let title, let cue, let body, kindIsValid, stillnessAfterIsValid, betweenIsValid else {
+            return nil
+        }
+        return Phase(id: id, title: title, cue: cue, kind: kind, body: body,
+                     stillnessAfter: stillnessAfter, stillnessBetweenSteps: between)
+    }
+
+    private mutating func decodeSteps(_ node: JSONNode, path: String) -> [Step]? {
+        guard case .array(let elements) = node.value else {
+            report(path, node.offset, "expected a non-empty array of steps, found \(node.typeDescription)")
+            return nil
+        }
+        guard !elements.isEmpty else {
+            report(path, node.offset, "expected at least one step, found an empty array")
+            return nil
+        }
+        guard elements.count <= Self.maximumSteps else {
+            report(path, node.offset, "expected at most \(Self.maximumSteps) steps, found \(elements.count)")
+            return nil
+        }
+        var steps: [Step] = []
+        for (index, element) in elements.enumerated() {
+            let stepPath = "\(path)[\(index)]"
+            guard let members = object(element, path: stepPath, knownKeys: Self.stepKeys, what: "a step") else { continue }
+            let title = members["title"].flatMap { text($0.value, path: "\(stepPath).title") }
+            let titleIsValid = members["title"] == nil || title != nil
+            let cue = text(members, "cue", path: "\(stepPath).cue", parent: element)
+            var stepDuration: Duration?
+            if let member = members["duration"] {
+                stepDuration = duration(member.value, path: "\(stepPath).duration")
+            } else {
+                report(stepPath, element.offset, "missing key \"duration\": expected how long the step lasts")
+            }
+            if let cue, let stepDuration, titleIsValid {
+                steps.append(Step(title: title, cue: cue, duration: stepDuration))
+            }
+        }
+        return steps.count == elements.count ? steps : nil
+    }
+
+    // MARK: Values
+
+    /// The members of an object by key, after reporting unknown keys (with a suggestion when one is close).
+    private mutating func object(
+        _ node: JSONNode, path: String, knownKeys: [String], what: String
+    ) -> [String: JSONNode.Member]? {
+        guard case .object(let members) = node.value else {
+            report(path, node.offset, "expected \(what) as an object, found \(node.typeDescription)")
+            return nil
+        }
+        var byKey: [String: JSONNode.Member] = [:]
+        for member in members {
+            if knownKeys.contains(member.key) {
+                byKey[member.key] = member
+            } else {
+                let keyPath = path.isEmpty ? member.key : "\(path).\(member.key)"
+                var message = "unknown key \"\(member.key)\""
+                if let suggestion = Self.closest(to: member.key, in: knownKeys) {
+                    message += ": did you mean \"\(suggestion)\"?"
+                } else {
+                    message += ": expected one of \(knownKeys.filter { $0 != "$schema" }.joined(separator: ", "))"
+                }
+                report(keyPath, member.keyOffset, message)
+            }
+        }
+        return byKey
+    }
+
+    private mutating func string(_ node: JSONNode, path: String) -> String? {
+        guard case .string(let value) = node.value else {
+            report(path, node.offset, "expected a string, found \(node.typeDescription)")
+            return nil
+        }
+        return value
+    }
+
+    /// A required text field: a non-blank string of at most 2,000 characters.
+    private mutating func text(_ members: [String: JSONNode.Member], _ key: String, path: String, parent: JSONNode) -> String? {
+        guard let member = members[key] else {
+            report(parentPath(of: path), parent.offset, "missing key \"\(key)\": expected a string")
+            return nil
+        }
+        return text(member.value, path: path)
+    }
+
+    private mutating func text(_ node: JSONNode, path: String) -> String? {
+        guard let value = string(node, path: path) else { return nil }
+        if value.trimmingWhitespace.isEmpty {
+            report(path, node.offset, "expected some text, found an empty string")
+            return nil
+        }
+        let length = value.count
+        if length > Self.maximumTextLength {
+            report(path, node.offset, "expected at most \(Self.maximumTextLength) characters, found \(length)")
+            return nil
+        }
+        return value
+    }
+
+    /// An id: lowercase letters, digits and single dashes, such as `neurotouch-symmetry`.
+    private mutating func identifier(_ members: [String: JSONNode.Member], _ key: String, path: String, parent: JSONNode) -> String? {
+        guard let member = members[key] else {
+            report(parentPath(of: path), parent.offset, "missing key \"\(key)\": expected an id such as \"jawline\"")
+            return nil
+        }
+        guard let value = string(member.value, path: path) else { return nil }
+        guard Self.isIdentifier(value) else {
+            report(path, member.value.offset,
+                   "expected an id of lowercase letters, digits and dashes (such as \"jawline-left\", at most \(Self.maximumIdLength) characters), found \(quoted(value))")
+            return nil
+        }
+        return value
+    }
+
+    static func isIdentifier(_ value: String) -> Bool {
+        let scalars = Array(value.unicodeScalars)
+        guard !scalars.isEmpty, scalars.count <= maximumIdLength,
+              scalars.first != "-", scalars.last != "-" else { return false }
+        var previousWasDash = false
+        for scalar in scalars {
+            switch scalar {
+            case "a"..."z", "0"..."9":
+                previousWasDash = false
+            case "-":
+                if previousWasDash { return false }
+                previousWasDash = true
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    /// A duration: finite, at least 0.1 s, at most the 4 hours a session may last.
+    private mutating func duration(_ node: JSONNode, path: String) -> Duration? {
+        let expected = "expected a duration: seconds as a number, or a string such as \"45s\", \"1m30s\" or \"1:30\""
+        let seconds: Double
+        switch node.value {
+        case .number(let literal):
+            guard let value = Double(literal), value.isFinite else {
+                report(path, node.offset, "expected a duration of at most 4 hours, found \(clipped(literal))")
+                return nil
+            }
+            seconds = value
+        case .string(let literal):
+            guard let value = DurationText.seconds(parsing: literal) else {
+                report(path, node.offset, "\(expected), found \(quoted(literal))")
+                return nil
+            }
+            seconds = value
+        default:
+            report(path, node.offset, "\(expected), found \(node.typeDescription)")
+            return nil
+        }
+        guard seconds >= Self.minimumDuration else {
+            report(path, node.offset, "expected a duration of at least 0.1 s, found \(shortText(node))")
+            return nil
+        }
+        guard seconds <= Self.maximumSessionSeconds else {
+            report(path, node.offset, "expected a duration of at most 4 hours, found \(shortText(node))")
+            return nil
+        }
+        return .fromSeconds(seconds)
+    }
+
+    // MARK: Message helpers
+
+    private func parentPath(of path: String) -> String {
+        guard let dot = path.lastIndex(of: ".") else { return "" }
+        return String(path[..<dot])
+    }
+
+    private func shortText(_ node: JSONNode) -> String {
+        switch node.value {
+        case .string(let value): return quoted(value)
+        case .number(let literal): return clipped(literal)
+        case .bool(let value): return String(value)
+        default: return node.typeDescription
+        }
+    }
+
+    private func quoted(_ value: String) -> String {
+        "\"\(clipped(value))\""
+    }
+
+    /// Long or hostile values are cut short and stripped of control characters before they are quoted.
+    private func clipped(_ value: String) -> String {
+        let visible = String(String.UnicodeScalarView(value.unicodeScalars.map {
+            $0.properties.generalCategory == .control ? "?" : $0
+        }))
+        return visible.count > 40 ? String(visible.prefix(40)) + "..." : visible
+    }
+
+    /// The known key closest to a misspelt one, if any is close enough to be a likely typo.
+    static func closest(to key: String, in candidates: [String]) -> String? {
+        func normalized(_ text: String) -> String {
+            String(text.lowercased().filter { $0 != "_" && $0 != "-" && $0 != " " })
+        }
+        if let match = candidates.first(where: { normalized($0) == normalized(key) }) {
+            return match
+        }
+        let scored = candidates.map { ($0, editDistance(key.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+        let allowance = max(1, min(3, best.0.count / 3))
+        return best.1 <= allowance ? best.0 : nil
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.prefix(64))
+        let b = Array(b.prefix(64))
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads and validates protocol files.
+///
+/// Every failure is a `ProtocolLoadError` that names the file and the place; nothing a file
+/// contains can trap: sizes, nesting, counts and numbers are all bounded before use.
+public enum ProtocolLoader {
+    /// Files larger than this are refused unread.
+    public static let maximumFileSize = 1 << 20
+
+    /// Loads the protocol in the file at `path`.
+    public static func load(contentsOf path: String) throws(ProtocolLoadError) -> TreatmentProtocol {
+        try decode(readFile(path), file: path)
+    }
+
+    /// Decodes protocol JSON; `file` names the source in messages.
+    public static func decode(_ bytes: [UInt8], file: String) throws(ProtocolLoadError) -> TreatmentProtocol {
+        guard bytes.count <= maximumFileSize else {
+            throw .invalid(file: file, problems: [ProtocolProblem(
+                path: "", position: nil,
+                message: "the file is \(bytes.count) bytes, larger than the \(maximumFileSize) bytes (1 MiB) a protocol may be")])
+        }
+        let lines = LineIndex(bytes)
+        let root: JSONNode
+        do {
+            root = try JSONParser.parse(bytes)
+        } catch {
+            throw .invalid(file: file, problems: [ProtocolProblem(
+                path: "", position: lines.position(of: error.offset), message: error.message)])
+        }
+        var decoder = ProtocolDecoder(lines: lines)
+        guard let decoded = decoder.decodeProtocol(root), decoder.problems.isEmpty else {
+            throw .invalid(file: file, problems: decoder.problems)
+        }
+        return decoded
+    }
+
+    /// Reads at most one byte more than the size limit, so a huge file or a device costs nothing.
+    static func readFile(_ path: String) throws(ProtocolLoadError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else {
+            throw .unreadable(file: path, reason: errnoDescription(errno))
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw .unreadable(file: path, reason: errnoDescription(errno))
+        }
+        if status.st_mode & S_IFMT == S_IFDIR {
+            throw .unreadable(file: path, reason: "is a directory, expected a protocol file")
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw .unreadable(file: path, reason: "is not a regular file, expected a protocol file")
+        }
+        let limit = maximumFileSize + 1
+        var bytes = [UInt8](repeating: 0, count: limit)
+        var filled = 0
+        while filled < limit {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                read(descriptor, buffer.baseAddress.map { $0 + filled }, limit - filled)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(file: path, reason: errnoDescription(errno))
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+
+    static func errnoDescription(_ code: Int32) -> String {
+        switch code {
+        case ENOENT: return "no such file"
+        case EACCES: return "permission denied"
+        case EISDIR: return "is a directory, expected a protocol file"
+        default: return String(cString: strerror(code)).lowercased()
+        }
+    }
+}

@@ -1,0 +1,171 @@
+/// What `touchtime show` prints: the protocol as a table and a proportional bar, or as JSON.
+public enum TimelineReport {
+    /// Symbols for phases in the timeline bar: 1-9, then a-z.
+    static func symbol(forPhase index: Int) -> Character {
+        let symbols = Array("123456789abcdefghijklmnopqrstuvwxyz")
+        return index < symbols.count ? symbols[index] : "+"
+    }
+
+    /// A proportional bar: each column shows the phase it falls in, `.` for stillness after or between steps.
+    public static func bar(_ timeline: Timeline, width: Int) -> String {
+        let total = timeline.totalDuration
+        guard width > 0, total > .zero else { return "" }
+        var characters: [Character] = []
+        var segmentIndex = 0
+        for column in 0..<width {
+            let middle = total * ((Double(column) + 0.5) / Double(width))
+            while segmentIndex < timeline.segments.count - 1, timeline.segments[segmentIndex].plannedEnd <= middle {
+                segmentIndex += 1
+            }
+            let segment = timeline.segments[segmentIndex]
+            switch segment.role {
+            case .stillnessAfter, .stillnessBetweenSteps: characters.append(".")
+            default: characters.append(symbol(forPhase: segment.phaseIndex))
+            }
+        }
+        return String(characters)
+    }
+
+    public static func text(_ timeline: Timeline, origin: String, width: Int) -> String {
+        let treatment = timeline.treatment
+        var lines: [String] = []
+        lines.append(treatment.title.terminalSafe)
+        lines.append("\(treatment.id) · \(origin.terminalSafe) · \(treatment.phases.count) phases · \(DurationText.clock(timeline.totalDuration))")
+        if let description = treatment.description {
+            lines += wrap(description.terminalSafe, width: width)
+        }
+        lines.append("")
+        let indent = String(repeating: " ", count: 27)
+        lines.append("START   LENGTH  KIND       PHASE / STEP")
+        for segment in timeline.segments {
+            let phase = timeline.phase(of: segment)
+            let start = DurationText.clock(segment.plannedStart).leftPadded(to: 5)
+            let length = DurationText.format(segment.plannedDuration).leftPadded(to: 7)
+            let kind = (segment.isStillness ? "stillness" : "massage").padding(to: 9)
+            let name = segment.startsPhase || segment.stepIndex != nil || segment.role == .stillnessPhase
+                ? "\(segment.phaseIndex + 1) \(phase.id): \(timeline.title(of: segment))"
+                : "  \(timeline.title(of: segment))"
+            lines.append("\(start)  \(length)  \(kind)  \(name.terminalSafe)")
+            for line in wrap(timeline.cue(of: segment).terminalSafe, width: max(width - indent.count, 20)) {
+                lines.append(indent + line)
+            }
+        }
+        lines.append("")
+        lines.append("total \(DurationText.clock(timeline.totalDuration)) (\(DurationText.format(timeline.totalDuration))), \(treatment.phases.count) phases, \(timeline.segments.count) segments")
+        let barWidth = max(width - 10, 10)
+        lines.append("timeline |\(bar(timeline, width: barWidth))|")
+        var legend = treatment.phases.enumerated().map { index, phase in
+            "\(symbol(forPhase: index)) \(phase.id)\(phase.kind == .stillness ? " (stillness)" : "")"
+        }
+        if timeline.segments.contains(where: { $0.role == .stillnessAfter || $0.role.isBetweenSteps }) {
+            legend.append(". stillness")
+        }
+        var legendLine = ""
+        for item in legend.map(\.terminalSafe) {
+            if !legendLine.isEmpty, legendLine.count + 2 + item.count > width - 10 {
+                lines.append("          " + legendLine)
+                legendLine = ""
+            }
+            legendLine += (legendLine.isEmpty ? "" : "  ") + item
+        }
+        if !legendLine.isEmpty { lines.append("          " + legendLine) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public static func json(_ timeline: Timeline) -> String {
+        let treatment = timeline.treatment
+        func seconds(_ duration: Duration) -> String { TimeText.seconds(duration, decimals: 3) }
+        var phaseStart = Duration.zero
+        let phases = treatment.phases.map { phase -> String in
+            var fields = [
+                "\"id\":\(JSONText.string(phase.id))",
+                "\"title\":\(JSONText.string(phase.title))",
+                "\"kind\":\(JSONText.string(phase.kind.rawValue))",
+                "\"start\":\(seconds(phaseStart))",
+                "\"duration\":\(seconds(phase.activeDuration))",
+                "\"cue\":\(JSONText.string(phase.cue))",
+            ]
+            if case .steps(let steps) = phase.body {
+                let items = steps.map { step in
+                    "{\"title\":\(step.title.map(JSONText.string) ?? "null"),\"cue\":\(JSONText.string(step.cue)),\"duration\":\(seconds(step.duration))}"
+                }
+                fields.append("\"steps\":[\(items.joined(separator: ","))]")
+            }
+            if let between = phase.stillnessBetweenSteps { fields.append("\"stillnessBetweenSteps\":\(seconds(between))") }
+            if let after = phase.stillnessAfter { fields.append("\"stillnessAfter\":\(seconds(after))") }
+            phaseStart += phase.totalDuration
+            return "{" + fields.joined(separator: ",") + "}"
+        }
+        let segments = timeline.segments.map { segment -> String in
+            var fields = [
+                "\"phase\":\(JSONText.string(timeline.phase(of: segment).id))",
+                "\"role\":\(JSONText.string(segment.role.name))",
+                "\"kind\":\(JSONText.string(segment.isStillness ? "stillness" : "massage"))",
+                "\"start\":\(seconds(segment.plannedStart))",
+                "\"duration\":\(seconds(segment.plannedDuration))",
+                "\"title\":\(JSONText.string(timeline.title(of: segment)))",
+                "\"cue\":\(JSONText.string(timeline.cue(of: segment)))",
+            ]
+            if let step = segment.stepIndex { fields.insert("\"step\":\(step)", at: 1) }
+            return "{" + fields.joined(separator: ",") + "}"
+        }
+        var top = [
+            "\"id\":\(JSONText.string(treatment.id))",
+            "\"title\":\(JSONText.string(treatment.title))",
+        ]
+        if let description = treatment.description { top.append("\"description\":\(JSONText.string(description))") }
+        top.append("\"total\":\(seconds(timeline.totalDuration))")
+        top.append("\"phases\":[\(phases.joined(separator: ","))]")
+        top.append("\"segments\":[\(segments.joined(separator: ","))]")
+        return "{" + top.joined(separator: ",") + "}"
+    }
+
+    /// Greedy word wrap; a word longer than the width is cut.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [text] }
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            var word = Substring(word)
+            while word.count > width {
+                if !line.isEmpty { lines.append(line); line = "" }
+                lines.append(String(word.prefix(width)))
+                word = word.dropFirst(width)
+            }
+            if line.isEmpty {
+                line = String(word)
+            } else if line.count + 1 + word.count <= width {
+                line += " " + word
+            } else {
+                lines.append(line)
+                line = String(word)
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+}
+
+extension Segment.Role {
+    /// The role's name in JSON output.
+    public var name: String {
+        switch self {
+        case .phase: return "phase"
+        case .step: return "step"
+        case .stillnessPhase: return "stillness-phase"
+        case .stillnessAfter: return "stillness-after"
+        case .stillnessBetweenSteps: return "stillness-between-steps"
+        }
+    }
+
+    var isBetweenSteps: Bool {
+        if case .stillnessBetweenSteps = self { return true }
+        return false
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

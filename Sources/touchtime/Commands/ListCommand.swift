@@ -1,0 +1,33 @@
+import ArgumentParser
+import TouchtimeCore
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the protocols that can be run by id: those in ./Protocols, in the user's folder, and the bundled ones.",
+        discussion: "A protocol in ./Protocols overrides a user or bundled one of the same id; overridden ones are marked."
+    )
+
+    func run() throws {
+        let catalog = ProtocolCatalog.current
+        var rows: [[String]] = [["ID", "TITLE", "PHASES", "TOTAL", "FROM"]]
+        var seen: Set<String> = []
+        for entry in catalog.entries() {
+            let overridden = !seen.insert(entry.id).inserted
+            let from = entry.origin.description + (overridden ? " (overridden)" : "")
+            switch entry.result {
+            case .success(let treatment):
+                rows.append([entry.id, treatment.title.terminalSafe, "\(treatment.phases.count)",
+                             DurationText.clock(treatment.totalDuration), from])
+            case .failure(let error):
+                let count = error.lines.count
+                rows.append([entry.id, "invalid: \(count) problem\(count == 1 ? "" : "s") (touchtime validate \(entry.origin))",
+                             "-", "-", from])
+            }
+        }
+        StandardStream.output.write(TextTable.render(rows))
+        if let userDirectory = catalog.userDirectory {
+            StandardStream.output.write("\nSearched: ./\(catalog.localDirectory), \(userDirectory), bundled.\n")
+        }
+    }
+}

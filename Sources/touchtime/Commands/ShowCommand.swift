@@ -1,0 +1,25 @@
+import ArgumentParser
+import TouchtimeCore
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show a protocol: each phase and step with its start, length, kind and cue, the total, and a timeline bar."
+    )
+
+    @Argument(help: "A protocol file, or the id of a known protocol.")
+    var protocolName: String = BundledProtocols.defaultID
+
+    @Flag(help: "Print the timeline as JSON.")
+    var json = false
+
+    func run() throws {
+        let (treatment, origin) = try ProtocolCatalog.current.resolveOrExit(protocolName)
+        let timeline = Timeline(treatment)
+        if json {
+            StandardStream.output.write(TimelineReport.json(timeline) + "\n")
+        } else {
+            StandardStream.output.write(TimelineReport.text(timeline, origin: origin.description, width: 72))
+        }
+    }
+}

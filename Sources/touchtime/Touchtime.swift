@@ -1,0 +1,18 @@
+import ArgumentParser
+
+@main
+struct Touchtime: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "touchtime",
+        abstract: "A guided treatment timer for the NeuroTouch Symmetry Serum ritual and other timed protocols.",
+        discussion: """
+            Protocols are JSON files (format touchtime/1). A PROTOCOL argument is a file path, or the id of a \
+            protocol in ./Protocols, in $XDG_CONFIG_HOME/touchtime/protocols, or bundled with touchtime.
+
+            Exit codes: 0 success; 64 bad command line; 65 invalid protocol; 66 protocol file missing or \
+            unreadable; 73 events file cannot be created; 129, 130, 143 ended by SIGHUP, SIGINT, SIGTERM.
+            """,
+        version: "0.1.0",
+        subcommands: [RunCommand.self, ShowCommand.self, ValidateCommand.self, ListCommand.self]
+    )
+}
