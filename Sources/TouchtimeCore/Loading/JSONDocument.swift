@@ -340,7 +340,7 @@ struct JSONParser {
                 case UInt8(ascii: "r"): scalars.append("\r")
                 case UInt8(ascii: "t"): scalars.append("\t")
                 default:
-                    index -= 1
+                    index -= 2  // point at the backslash
                     throw fail("invalid escape \\\(Character(Unicode.Scalar(escape))) in a string")
                 }
             case 0x00..<0x20:

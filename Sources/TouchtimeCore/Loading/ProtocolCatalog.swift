@@ -68,7 +68,8 @@ public struct ProtocolCatalog: Sendable {
         if let bundled = try BundledProtocols.load(name) {
             return (bundled, .bundled)
         }
-        throw .notFound(name: name, searched: searchDirectories.map(\.0) + ["the bundled protocols"])
+        let searched = searchDirectories.map { $0.0.hasPrefix("/") ? $0.0 : "./" + $0.0 }
+        throw .notFound(name: name, searched: searched + ["the bundled protocols"])
     }
 
     /// Every protocol that can be named by id: local, user, then bundled ones, in that order.

@@ -76,13 +76,16 @@ struct ProtocolDecoder {
         var firstUse: [String: Int] = [:]
         for (index, element) in elements.enumerated() {
             let path = "phases[\(index)]"
-            guard let phase = decodePhase(element, path: path) else { continue }
-            if let earlier = firstUse[phase.id] {
-                report("\(path).id", element.offset, "duplicate phase id \"\(phase.id)\": phases[\(earlier)] has it already")
+            if let phase = decodePhase(element, path: path) { phases.append(phase) }
+            // Checked on the raw id, so a duplicate is reported even when the phase has other problems.
+            guard case .object(let members) = element.value,
+                  let idMember = members.first(where: { $0.key == "id" }),
+                  case .string(let id) = idMember.value.value else { continue }
+            if let earlier = firstUse[id] {
+                report("\(path).id", idMember.value.offset, "duplicate phase id \"\(clipped(id))\": phases[\(earlier)] has it already")
             } else {
-                firstUse[phase.id] = index
+                firstUse[id] = index
             }
-            phases.append(phase)
         }
         return phases.count == elements.count ? phases : nil
     }
@@ -326,6 +329,12 @@ struct ProtocolDecoder {
             String(text.lowercased().filter { $0 != "_" && $0 != "-" && $0 != " " })
         }
         if let match = candidates.first(where: { normalized($0) == normalized(key) }) {
+            return match
+        }
+        // A truncated or over-long key ("stillnessBetween", "durationSeconds").
+        if normalized(key).count >= 4, let match = candidates.first(where: {
+            normalized($0).hasPrefix(normalized(key)) || normalized(key).hasPrefix(normalized($0))
+        }) {
             return match
         }
         let scored = candidates.map { ($0, editDistance(key.lowercased(), $0.lowercased())) }

@@ -34,7 +34,13 @@ public enum ProtocolLoader {
         }
         var decoder = ProtocolDecoder(lines: lines)
         guard let decoded = decoder.decodeProtocol(root), decoder.problems.isEmpty else {
-            throw .invalid(file: file, problems: decoder.problems)
+            // In file order, so a reader can fix them top to bottom.
+            let ordered = decoder.problems.enumerated().sorted { lhs, rhs in
+                let left = lhs.element.position.map { ($0.line, $0.column) } ?? (0, 0)
+                let right = rhs.element.position.map { ($0.line, $0.column) } ?? (0, 0)
+                return left != right ? left < right : lhs.offset < rhs.offset
+            }
+            throw .invalid(file: file, problems: ordered.map(\.element))
         }
         return decoded
     }

@@ -42,7 +42,10 @@ public enum ProtocolLoadError: Error, Sendable, Equatable {
         case .notFound(let name, let searched):
             return ["\(name): no such protocol file, and no protocol with that id in \(searched.joined(separator: ", ")) (see 'touchtime list')"]
         case .invalid(let file, let problems):
-            var lines = problems.prefix(Self.reportedProblemLimit).map { "\(file):\($0)" }
+            // "file:line:column: ..." when the place has a position, "file: path: ..." otherwise.
+            var lines = problems.prefix(Self.reportedProblemLimit).map {
+                $0.position == nil ? "\(file): \($0)" : "\(file):\($0)"
+            }
             if problems.count > Self.reportedProblemLimit {
                 lines.append("\(file): ... and \(problems.count - Self.reportedProblemLimit) more problems")
             }

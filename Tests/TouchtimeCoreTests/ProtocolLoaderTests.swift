@@ -1,0 +1,210 @@
+import Foundation
+import Testing
+@testable import TouchtimeCore
+
+@Suite struct ProtocolLoaderTests {
+    @Test func bundledProtocolsLoadAndMatchTheirFiles() throws {
+        #expect(BundledProtocols.files.map(\.id).sorted() == Fixtures.bundledFiles.map { $0.deletingPathExtension().lastPathComponent })
+        for file in Fixtures.bundledFiles {
+            let id = file.deletingPathExtension().lastPathComponent
+            let onDisk = try ProtocolLoader.load(contentsOf: file.path)
+            #expect(onDisk.id == id, "the file name is the id")
+            #expect(try Array(Data(contentsOf: file)) == BundledProtocols.bytes(for: id), "the binary embeds \(id) as it is on disk")
+        }
+    }
+
+    @Test func defaultProtocolIsTheFivePhaseRitual() throws {
+        let ritual = try #require(try BundledProtocols.load(BundledProtocols.defaultID))
+        #expect(ritual.phases.map(\.id) == ["warm", "jawline", "lift", "pause", "centering"])
+        #expect((6 * 60...10 * 60).contains(Int(ritual.totalDuration.seconds)))
+        guard case .steps(let jawline) = ritual.phases[1].body, case .steps(let lift) = ritual.phases[2].body else {
+            Issue.record("jawline and lift are made of steps")
+            return
+        }
+        #expect(jawline.compactMap(\.title) == ["Left side", "Right side"])
+        #expect(lift.compactMap(\.title) == ["Cheeks", "Temples", "Forehead"])
+        #expect(ritual.phases[2].stillnessBetweenSteps != nil)
+        #expect(ritual.phases[3].kind == .stillness)
+    }
+
+    @Test func expressAndDrillHaveTheirLengths() throws {
+        let express = try #require(try BundledProtocols.load("neurotouch-express"))
+        #expect((150...210).contains(Int(express.totalDuration.seconds)))
+        let drill = try #require(try BundledProtocols.load("trainee-drill"))
+        #expect(drill.totalDuration < .seconds(120))
+    }
+
+    @Test func readsEveryDurationForm() throws {
+        let treatment = try Fixtures.load(Fixtures.document(phases: """
+            [{"id": "a", "title": "A", "cue": "c", "duration": 1.25},
+             {"id": "b", "title": "B", "cue": "c", "duration": "1m30s", "stillnessAfter": "0:10"},
+             {"id": "c", "title": "C", "cue": "c", "kind": "stillness", "duration": "45s"},
+             {"id": "d", "title": "D", "cue": "c", "steps": [{"cue": "x", "duration": "1:00"}, {"title": "Y", "cue": "y", "duration": 2}],
+              "stillnessBetweenSteps": 3}]
+            """))
+        #expect(treatment.phases.map(\.totalDuration) == [.milliseconds(1250), .seconds(100), .seconds(45), .seconds(65)])
+        #expect(treatment.phases[2].kind == .stillness)
+    }
+
+    /// Each bad file with the exact lines it must produce (file:line:column: path: message).
+    @Test(arguments: [
+        (#"{"format": "touchtime/2", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
+         #"t.json:1:12: format: expected "touchtime/1", found "touchtime/2""#),
+        (#"{"id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
+         #"t.json:1:1: missing key "format": expected "format": "touchtime/1""#),
+        (#"{"format": "touchtime/1", "id": "X y", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
+         #"t.json:1:33: id: expected an id of lowercase letters, digits and dashes (such as "jawline-left", at most 64 characters), found "X y""#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": []}"#,
+         "t.json:1:62: phases: expected at least one phase, found an empty array"),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": {}}"#,
+         "t.json:1:62: phases: expected a non-empty array of phases, found an object"),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": -1}]}"#,
+         "t.json:1:113: phases[0].duration: expected a duration of at least 0.1 s, found -1"),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 0.05}]}"#,
+         "t.json:1:113: phases[0].duration: expected a duration of at least 0.1 s, found 0.05"),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 1e308}]}"#,
+         "t.json:1:113: phases[0].duration: expected a duration of at most 4 hours, found 1e308"),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 1e999}]}"#,
+         "t.json:1:113: phases[0].duration: expected a duration of at most 4 hours, found 1e999"),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 123456789012345678901234567890}]}"#,
+         "t.json:1:113: phases[0].duration: expected a duration of at most 4 hours, found 123456789012345678901234567890"),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": "NaN"}]}"#,
+         #"t.json:1:113: phases[0].duration: expected a duration: seconds as a number, or a string such as "45s", "1m30s" or "1:30", found "NaN""#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": true}]}"#,
+         #"t.json:1:113: phases[0].duration: expected a duration: seconds as a number, or a string such as "45s", "1m30s" or "1:30", found a boolean"#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "durration": 5}]}"#,
+         #"t.json:1:63: phases[0]: missing key "duration" or "steps": expected how long the phase lasts"#
+            + "\n" + #"t.json:1:101: phases[0].durration: unknown key "durration": did you mean "duration"?"#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "colour": 1}]}"#,
+         #"t.json:1:116: phases[0].colour: unknown key "colour": expected one of id, title, cue, kind, duration, steps, stillnessAfter, stillnessBetweenSteps"#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "stillness_after": 5}]}"#,
+         #"t.json:1:116: phases[0].stillness_after: unknown key "stillness_after": did you mean "stillnessAfter"?"#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "steps": [{"cue": "c", "duration": 1}]}]}"#,
+         #"t.json:1:101: phases[0]: a phase takes either "duration" or "steps", not both"#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c"}]}"#,
+         #"t.json:1:63: phases[0]: missing key "duration" or "steps": expected how long the phase lasts"#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "kind": "calm", "duration": 5}]}"#,
+         #"t.json:1:109: phases[0].kind: expected "massage" or "stillness", found "calm""#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "kind": "stillness", "steps": [{"cue": "c", "duration": 1}]}]}"#,
+         #"t.json:1:122: phases[0].steps: a stillness phase takes a "duration", not "steps""#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "stillnessBetweenSteps": 2}]}"#,
+         #"t.json:1:116: phases[0].stillnessBetweenSteps: only a phase with "steps" can have stillness between its steps"#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "steps": [{"cue": "c"}]}]}"#,
+         #"t.json:1:111: phases[0].steps[0]: missing key "duration": expected how long the step lasts"#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "   ", "duration": 5}]}"#,
+         "t.json:1:96: phases[0].cue: expected some text, found an empty string"),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "duration": 5}]}"#,
+         #"t.json:1:63: phases[0]: missing key "cue": expected a string"#),
+        (#"{"format": "touchtime/1", "id": "x", "title": 7, "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
+         "t.json:1:47: title: expected a string, found a number"),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}, {"id": "a", "title": "B", "cue": "c", "duration": 5}]}"#,
+         #"t.json:1:124: phases[1].id: duplicate phase id "a": phases[0] has it already"#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": "3h"}, {"id": "b", "title": "B", "cue": "c", "duration": "1h30m"}]}"#,
+         "t.json:1:62: phases: the session lasts 4:30:00, longer than the 4:00:00 allowed"),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": ["warm"]}"#,
+         #"t.json:1:63: phases[0]: expected a phase as an object, found a string"#),
+        ("[]", "t.json:1:1: expected the protocol as an object, found an array"),
+        ("{\"format\": \"touchtime/1\",\n  \"id\": \"x\"\n  \"title\": \"T\"}", #"t.json:3:3: unexpected '"': expected ',' or '}' after an object member"#),
+    ])
+    func badFileGivesItsMessage(text: String, expected: String) {
+        #expect(Fixtures.problems(text) == expected.components(separatedBy: "\n"))
+    }
+
+    @Test func reportsEveryProblemInFileOrder() {
+        let lines = Fixtures.problems("""
+            {"format": "touchtime/1", "id": "x", "title": "T", "phases": [
+              {"id": "a", "title": "A", "cue": "c", "duration": "NaN"},
+              {"id": "a", "title": "", "cue": "c", "duraton": 5},
+              {"id": "Bad", "title": "C", "cue": "c", "duration": -1}
+            ]}
+            """)
+        #expect(lines == [
+            #"t.json:2:53: phases[0].duration: expected a duration: seconds as a number, or a string such as "45s", "1m30s" or "1:30", found "NaN""#,
+            #"t.json:3:3: phases[1]: missing key "duration" or "steps": expected how long the phase lasts"#,
+            #"t.json:3:10: phases[1].id: duplicate phase id "a": phases[0] has it already"#,
+            "t.json:3:24: phases[1].title: expected some text, found an empty string",
+            #"t.json:3:40: phases[1].duraton: unknown key "duraton": did you mean "duration"?"#,
+            #"t.json:4:10: phases[2].id: expected an id of lowercase letters, digits and dashes (such as "jawline-left", at most 64 characters), found "Bad""#,
+            "t.json:4:55: phases[2].duration: expected a duration of at least 0.1 s, found -1",
+        ])
+    }
+
+    @Test func limitsCountsAndSizes() {
+        let phase = #"{"id": "p%d", "title": "P", "cue": "c", "duration": 1}"#
+        let many = (0...200).map { phase.replacingOccurrences(of: "%d", with: "\($0)") }.joined(separator: ",")
+        #expect(Fixtures.problems(Fixtures.document(phases: "[\(many)]")).first?.hasSuffix("phases: expected at most 200 phases, found 201") == true)
+
+        let steps = Array(repeating: #"{"cue": "c", "duration": 1}"#, count: 201).joined(separator: ",")
+        let stepsDocument = Fixtures.document(phases: #"[{"id": "a", "title": "A", "cue": "c", "steps": [\#(steps)]}]"#)
+        #expect(Fixtures.problems(stepsDocument).first?.hasSuffix("phases[0].steps: expected at most 200 steps, found 201") == true)
+
+        let longCue = String(repeating: "é", count: 2001)
+        let cueDocument = Fixtures.document(phases: #"[{"id": "a", "title": "A", "cue": "\#(longCue)", "duration": 1}]"#)
+        #expect(Fixtures.problems(cueDocument).first?.hasSuffix("phases[0].cue: expected at most 2000 characters, found 2001") == true)
+
+        let huge = [UInt8](repeating: 0x20, count: ProtocolLoader.maximumFileSize + 1)
+        #expect(throws: ProtocolLoadError.invalid(file: "big.json", problems: [ProtocolProblem(
+            path: "", position: nil,
+            message: "the file is 1048577 bytes, larger than the 1048576 bytes (1 MiB) a protocol may be")])) {
+            try ProtocolLoader.decode(huge, file: "big.json")
+        }
+    }
+
+    @Test func hostileValuesNeverTrap() {
+        // Every one of these must come back as problems, never a crash.
+        let values = ["1e308", "-1e308", "1e-400", "123456789012345678901234567890123456789", "-0", "0",
+                      #""99999999999999999999h""#, #""1:99999999:00""#, #""\u0000""#, "null", "[]", "{}"]
+        for value in values {
+            let text = Fixtures.document(phases: #"[{"id": "a", "title": "A", "cue": "c", "duration": \#(value)}]"#)
+            #expect(!Fixtures.problems(text).isEmpty, "duration \(value) is refused")
+        }
+    }
+
+    @Test func missingFileAndFolderAreUnreadable() {
+        #expect(throws: ProtocolLoadError.unreadable(file: "/nonexistent/p.json", reason: "no such file")) {
+            try ProtocolLoader.load(contentsOf: "/nonexistent/p.json")
+        }
+        #expect(throws: ProtocolLoadError.unreadable(file: "/tmp", reason: "is a directory, expected a protocol file")) {
+            try ProtocolLoader.load(contentsOf: "/tmp")
+        }
+        #expect(ProtocolLoadError.unreadable(file: "a", reason: "b").exitCode == 66)
+        #expect(ProtocolLoadError.invalid(file: "a", problems: []).exitCode == 65)
+    }
+
+    @Test func catalogResolvesIdsLocalFirstThenBundled() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-catalog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let local = Fixtures.document(phases: #"[{"id": "a", "title": "A", "cue": "c", "duration": 5}]"#)
+            .replacingOccurrences(of: "\"test\"", with: "\"trainee-drill\"")
+        try local.write(to: folder.appendingPathComponent("trainee-drill.json"), atomically: true, encoding: .utf8)
+        try "{".write(to: folder.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
+
+        let catalog = ProtocolCatalog(localDirectory: folder.path, userDirectory: nil)
+        let (drill, origin) = try catalog.resolve("trainee-drill")
+        #expect(drill.totalDuration == .seconds(5))
+        #expect(origin == .local(path: folder.path + "/trainee-drill.json"))
+        #expect(try catalog.resolve("neurotouch-express").1 == .bundled)
+        #expect(throws: ProtocolLoadError.self) { try catalog.resolve("broken") }
+        #expect(throws: ProtocolLoadError.notFound(name: "nope", searched: [folder.path, "the bundled protocols"])) {
+            try catalog.resolve("nope")
+        }
+        let entries = catalog.entries()
+        #expect(entries.map(\.id) == ["broken", "trainee-drill", "neurotouch-symmetry", "neurotouch-express", "trainee-drill"])
+        #expect((try? entries[0].result.get()) == nil)
+    }
+
+    @Test func userFolderFollowsXDG() {
+        #expect(ProtocolCatalog.userDirectory(environment: ["XDG_CONFIG_HOME": "/c", "HOME": "/h"]) == "/c/touchtime/protocols")
+        #expect(ProtocolCatalog.userDirectory(environment: ["XDG_CONFIG_HOME": "relative", "HOME": "/h"]) == "/h/.config/touchtime/protocols")
+        #expect(ProtocolCatalog.userDirectory(environment: [:]) == nil)
+    }
+
+    @Test func suggestsCloseKeysOnly() {
+        let keys = ProtocolDecoder.phaseKeys
+        #expect(ProtocolDecoder.closest(to: "Duration", in: keys) == "duration")
+        #expect(ProtocolDecoder.closest(to: "stillnessBetween", in: keys) == "stillnessBetweenSteps")
+        #expect(ProtocolDecoder.closest(to: "tittle", in: keys) == "title")
+        #expect(ProtocolDecoder.closest(to: "colour", in: keys) == nil)
+    }
+}
