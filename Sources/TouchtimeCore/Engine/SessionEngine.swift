@@ -140,8 +140,9 @@ public struct SessionEngine: Sendable, Equatable {
             extended.amount = unscaled(change)
             return [extended]
         case (.finish, .ready), (.finish, .running), (.finish, .paused):
+            let position = plannedPosition(at: now)
             state = .finished(completed: false)
-            return [SessionEvent(kind: .sessionEnd, planned: plannedPosition(at: now), due: now, completed: false)]
+            return [SessionEvent(kind: .sessionEnd, planned: position, due: now, completed: false)]
         default:
             return []
         }
