@@ -32,7 +32,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TouchtimeCoreTests", dependencies: ["TouchtimeCore"]),
-        .testTarget(name: "TouchtimeEndToEndTests", dependencies: ["TouchtimeCore"]),
+        // Runs the built binary; depending on it makes `swift test` build it first.
+        .testTarget(name: "TouchtimeEndToEndTests", dependencies: ["touchtime"]),
     ]
 )
 
