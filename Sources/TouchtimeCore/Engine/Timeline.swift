@@ -47,7 +47,7 @@ public struct Timeline: Sendable, Equatable {
         switch segment.role {
         case .phase, .stillnessPhase:
             return phase.title
-        case .step(let index):
+        case .step:
             return "\(phase.title): \(stepTitle(of: segment))"
         case .stillnessBetweenSteps, .stillnessAfter:
             return "\(phase.title): stillness"

@@ -18,7 +18,7 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "A protocol file, or the id of a known protocol (see 'touchtime list').")
+    @Argument(help: ArgumentHelp("A protocol file, or the id of a known protocol (see 'touchtime list').", valueName: "protocol"))
     var protocolName: String = BundledProtocols.defaultID
 
     @Option(help: "Rehearsal speed: run X times faster (0.1 to 1000).")

@@ -7,7 +7,7 @@ struct ShowCommand: ParsableCommand {
         abstract: "Show a protocol: each phase and step with its start, length, kind and cue, the total, and a timeline bar."
     )
 
-    @Argument(help: "A protocol file, or the id of a known protocol.")
+    @Argument(help: ArgumentHelp("A protocol file, or the id of a known protocol.", valueName: "protocol"))
     var protocolName: String = BundledProtocols.defaultID
 
     @Flag(help: "Print the timeline as JSON.")
