@@ -23,15 +23,25 @@ let package = Package(
                 .embedInCode("Bundled/trainee-drill.json"),
             ]
         ),
+        // The C system library for ALSA: imported by TouchtimeAudio only.
+        .systemLibrary(
+            name: "CALSA",
+            pkgConfig: "alsa",
+            providers: [.apt(["libasound2-dev"])]
+        ),
+        // Audio: pure chime synthesis and WAV files, and ALSA playback (the only user of CALSA).
+        .target(name: "TouchtimeAudio", dependencies: ["TouchtimeCore", "CALSA"]),
         // The thin executable: argument parsing and output.
         .executableTarget(
             name: "touchtime",
             dependencies: [
                 "TouchtimeCore",
+                "TouchtimeAudio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "TouchtimeCoreTests", dependencies: ["TouchtimeCore"]),
+        .testTarget(name: "TouchtimeAudioTests", dependencies: ["TouchtimeAudio"]),
         // Runs the built binary; depending on it makes `swift test` build it first.
         .testTarget(name: "TouchtimeEndToEndTests", dependencies: ["touchtime"]),
     ]

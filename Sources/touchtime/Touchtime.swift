@@ -10,9 +10,9 @@ struct Touchtime: AsyncParsableCommand {
             protocol in ./Protocols, in $XDG_CONFIG_HOME/touchtime/protocols, or bundled with touchtime.
 
             Exit codes: 0 success; 64 bad command line; 65 invalid protocol; 66 protocol file missing or \
-            unreadable; 73 events file cannot be created; 129, 130, 143 ended by SIGHUP, SIGINT, SIGTERM.
+            unreadable; 69 sound device unavailable (chime); 73 output file cannot be created; 129, 130, 143 ended by SIGHUP, SIGINT, SIGTERM.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ShowCommand.self, ValidateCommand.self, ListCommand.self]
+        subcommands: [RunCommand.self, ShowCommand.self, ValidateCommand.self, ListCommand.self, ChimeCommand.self, RenderCommand.self]
     )
 }

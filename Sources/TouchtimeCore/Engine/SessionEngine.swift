@@ -36,6 +36,10 @@ public struct SessionEngine: Sendable, Equatable {
     private var anchor: Duration = .zero
     /// Session time at which the current segment began (moved along by pauses).
     public private(set) var segmentStartedAt: Duration = .zero
+    /// Stroke ticks already given in the current segment.
+    private var strokesGiven = 0
+    /// Whether the current segment's warning has been given.
+    private var warningGiven = false
 
     public init(timeline: Timeline, speed: Double = 1) {
         self.timeline = timeline
@@ -58,10 +62,30 @@ public struct SessionEngine: Sendable, Equatable {
         return false
     }
 
-    /// Session time of the current segment's end, while the session is running.
+    /// Session time of the next thing due while running: a stroke tick, a warning, or the segment's end.
     public var nextDeadline: Duration? {
         guard state == .running, let segment = currentSegment else { return nil }
-        return anchor + scaled(segment.plannedEnd)
+        let end = anchor + scaled(segment.plannedEnd)
+        return nextMark(in: segment, end: end).map { min($0.deadline, end) } ?? end
+    }
+
+    /// The earliest mark still to come in the segment, if it falls before the segment ends.
+    private func nextMark(in segment: Segment, end: Duration) -> (deadline: Duration, kind: SessionEvent.Kind)? {
+        var best: (deadline: Duration, kind: SessionEvent.Kind)?
+        if let warning = segment.warningBefore, !warningGiven {
+            let deadline = end - scaled(warning)
+            if deadline > segmentStartedAt { best = (deadline, .warning) }
+        }
+        if let interval = segment.strokeInterval {
+            // Ticks count from the segment's start; none in the last quarter stroke before
+            // the end, where the transition chime takes over.
+            let deadline = segmentStartedAt + scaled(interval * (strokesGiven + 1))
+            if deadline < end - scaled(interval / 4), best.map({ deadline < $0.deadline }) ?? true {
+                best = (deadline, .stroke)
+            }
+        }
+        guard let best, best.deadline < end else { return nil }
+        return best
     }
 
     /// Session time left in the current segment at `now` (frozen while paused).
@@ -98,7 +122,14 @@ public struct SessionEngine: Sendable, Equatable {
     /// each stamped with the time it was due (not `now`).
     public mutating func advance(to now: Duration) -> [SessionEvent] {
         var events: [SessionEvent] = []
-        while let deadline = nextDeadline, deadline <= now {
+        while let deadline = nextDeadline, deadline <= now, let segment = currentSegment {
+            let end = anchor + scaled(segment.plannedEnd)
+            if let mark = nextMark(in: segment, end: end), mark.deadline == deadline {
+                if mark.kind == .warning { warningGiven = true } else { strokesGiven += 1 }
+                events.append(SessionEvent(kind: mark.kind, segmentIndex: currentIndex, phaseID: timeline.phase(of: segment).id,
+                                           stepIndex: segment.stepIndex, planned: plannedPosition(at: deadline), due: deadline))
+                continue
+            }
             // A natural boundary: the next segment starts on the deadline, the anchor stays.
             events += enter(currentIndex + 1, at: deadline, keepAnchor: true)
         }
@@ -161,6 +192,8 @@ public struct SessionEngine: Sendable, Equatable {
         }
         currentIndex = index
         segmentStartedAt = time
+        strokesGiven = 0
+        warningGiven = false
         let segment = timeline.segments[index]
         if !keepAnchor {
             anchor = time - scaled(segment.plannedStart)

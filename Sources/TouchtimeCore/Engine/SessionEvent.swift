@@ -11,6 +11,14 @@ public struct SessionEvent: Sendable, Equatable {
         case skipped
         case back
         case extended
+        /// A massage segment ends in `warningBefore` (protocol option).
+        case warning
+        /// One stroke of a phase with `strokeSeconds` is done; the next begins.
+        case stroke
+        /// A chime was played (written by the audio layer, not the engine).
+        case chime
+        /// Sound could not be played; the session goes on silently (written by the audio layer).
+        case audioUnavailable = "audio-unavailable"
     }
 
     public var kind: Kind
@@ -28,11 +36,18 @@ public struct SessionEvent: Sendable, Equatable {
     public var amount: Duration?
     /// For `session-end`: whether every segment ran to its end or was skipped through.
     public var completed: Bool?
+    /// For `chime`: which one.
+    public var chime: ChimeKind?
+    /// For `audio-unavailable`: why.
+    public var reason: String?
 
     public init(
         kind: Kind, segmentIndex: Int? = nil, phaseID: String? = nil, stepIndex: Int? = nil,
-        planned: Duration, due: Duration, amount: Duration? = nil, completed: Bool? = nil
+        planned: Duration, due: Duration, amount: Duration? = nil, completed: Bool? = nil,
+        chime: ChimeKind? = nil, reason: String? = nil
     ) {
+        self.chime = chime
+        self.reason = reason
         self.kind = kind
         self.segmentIndex = segmentIndex
         self.phaseID = phaseID

@@ -8,6 +8,11 @@ public struct SessionRunner<C: Clock>: Sendable where C.Duration == Duration {
     public struct Stamped: Sendable, Equatable {
         public var event: SessionEvent
         public var elapsed: Duration
+
+        public init(event: SessionEvent, elapsed: Duration) {
+            self.event = event
+            self.elapsed = elapsed
+        }
     }
 
     public let clock: C
@@ -23,38 +28,47 @@ public struct SessionRunner<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     /// Runs the session to its end (or until the task is cancelled) and returns the final engine.
-    /// `onEvent` is called on the runner's task, synchronously, so output is written before the next sleep.
+    ///
+    /// The session starts at `start` (now, if nil): waiting for it is the lead-in, during which
+    /// only `finish` is heeded. `onEvent` is called on the runner's task, synchronously, so output
+    /// is written before the next sleep; `onUpdate` after each change, with the start instant, so
+    /// the audio layer can schedule the next boundary's chime ahead of time.
     public func run(
         _ engine: SessionEngine,
+        startingAt start: C.Instant? = nil,
         inbox: CommandInbox? = nil,
-        onEvent: (Stamped) -> Void
+        onEvent: (Stamped) -> Void,
+        onUpdate: (SessionEngine, C.Instant) -> Void = { _, _ in }
     ) async -> SessionEngine {
         var engine = engine
-        let start = clock.now
+        let start = start ?? clock.now
         func elapsed() -> Duration { start.duration(to: clock.now) }
-        for event in engine.start(at: .zero) {
-            onEvent(Stamped(event: event, elapsed: elapsed()))
+        func emit(_ events: [SessionEvent]) {
+            for event in events { onEvent(Stamped(event: event, elapsed: elapsed())) }
         }
+        while clock.now < start, !Task.isCancelled {
+            let wakes = await wait(until: start, inbox: inbox)
+            if wakes.contains(where: { if case .command(.finish) = $0 { return true } else { return false } }) {
+                emit(engine.handle(.finish, at: elapsed()))
+                return engine
+            }
+        }
+        emit(engine.start(at: .zero))
+        onUpdate(engine, start)
         while !engine.isFinished, !Task.isCancelled {
             var commands = inbox?.drain() ?? []
             if commands.isEmpty {
                 let wakes = await wait(until: engine.nextDeadline.map { start.advanced(by: $0) }, inbox: inbox)
                 for case .command(let command) in wakes { commands.append(command) }
-                if wakes.contains(where: { if case .interrupted = $0 { return true } else { return false } }),
-                   commands.isEmpty, Task.isCancelled {
-                    break
-                }
+                if commands.isEmpty, Task.isCancelled { break }
             }
             let now = elapsed()
             // Boundaries that fell due come first, then the commands, in the order they were sent.
-            for event in engine.advance(to: now) {
-                onEvent(Stamped(event: event, elapsed: elapsed()))
-            }
+            emit(engine.advance(to: now))
             for command in commands {
-                for event in engine.handle(command, at: now) {
-                    onEvent(Stamped(event: event, elapsed: elapsed()))
-                }
+                emit(engine.handle(command, at: now))
             }
+            onUpdate(engine, start)
         }
         return engine
     }

@@ -10,8 +10,18 @@ public struct Timeline: Sendable, Equatable {
         var offset = Duration.zero
         func append(_ phaseIndex: Int, _ role: Segment.Role, _ length: Duration) {
             let startsPhase = segments.last?.phaseIndex != phaseIndex
-            segments.append(Segment(phaseIndex: phaseIndex, role: role, plannedStart: offset,
-                                    plannedDuration: length, startsPhase: startsPhase))
+            var segment = Segment(phaseIndex: phaseIndex, role: role, plannedStart: offset,
+                                  plannedDuration: length, startsPhase: startsPhase)
+            if !segment.isStillness {
+                // Marks inside massage only: stroke ticks, and the warning before the end.
+                let phase = treatment.phases[phaseIndex]
+                let options = treatment.chimes.overridden(by: phase.chimes)
+                segment.strokeInterval = phase.strokeSeconds
+                if let warning = options.warningBefore, warning > .zero, warning < length {
+                    segment.warningBefore = warning
+                }
+            }
+            segments.append(segment)
             offset += length
         }
         for (phaseIndex, phase) in treatment.phases.enumerated() {
@@ -39,6 +49,11 @@ public struct Timeline: Sendable, Equatable {
 
     public func phase(of segment: Segment) -> Phase {
         treatment.phases[segment.phaseIndex]
+    }
+
+    /// The chime options in force for a segment: the protocol's, overridden by its phase's.
+    public func chimeOptions(for segment: Segment) -> ChimeOptions {
+        treatment.chimes.overridden(by: phase(of: segment).chimes)
     }
 
     /// What the segment is called on screen: the phase title, and the step's when there is one.
@@ -98,6 +113,23 @@ public struct Segment: Sendable, Equatable {
     public var plannedDuration: Duration
     /// Whether this is the phase's first segment, so entering it starts the phase.
     public var startsPhase: Bool
+    /// A stroke tick every this much protocol time from the segment's start.
+    public var strokeInterval: Duration?
+    /// A warning this much protocol time before the segment's end.
+    public var warningBefore: Duration?
+
+    public init(
+        phaseIndex: Int, role: Role, plannedStart: Duration, plannedDuration: Duration, startsPhase: Bool,
+        strokeInterval: Duration? = nil, warningBefore: Duration? = nil
+    ) {
+        self.phaseIndex = phaseIndex
+        self.role = role
+        self.plannedStart = plannedStart
+        self.plannedDuration = plannedDuration
+        self.startsPhase = startsPhase
+        self.strokeInterval = strokeInterval
+        self.warningBefore = warningBefore
+    }
 
     public var plannedEnd: Duration { plannedStart + plannedDuration }
 

@@ -1,8 +1,11 @@
 /// Builds a `TreatmentProtocol` from a parsed JSON tree, collecting every problem on the way
 /// rather than stopping at the first, so one `validate` run shows all that needs fixing.
 struct ProtocolDecoder {
-    static let topLevelKeys = ["$schema", "format", "id", "title", "description", "phases"]
-    static let phaseKeys = ["id", "title", "cue", "kind", "duration", "steps", "stillnessAfter", "stillnessBetweenSteps"]
+    static let topLevelKeys = ["$schema", "format", "id", "title", "description", "chimes", "phases"]
+    static let phaseKeys = ["id", "title", "cue", "kind", "duration", "steps", "stillnessAfter", "stillnessBetweenSteps",
+                            "strokeSeconds", "chimes"]
+    static let chimeKeys = ["start", "warningBefore", "volume", "pitch"]
+    static let strokeRange = 0.5...60.0
     static let stepKeys = ["title", "cue", "duration"]
 
     static let maximumPhases = 200
@@ -40,10 +43,11 @@ struct ProtocolDecoder {
         let id = identifier(members, "id", path: "id", parent: root)
         let title = text(members, "title", path: "title", parent: root)
         let description = members["description"].flatMap { text($0.value, path: "description") }
+        let chimes = members["chimes"].map { decodeChimes($0.value, path: "chimes") } ?? .default
         let phases = decodePhases(members["phases"], parent: root)
 
         guard let id, let title, let phases, problemsAreEmpty else { return nil }
-        let decoded = TreatmentProtocol(id: id, title: title, description: description, phases: phases)
+        let decoded = TreatmentProtocol(id: id, title: title, description: description, chimes: chimes, phases: phases)
         let total = decoded.totalDuration
         if total.seconds > Self.maximumSessionSeconds {
             report("phases", members["phases"]?.value.offset,
@@ -110,6 +114,21 @@ struct ProtocolDecoder {
         let stillnessAfterIsValid = members["stillnessAfter"] == nil || stillnessAfter != nil
         let between = members["stillnessBetweenSteps"].flatMap { duration($0.value, path: "\(path).stillnessBetweenSteps") }
         let betweenIsValid = members["stillnessBetweenSteps"] == nil || between != nil
+        var stroke: Duration?
+        if let member = members["strokeSeconds"] {
+            stroke = duration(member.value, path: "\(path).strokeSeconds")
+            if let value = stroke, !Self.strokeRange.contains(value.seconds) {
+                report("\(path).strokeSeconds", member.value.offset,
+                       "expected a stroke of 0.5 to 60 seconds, found \(shortText(member.value))")
+                stroke = nil
+            } else if stroke != nil, kind == .stillness {
+                report("\(path).strokeSeconds", member.keyOffset, "a stillness phase has no strokes to pace")
+            }
+        }
+        let strokeIsValid = members["strokeSeconds"] == nil || stroke != nil
+        let problemsBefore = problems.count
+        let chimes = members["chimes"].map { decodeChimes($0.value, path: "\(path).chimes") } ?? .default
+        let chimesAreValid = problems.count == problemsBefore
 
         var body: Phase.Body?
         switch (members["duration"], members["steps"]) {
@@ -130,11 +149,50 @@ struct ProtocolDecoder {
         case (nil, nil):
             report(path, node.offset, "missing key \"duration\" or \"steps\": expected how long the phase lasts")
         }
-        guard let id, let title, let cue, let body, kindIsValid, stillnessAfterIsValid, betweenIsValid else {
+        guard let id, let title, let cue, let body, kindIsValid, stillnessAfterIsValid, betweenIsValid,
+              strokeIsValid, chimesAreValid else {
             return nil
         }
         return Phase(id: id, title: title, cue: cue, kind: kind, body: body,
-                     stillnessAfter: stillnessAfter, stillnessBetweenSteps: between)
+                     stillnessAfter: stillnessAfter, stillnessBetweenSteps: between,
+                     strokeSeconds: stroke, chimes: chimes)
+    }
+
+    /// `{"start": "transition", "warningBefore": "5s", "volume": 80, "pitch": 660}`, every key optional.
+    private mutating func decodeChimes(_ node: JSONNode, path: String) -> ChimeOptions {
+        guard let members = object(node, path: path, knownKeys: Self.chimeKeys, what: "chime options") else { return .default }
+        var options = ChimeOptions()
+        if let member = members["start"] {
+            let names = (ChimeKind.allCases.map(\.rawValue) + ["none"]).map { "\"\($0)\"" }.joined(separator: ", ")
+            if case .string(let name) = member.value.value, name == "none" || ChimeKind(rawValue: name) != nil {
+                options.start = .some(ChimeKind(rawValue: name))
+            } else {
+                report("\(path).start", member.value.offset, "expected one of \(names), found \(shortText(member.value))")
+            }
+        }
+        if let member = members["warningBefore"] {
+            if case .number(let literal) = member.value.value, Double(literal) == 0 {
+                options.warningBefore = .zero  // 0 turns a protocol-wide warning off for this phase
+            } else {
+                options.warningBefore = duration(member.value, path: "\(path).warningBefore")
+            }
+        }
+        if let member = members["volume"] {
+            if case .number(let literal) = member.value.value, let value = Double(literal), value == value.rounded(), (0...100).contains(value) {
+                options.volume = Int(value)
+            } else {
+                report("\(path).volume", member.value.offset, "expected a whole number from 0 to 100, found \(shortText(member.value))")
+            }
+        }
+        if let member = members["pitch"] {
+            if case .number(let literal) = member.value.value, let value = Double(literal), ChimeOptions.pitchRange.contains(value) {
+                options.pitch = value
+            } else {
+                report("\(path).pitch", member.value.offset,
+                       "expected the bell's pitch in Hz, from 110 to 3520 (the default is 880), found \(shortText(member.value))")
+            }
+        }
+        return options
     }
 
     private mutating func decodeSteps(_ node: JSONNode, path: String) -> [Step]? {

@@ -8,12 +8,15 @@ public struct TreatmentProtocol: Sendable, Equatable {
     public var id: String
     public var title: String
     public var description: String?
+    /// Chime settings for every phase (each phase may override them).
+    public var chimes: ChimeOptions
     public var phases: [Phase]
 
-    public init(id: String, title: String, description: String? = nil, phases: [Phase]) {
+    public init(id: String, title: String, description: String? = nil, chimes: ChimeOptions = .default, phases: [Phase]) {
         self.id = id
         self.title = title
         self.description = description
+        self.chimes = chimes
         self.phases = phases
     }
 
@@ -47,11 +50,18 @@ public struct Phase: Sendable, Equatable {
     public var stillnessAfter: Duration?
     /// Stillness inserted between consecutive steps.
     public var stillnessBetweenSteps: Duration?
+    /// The length of one stroke: a soft tick marks each during the phase's massage.
+    public var strokeSeconds: Duration?
+    /// Chime settings overriding the protocol's for this phase.
+    public var chimes: ChimeOptions
 
     public init(
         id: String, title: String, cue: String, kind: Kind = .massage, body: Body,
-        stillnessAfter: Duration? = nil, stillnessBetweenSteps: Duration? = nil
+        stillnessAfter: Duration? = nil, stillnessBetweenSteps: Duration? = nil,
+        strokeSeconds: Duration? = nil, chimes: ChimeOptions = .default
     ) {
+        self.strokeSeconds = strokeSeconds
+        self.chimes = chimes
         self.id = id
         self.title = title
         self.cue = cue

@@ -26,14 +26,17 @@ public struct EventRecord: Sendable {
         if let segment = event.segmentIndex { fields.append(("segment", "\(segment)")) }
         if let amount = event.amount { fields.append(("amount", TimeText.seconds(amount, decimals: 3))) }
         if let completed = event.completed { fields.append(("completed", completed ? "true" : "false")) }
+        if let chime = event.chime { fields.append(("kind", JSONText.string(chime.rawValue))) }
+        if let reason = event.reason { fields.append(("reason", JSONText.string(reason))) }
         fields.append(("planned", TimeText.seconds(event.planned, decimals: 3)))
         fields.append(("elapsed", TimeText.seconds(elapsed, decimals: 6)))
         fields.append(("wall", JSONText.string(wall)))
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
 
-    /// `MM:SS.mmm  event  where  what`, with text from the protocol made terminal-safe.
-    public func plainLine(timeline: Timeline) -> String {
+    /// `MM:SS.mmm  event  where  what`, with text from the protocol made terminal-safe;
+    /// nil for events too frequent or too technical for a person's log (stroke ticks, chimes).
+    public func plainLine(timeline: Timeline) -> String? {
         let time = TimeText.elapsed(elapsed)
         let name = event.kind.rawValue.padding(to: 15)
         switch event.kind {
@@ -60,6 +63,11 @@ public struct EventRecord: Sendable {
             return "\(time)  \(name) \((event.phaseID ?? "").terminalSafe.padding(to: 12)) \(amount.hasPrefix("-") ? amount : "+" + amount)"
         case .paused, .resumed, .skipped, .back:
             return "\(time)  \(name) \((event.phaseID ?? "").terminalSafe)"
+        case .warning:
+            let left = event.segmentIndex.map { DurationText.format(timeline.segments[$0].plannedEnd - event.planned) } ?? ""
+            return "\(time)  \(name) \((event.phaseID ?? "").terminalSafe.padding(to: 12)) \(left) left"
+        case .stroke, .chime, .audioUnavailable:
+            return nil
         }
     }
 }

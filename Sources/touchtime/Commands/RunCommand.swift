@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Synchronization
+import TouchtimeAudio
 import TouchtimeCore
 
 #if canImport(Glibc)
@@ -33,8 +34,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Append every event as JSON Lines to FILE ('-' for standard output, which then carries only JSON).", valueName: "file"))
     var events: String?
 
-    @Flag(name: .customLong("no-sound"), help: "Do not play chimes.")
-    var noSound = false
+    @OptionGroup var sound: SoundOptions
+
+    @Flag(name: .customLong("no-pace"), help: "No stroke-pacing ticks (phases with strokeSeconds).")
+    var noPace = false
 
     func validate() throws {
         guard speed.isFinite, (0.1...1000).contains(speed) else {
@@ -43,6 +46,7 @@ struct RunCommand: AsyncParsableCommand {
         guard leadIn.isFinite, (0...600).contains(leadIn) else {
             throw ValidationError("--lead-in must be between 0 and 600 seconds, got \(leadIn)")
         }
+        try sound.validate()
         if events?.isEmpty == true {
             throw ValidationError("--events needs a file name, or '-' for standard output")
         }
@@ -55,19 +59,56 @@ struct RunCommand: AsyncParsableCommand {
         defer { if events != "-" { output.events?.close() } }
 
         let clock = ContinuousClock()
-        if leadIn > 0 {
-            output.note("\(TimeText.elapsed(.zero - .seconds(leadIn)))  lead-in         \(treatment.title.terminalSafe) begins in \(DurationText.format(.seconds(leadIn)))")
-            try? await clock.sleep(until: clock.now.advanced(by: .seconds(leadIn)), tolerance: nil)
+        let startTime = StartTime()
+        let plan = ChimePlan(timeline: timeline, volume: sound.volume, pace: !noPace)
+        var chimes: SessionSound?
+        var unavailable: String?
+        if !sound.noSound {
+            do throws(ALSAError) {
+                chimes = try SessionSound(plan: plan, device: sound.device) { error in
+                    // The device was lost mid-session: one line, and the session goes on silently.
+                    reportError("sound lost on '\(sound.device)': \(error); the session goes on without chimes")
+                    if let start = startTime.value {
+                        output.emit(.init(event: SessionEvent(kind: .audioUnavailable, planned: .zero, due: .zero, reason: error.description),
+                                          elapsed: start.duration(to: clock.now)))
+                    }
+                }
+            } catch {
+                unavailable = error.description
+                reportError("sound unavailable on '\(sound.device)': \(error); the session goes on without chimes")
+            }
         }
 
+        // With sound, the first boundary must lie beyond the audio buffer for its chime to be on time.
+        let start = clock.now.advanced(by: max(.seconds(leadIn), chimes?.minimumLead ?? .zero))
+        startTime.set(start)
+        if leadIn > 0 {
+            output.note("\(TimeText.elapsed(.zero - .seconds(leadIn)))  lead-in         \(treatment.title.terminalSafe) begins in \(DurationText.format(.seconds(leadIn)))")
+        }
         let inbox = CommandInbox()
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { _ in inbox.send(.finish) }
         let engine = SessionEngine(timeline: timeline, speed: speed)
-        _ = await SessionRunner(clock: clock).run(engine, inbox: inbox, onEvent: output.emit)
+        chimes?.predict(engine, start: start)
+        _ = await SessionRunner(clock: clock).run(engine, startingAt: start, inbox: inbox, onEvent: { stamped in
+            output.emit(stamped)
+            if stamped.event.kind == .sessionStart, let unavailable {
+                output.emit(.init(event: SessionEvent(kind: .audioUnavailable, planned: .zero, due: .zero, reason: unavailable),
+                                  elapsed: stamped.elapsed))
+            }
+            if let cue = chimes?.observe(stamped.event, start: start) {
+                output.emit(.init(event: SessionEvent(kind: .chime, segmentIndex: cue.segmentIndex, phaseID: cue.phaseID,
+                                                      planned: cue.planned, due: cue.due, chime: cue.voice.kind),
+                                  elapsed: stamped.elapsed))
+            }
+        }, onUpdate: { engine, start in
+            chimes?.predict(engine, start: start)
+        })
         signals.stop()
         if let signal = signals.received {
+            chimes?.stop()
             throw ExitStatus.signal(signal)
         }
+        chimes?.finish()
     }
 
     private func makeOutput(_ timeline: Timeline) throws -> SessionOutput {

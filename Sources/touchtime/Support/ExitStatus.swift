@@ -9,6 +9,7 @@ import Glibc
 enum ExitStatus {
     static let invalidProtocol = ExitCode(65)   // EX_DATAERR
     static let noInput = ExitCode(66)           // EX_NOINPUT
+    static let unavailable = ExitCode(69)       // EX_UNAVAILABLE
     static let cannotCreate = ExitCode(73)      // EX_CANTCREAT
 
     static func signal(_ number: Int32) -> ExitCode { ExitCode(128 + number) }

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// Writes a session's events as they happen: plain lines for people, JSON Lines for programs.
-struct SessionOutput {
+struct SessionOutput: Sendable {
     let timeline: Timeline
     let speed: Double
     /// Plain lines, or nil when standard output carries the JSON Lines instead.
@@ -15,7 +15,7 @@ struct SessionOutput {
     func emit(_ stamped: SessionRunner<ContinuousClock>.Stamped) {
         let record = EventRecord(event: stamped.event, elapsed: stamped.elapsed, wall: Self.wallNow())
         events?.write(record.jsonLine(timeline: timeline, speed: speed) + "\n")
-        plain?.write(record.plainLine(timeline: timeline) + "\n")
+        if let line = record.plainLine(timeline: timeline) { plain?.write(line + "\n") }
     }
 
     /// A plain line before the session starts, such as the lead-in countdown.

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Finds chime onsets in a recording, to the sample, even where chimes overlap.
+
+The chimes are known exactly (`touchtime chime KIND --out`), so the recording is rebuilt
+chime by chime: each onset is where the residual (recording minus the chimes found so far)
+first rises above the noise, refined to the sample by least squares against the template.
+Gaps between consecutive onsets are compared with the planned gaps, so the recorder's and
+the player's clocks never need aligning.
+
+Usage: chime_onsets.py RECORDING.wav EVENTS.jsonl --touchtime PATH [--speed X] [--json]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import wave
+
+import numpy as np
+
+
+def read_wav(path):
+    with wave.open(path, "rb") as handle:
+        frames = handle.readframes(handle.getnframes())
+        channels = handle.getnchannels()
+        rate = handle.getframerate()
+    data = np.frombuffer(frames, dtype="<i2").astype(np.float64) / 32767.0
+    if channels > 1:
+        data = data[::channels]
+    return data, rate
+
+
+def templates(touchtime, kinds, volume):
+    result = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in kinds:
+            path = os.path.join(folder, f"{kind}.wav")
+            subprocess.run([touchtime, "chime", kind, "--out", path, "--volume", str(volume)], check=True, stdout=subprocess.DEVNULL)
+            result[kind], _ = read_wav(path)
+    return result
+
+
+def find_onsets(recording, rate, sequence, bank, threshold=0.004):
+    """sequence: chime kinds in order. Returns onset sample indices (or None where not found)."""
+    residual = recording.copy()
+    onsets = []
+    cursor = 0
+    for kind in sequence:
+        template = bank[kind]
+        above = np.nonzero(np.abs(residual[cursor:]) > threshold)[0]
+        if len(above) == 0:
+            onsets.append(None)
+            continue
+        rough = cursor + int(above[0])
+        # The template's own first sample above the threshold tells how far in the rough onset is.
+        lead = int(np.nonzero(np.abs(template) > threshold)[0][0])
+        window = min(len(template), int(0.05 * rate))
+        best, best_error = None, None
+        for candidate in range(rough - lead - 48, rough - lead + 49):
+            if candidate < 0 or candidate + window > len(residual):
+                continue
+            error = np.sum((residual[candidate:candidate + window] - template[:window]) ** 2)
+            if best_error is None or error < best_error:
+                best, best_error = candidate, error
+        if best is None:
+            onsets.append(None)
+            continue
+        end = min(len(residual), best + len(template))
+        residual[best:end] -= template[:end - best]
+        onsets.append(best)
+        cursor = best + lead + 1
+    return onsets, residual
+
+
+def analyse(recording_path, events_path, touchtime, speed=1.0, volume=100):
+    recording, rate = read_wav(recording_path)
+    chimes = [json.loads(line) for line in open(events_path) if '"event":"chime"' in line]
+    sequence = [c["kind"] for c in chimes]
+    planned = [c["planned"] / speed for c in chimes]
+    bank = templates(touchtime, sorted(set(sequence)), volume)
+    onsets, residual = find_onsets(recording, rate, sequence, bank)
+    found = [o for o in onsets if o is not None]
+    result = {"chimes": len(sequence), "found": len(found)}
+    if len(found) != len(sequence) or len(found) < 2:
+        result["error"] = "not every chime was found"
+        return result
+    gaps = [(onsets[i] - onsets[i - 1]) / rate - (planned[i] - planned[i - 1]) for i in range(1, len(onsets))]
+    absolute = sorted(abs(g) * 1000 for g in gaps)
+    result.update({
+        "gap_p50_ms": round(float(np.median(absolute)), 3),
+        "gap_max_ms": round(max(absolute), 3),
+        "drift_ms": round(((onsets[-1] - onsets[0]) / rate - (planned[-1] - planned[0])) * 1000, 3),
+        "residual_peak": round(float(np.max(np.abs(residual))), 5),
+        "sequence": sequence,
+    })
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("recording")
+    parser.add_argument("events")
+    parser.add_argument("--touchtime", required=True)
+    parser.add_argument("--speed", type=float, default=1.0)
+    parser.add_argument("--volume", type=int, default=100)
+    options = parser.parse_args()
+    print(json.dumps(analyse(options.recording, options.events, options.touchtime, options.speed, options.volume)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,256 @@
+import Foundation
+import Synchronization
+import TouchtimeCore
+
+/// Plays chimes through ALSA on one thread that owns the PCM for the whole session.
+///
+/// The thread writes a continuous stream (silence between chimes) about `latency` ahead of
+/// real time. Each chime is placed at the exact frame that will be heard at its deadline:
+/// the frame-to-time mapping comes from counting frames, corrected slowly toward what the
+/// device reports (`snd_pcm_delay`), so a sound card whose clock drifts from the monotonic
+/// clock cannot carry the chimes off their boundaries. Overlapping chimes are mixed, never
+/// queued. Callers never block: `schedule` only takes a lock to hand chimes over.
+public final class ChimePlayer: Sendable {
+    /// A chime waiting for its moment. `key` identifies the boundary it marks, so the same
+    /// boundary scheduled twice (predicted, then observed) plays once.
+    public struct Scheduled: Sendable {
+        public var key: String
+        public var samples: [Float]
+        public var at: ContinuousClock.Instant
+
+        public init(key: String, samples: [Float], at: ContinuousClock.Instant) {
+            self.key = key
+            self.samples = samples
+            self.at = at
+        }
+    }
+
+    private struct Shared {
+        var pending: [Scheduled] = []
+        /// Keys already handed to the mixer, newest last (bounded).
+        var started: [String] = []
+        var muted = false
+        var stopping = false
+        var drainWhenIdle = false
+        var failure: ALSAError?
+        var finished = false
+        var activeVoices = 0
+        /// The stream runs and its frame-to-time mapping has settled.
+        var ready = false
+    }
+
+    public static let sampleRate = ChimeSynthesizer.sampleRate
+    static let periodFrames = 480  // 10 ms
+    /// Mapping errors larger than this are corrected at once rather than gradually.
+    static let snapThreshold: Duration = .milliseconds(5)
+
+    private let shared = Mutex(Shared())
+    private let done = DispatchSemaphore(value: 0)
+    public let deviceName: String
+
+    /// Opens the device and starts the playback thread. Throws when the device cannot be opened.
+    /// `onFailure` is called once, from the playback thread, if the device is lost later.
+    public init(
+        device: String = "default", latency: Duration = .milliseconds(60),
+        onFailure: @escaping @Sendable (ALSAError) -> Void = { _ in }
+    ) throws(ALSAError) {
+        let latencyMicroseconds = Int(latency.seconds * 1_000_000)
+        let box = PCMBox(try PCMDevice(name: device, sampleRate: Self.sampleRate, latencyMicroseconds: latencyMicroseconds))
+        self.deviceName = device
+        let thread = Thread { [self] in
+            self.playbackLoop(pcm: box, lead: latency, onFailure: onFailure)
+        }
+        thread.name = "touchtime-audio"
+        thread.qualityOfService = .userInteractive
+        thread.start()
+    }
+
+    /// Schedules chimes. Any pending chime still in the future is replaced (the session's plan
+    /// changed); pending chimes already due stay, and keys already played are skipped.
+    public func replaceUpcoming(with chimes: [Scheduled], now: ContinuousClock.Instant = .now) {
+        shared.withLock { state in
+            state.pending.removeAll { $0.at > now }
+            for chime in chimes where !state.started.contains(chime.key) && !state.pending.contains(where: { $0.key == chime.key }) {
+                state.pending.append(chime)
+            }
+        }
+    }
+
+    /// Schedules one chime unless its key was already scheduled or played.
+    public func ensure(_ chime: Scheduled) {
+        shared.withLock { state in
+            guard !state.started.contains(chime.key), !state.pending.contains(where: { $0.key == chime.key }) else { return }
+            state.pending.append(chime)
+        }
+    }
+
+    /// Whether the chime for `key` has been or will be played.
+    public func knows(_ key: String) -> Bool {
+        shared.withLock { state in state.started.contains(key) || state.pending.contains { $0.key == key } }
+    }
+
+    /// Waits (at most `timeout`) until the stream is running and its timing has settled, so a
+    /// chime scheduled next lands on time. A sound server can hold a new stream's first writes
+    /// for a second or more; this is where that wait belongs, before the session starts.
+    @discardableResult
+    public func waitUntilReady(timeout: Duration = .seconds(3)) -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while clock.now < deadline {
+            let (ready, stopped) = shared.withLock { ($0.ready, $0.finished || $0.failure != nil) }
+            if ready { return true }
+            if stopped { return false }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return false
+    }
+
+    /// Muted: no new chime starts, and sounding ones fade out within 10 ms.
+    public var isMuted: Bool {
+        get { shared.withLock { $0.muted } }
+        set { shared.withLock { $0.muted = newValue } }
+    }
+
+    /// The failure that stopped playback, if any.
+    public var failure: ALSAError? { shared.withLock { $0.failure } }
+
+    /// Lets pending and sounding chimes play out (at most `timeout`), then closes the device.
+    public func finish(timeout: Duration = .seconds(8)) {
+        shared.withLock { $0.drainWhenIdle = true }
+        wait(timeout: timeout)
+    }
+
+    /// Stops at once and closes the device.
+    public func stop() {
+        shared.withLock { $0.stopping = true }
+        wait(timeout: .seconds(2))
+    }
+
+    private func wait(timeout: Duration) {
+        if shared.withLock({ $0.finished }) { return }
+        _ = done.wait(timeout: .now() + .milliseconds(Int(timeout.seconds * 1000)))
+    }
+
+    // MARK: The playback thread
+
+    /// A voice being mixed: samples and the absolute frame at which they start.
+    private struct Voice {
+        var samples: [Float]
+        var startFrame: Int
+    }
+
+    private func playbackLoop(pcm box: PCMBox, lead: Duration, onFailure: @Sendable (ALSAError) -> Void) {
+        let pcm = box.device
+        let clock = ContinuousClock()
+        let rate = Double(Self.sampleRate)
+        let period = Self.periodFrames
+        var mix = [Float](repeating: 0, count: period)
+        var output = [Int16](repeating: 0, count: period)
+        var voices: [Voice] = []
+        var framesWritten = 0
+        // When frame 0 is heard; refined from the device's reported delay when it gives one.
+        var origin = clock.now.advanced(by: lead)
+        var gain: Float = 1
+        var drainOnExit = true
+        var stablePeriods = 0
+        var silentDelayPeriods = 0
+
+        while true {
+            let now = clock.now
+            if let delay = pcm.delay(), delay > 0 {
+                // Measured: the next frame is heard `delay` frames from now. A large error
+                // (the stream just started, or stalled) is taken at once; a small one is
+                // corrected gently, so reporting jitter averages out but clock drift is followed.
+                let measured = now.advanced(by: .seconds(Double(delay) / rate))
+                let predicted = origin.advanced(by: .seconds(Double(framesWritten) / rate))
+                let error = predicted.duration(to: measured)
+                if abs(error.seconds) > Self.snapThreshold.seconds {
+                    origin = origin.advanced(by: error)
+                    stablePeriods = 0
+                } else {
+                    origin = origin.advanced(by: error * 0.05)
+                    stablePeriods += 1
+                }
+            } else {
+                // A device that never reports a delay (ALSA's file plugin) is not real-time:
+                // frame counting is all there is.
+                silentDelayPeriods += 1
+            }
+            if stablePeriods >= 10 || silentDelayPeriods >= 10 {
+                shared.withLock { $0.ready = true }
+            }
+            let nextFrameTime = origin.advanced(by: .seconds(Double(framesWritten) / rate))
+
+            let periodEnd = nextFrameTime.advanced(by: .seconds(Double(period) / rate))
+
+            let (starting, muted, stop, drain) = shared.withLock { state -> ([Scheduled], Bool, Bool, Bool) in
+                state.activeVoices = voices.count
+                let due = state.pending.filter { $0.at < periodEnd }
+                state.pending.removeAll { $0.at < periodEnd }
+                state.started += due.map(\.key)
+                if state.started.count > 256 { state.started.removeFirst(state.started.count - 256) }
+                let idle = voices.isEmpty && due.isEmpty && state.pending.isEmpty
+                return (due, state.muted, state.stopping, state.drainWhenIdle && idle)
+            }
+            if stop { drainOnExit = false; break }
+            if drain { break }
+            if !muted {
+                for chime in starting.sorted(by: { $0.at < $1.at }) {
+                    let offset = Int((nextFrameTime.duration(to: chime.at).seconds * rate).rounded())
+                    voices.append(Voice(samples: chime.samples, startFrame: framesWritten + max(0, offset)))
+                }
+            }
+
+            // Mix this period; the master gain ramps toward 0 when muted so nothing clicks.
+            let targetGain: Float = muted ? 0 : 1
+            for index in 0..<period { mix[index] = 0 }
+            for voice in voices {
+                let first = max(0, voice.startFrame - framesWritten)
+                guard first < period else { continue }
+                let sourceStart = framesWritten + first - voice.startFrame
+                let count = min(period - first, voice.samples.count - sourceStart)
+                guard count > 0 else { continue }
+                voice.samples.withUnsafeBufferPointer { source in
+                    for index in 0..<count { mix[first + index] += source[sourceStart + index] }
+                }
+            }
+            let step = (targetGain - gain) / Float(period)
+            for index in 0..<period {
+                gain += step
+                let value = max(-1, min(1, mix[index] * gain))
+                output[index] = Int16((value * 32767).rounded())
+            }
+            gain = targetGain
+            if muted { voices.removeAll() }
+            voices.removeAll { $0.startFrame + $0.samples.count <= framesWritten + period }
+
+            do throws(ALSAError) {
+                try output.withUnsafeBufferPointer { (buffer) throws(ALSAError) in try pcm.write(buffer) }
+            } catch {
+                shared.withLock { $0.failure = error }
+                onFailure(error)
+                drainOnExit = false
+                break
+            }
+            framesWritten += period
+
+            // Stay about `lead` ahead of real time: a device that never blocks (ALSA's file
+            // plugin on `null`) must not be written faster than the session runs.
+            let writeAheadLimit = clock.now.advanced(by: lead)
+            let nextStart = origin.advanced(by: .seconds(Double(framesWritten) / rate))
+            if nextStart > writeAheadLimit {
+                Thread.sleep(forTimeInterval: writeAheadLimit.duration(to: nextStart).seconds)
+            }
+        }
+        if drainOnExit { pcm.drain() }
+        pcm.close()
+        shared.withLock { $0.finished = true }
+        done.signal()
+    }
+}
+
+/// Hands the device to the playback thread, which is its only user from then on.
+private final class PCMBox: @unchecked Sendable {
+    let device: PCMDevice
+    init(_ device: PCMDevice) { self.device = device }
+}

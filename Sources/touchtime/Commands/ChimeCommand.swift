@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import TouchtimeAudio
+import TouchtimeCore
+
+struct ChimeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chime",
+        abstract: "Sound check: play each chime with its name, or write them to a WAV file.",
+        discussion: """
+            KIND is transition, stillness, warning, finish, pace, or all (the default). With --out, the \
+            chimes are written to a 48 kHz mono 16-bit WAV instead of played: a single kind exactly as a \
+            session plays it, all kinds in order with half a second of silence between them. \
+            Exit code 69 when the device cannot play.
+            """
+    )
+
+    static let descriptions: [ChimeKind: String] = [
+        .transition: "a clear bell: a new phase or step begins",
+        .stillness: "a soft low bowl: a pause or stillness begins",
+        .warning: "two soft pips: the segment ends soon",
+        .finish: "three descending strikes: the session is complete",
+        .pace: "a very soft tick: the next stroke",
+    ]
+
+    @Argument(help: ArgumentHelp("transition, stillness, warning, finish, pace or all.", valueName: "kind"))
+    var kind: String = "all"
+
+    @Option(help: ArgumentHelp("Chime volume, 0 to 100.", valueName: "0-100"))
+    var volume: Int = 100
+
+    @Option(help: ArgumentHelp("The ALSA playback device.", valueName: "name"))
+    var device: String = "default"
+
+    @Option(help: ArgumentHelp("Write a WAV file instead of playing.", valueName: "file.wav"))
+    var out: String?
+
+    var kinds: [ChimeKind] {
+        kind == "all" ? ChimeKind.allCases : ChimeKind(rawValue: kind).map { [$0] } ?? []
+    }
+
+    func validate() throws {
+        guard !kinds.isEmpty else {
+            throw ValidationError("unknown chime '\(kind)': expected \(ChimeKind.allCases.map(\.rawValue).joined(separator: ", ")) or all")
+        }
+        guard (0...100).contains(volume) else {
+            throw ValidationError("--volume must be between 0 and 100, got \(volume)")
+        }
+    }
+
+    func run() throws {
+        let voices = kinds.map { ChimeVoice(kind: $0, volume: volume) }
+        if let out {
+            var samples: [Float] = []
+            for (index, voice) in voices.enumerated() {
+                if index > 0 { samples += [Float](repeating: 0, count: ChimeSynthesizer.sampleRate / 2) }
+                samples += ChimeSynthesizer.render(voice)
+            }
+            do {
+                try WAVFile.write(WAVFile.quantize(samples), sampleRate: ChimeSynthesizer.sampleRate, to: out)
+            } catch {
+                reportError(error.description)
+                throw ExitStatus.cannotCreate
+            }
+            let seconds = Double(samples.count) / Double(ChimeSynthesizer.sampleRate)
+            StandardStream.output.write("wrote \(out): \(voices.count) chime\(voices.count == 1 ? "" : "s"), \(String(format: "%.2f", seconds)) s, 48 kHz mono 16-bit\n")
+            return
+        }
+        let player: ChimePlayer
+        do {
+            player = try ChimePlayer(device: device)
+        } catch {
+            reportError("sound unavailable on '\(device)': \(error)")
+            throw ExitStatus.unavailable
+        }
+        let clock = ContinuousClock()
+        var at = clock.now.advanced(by: .milliseconds(150))
+        for voice in voices {
+            let samples = ChimeSynthesizer.render(voice)
+            player.ensure(ChimePlayer.Scheduled(key: voice.kind.rawValue, samples: samples, at: at))
+            StandardStream.output.write("\(voice.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(Self.descriptions[voice.kind] ?? "")\n")
+            let length = Duration.seconds(Double(samples.count) / Double(ChimeSynthesizer.sampleRate))
+            Thread.sleep(forTimeInterval: clock.now.duration(to: at.advanced(by: length)).seconds)
+            at = at.advanced(by: length + .milliseconds(600))
+            if let failure = player.failure {
+                reportError("sound lost on '\(device)': \(failure)")
+                throw ExitStatus.unavailable
+            }
+        }
+        player.finish()
+    }
+}
