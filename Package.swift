@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "TouchtimeCoreTests", dependencies: ["TouchtimeCore"]),
         .testTarget(name: "TouchtimeAudioTests", dependencies: ["TouchtimeAudio"]),
         // Runs the built binary; depending on it makes `swift test` build it first.
-        .testTarget(name: "TouchtimeEndToEndTests", dependencies: ["touchtime"]),
+        .testTarget(name: "TouchtimeEndToEndTests", dependencies: ["touchtime", "TouchtimeAudio"]),
     ]
 )
 

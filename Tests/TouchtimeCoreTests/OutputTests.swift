@@ -66,7 +66,7 @@ import Testing
         let text = Fixtures.document(phases: #"[{"id": "a", "title": "A\u001b[2J", "cue": "c\u001b]0;x\u0007", "duration": 5}]"#)
         let timeline = Timeline(try Fixtures.load(text))
         let event = SessionEvent(kind: .phaseStart, segmentIndex: 0, phaseID: "a", planned: .zero, due: .zero)
-        let line = EventRecord(event: event, elapsed: .zero, wall: "").plainLine(timeline: timeline)
+        let line = try #require(EventRecord(event: event, elapsed: .zero, wall: "").plainLine(timeline: timeline))
         #expect(!line.contains("\u{1B}") && !line.contains("\u{07}"))
         #expect(line.hasSuffix("A[2J (5s): c]0;x"))
     }

@@ -76,7 +76,7 @@ import Testing
          #"t.json:1:63: phases[0]: missing key "duration" or "steps": expected how long the phase lasts"#
             + "\n" + #"t.json:1:101: phases[0].durration: unknown key "durration": did you mean "duration"?"#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "colour": 1}]}"#,
-         #"t.json:1:116: phases[0].colour: unknown key "colour": expected one of id, title, cue, kind, duration, steps, stillnessAfter, stillnessBetweenSteps"#),
+         #"t.json:1:116: phases[0].colour: unknown key "colour": expected one of id, title, cue, kind, duration, steps, stillnessAfter, stillnessBetweenSteps, strokeSeconds, chimes"#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "stillness_after": 5}]}"#,
          #"t.json:1:116: phases[0].stillness_after: unknown key "stillness_after": did you mean "stillnessAfter"?"#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "steps": [{"cue": "c", "duration": 1}]}]}"#,
@@ -206,5 +206,44 @@ import Testing
         #expect(ProtocolDecoder.closest(to: "stillnessBetween", in: keys) == "stillnessBetweenSteps")
         #expect(ProtocolDecoder.closest(to: "tittle", in: keys) == "title")
         #expect(ProtocolDecoder.closest(to: "colour", in: keys) == nil)
+    }
+}
+
+@Suite struct ChimeOptionLoadingTests {
+    @Test func readsChimeOptionsAndStrokes() throws {
+        let treatment = try Fixtures.load(Fixtures.document(phases: """
+            [{"id": "a", "title": "A", "cue": "c", "duration": 60, "strokeSeconds": 4,
+              "chimes": {"start": "stillness", "warningBefore": "5s", "volume": 70, "pitch": 440}},
+             {"id": "b", "title": "B", "cue": "c", "duration": 60, "chimes": {"start": "none", "warningBefore": 0}}]
+            """, extra: #", "chimes": {"warningBefore": 10, "volume": 90}"#))
+        #expect(treatment.chimes == ChimeOptions(warningBefore: .seconds(10), volume: 90))
+        #expect(treatment.phases[0].chimes == ChimeOptions(start: .some(.stillness), warningBefore: .seconds(5), volume: 70, pitch: 440))
+        #expect(treatment.phases[0].strokeSeconds == .seconds(4))
+        #expect(treatment.phases[1].chimes.start == .some(nil))
+        let timeline = Timeline(treatment)
+        #expect(timeline.segments.map(\.warningBefore) == [.seconds(5), nil], "0 turns the protocol's warning off")
+    }
+
+    @Test(arguments: [
+        (#""chimes": {"start": "gong"}"#, #"phases[0].chimes.start: expected one of "transition", "stillness", "warning", "finish", "pace", "none", found "gong""#),
+        (#""chimes": {"volume": 101}"#, "phases[0].chimes.volume: expected a whole number from 0 to 100, found 101"),
+        (#""chimes": {"volume": 50.5}"#, "phases[0].chimes.volume: expected a whole number from 0 to 100, found 50.5"),
+        (#""chimes": {"pitch": 20}"#, "phases[0].chimes.pitch: expected the bell's pitch in Hz, from 110 to 3520 (the default is 880), found 20"),
+        (#""chimes": {"warningBefore": -2}"#, "phases[0].chimes.warningBefore: expected a duration of at least 0.1 s, found -2"),
+        (#""chimes": {"volum": 50}"#, #"phases[0].chimes.volum: unknown key "volum": did you mean "volume"?"#),
+        (#""chimes": 5"#, "phases[0].chimes: expected chime options as an object, found a number"),
+        (#""strokeSeconds": 0.2"#, "phases[0].strokeSeconds: expected a stroke of 0.5 to 60 seconds, found 0.2"),
+        (#""strokeSeconds": "2m""#, #"phases[0].strokeSeconds: expected a stroke of 0.5 to 60 seconds, found "2m""#),
+    ])
+    func badChimeOptionsAreReportedPrecisely(fragment: String, expected: String) {
+        let text = Fixtures.document(phases: #"[{"id": "a", "title": "A", "cue": "c", "duration": 10, \#(fragment)}]"#)
+        let lines = Fixtures.problems(text)
+        #expect(lines.count == 1)
+        #expect(lines.first.map { $0.hasSuffix(expected) && $0.hasPrefix("t.json:1:") } == true, "\(lines)")
+    }
+
+    @Test func strokesNeedMassage() {
+        let text = Fixtures.document(phases: #"[{"id": "a", "title": "A", "cue": "c", "kind": "stillness", "duration": 10, "strokeSeconds": 4}]"#)
+        #expect(Fixtures.problems(text).first?.hasSuffix("phases[0].strokeSeconds: a stillness phase has no strokes to pace") == true)
     }
 }

@@ -21,6 +21,7 @@ import Testing
         #expect(keys(schema) == Set(ProtocolDecoder.topLevelKeys))
         #expect(keys(definitions["phase"]) == Set(ProtocolDecoder.phaseKeys))
         #expect(keys(definitions["step"]) == Set(ProtocolDecoder.stepKeys))
+        #expect(keys(definitions["chimes"]) == Set(ProtocolDecoder.chimeKeys))
     }
 
     @Test func bundledFilesPassBothSchemaAndLoader() throws {
@@ -46,6 +47,10 @@ import Testing
         #"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "kind": "calm", "duration": 5}]}"#,
         #"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": " ", "cue": "c", "duration": 5}]}"#,
         #"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "steps": [{"duration": 1}]}]}"#,
+        #"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "chimes": {"volume": 101}}]}"#,
+        #"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "chimes": {"start": "gong"}}]}"#,
+        #"{"format": "touchtime/1", "id": "x", "title": "T", "chimes": {"pitch": 20}, "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
+        #"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "strokeSeconds": 0.2}]}"#,
     ])
     func schemaAndLoaderBothRefuse(text: String) throws {
         let validator = MiniSchemaValidator(root: try schema())

@@ -3,7 +3,7 @@ import Testing
 
 @Suite(.serialized) struct RunTests {
     @Test func plainRunWalksTheFivePhasesInOrder() throws {
-        let result = try BinaryRunner.run(["run", "--plain", "--speed", "1000", "--lead-in", "0"])
+        let result = try BinaryRunner.run(["run", "--plain", "--speed", "1000", "--lead-in", "0", "--no-sound"])
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         let phases = result.lines.filter { $0.contains(" phase-start ") }.map { $0.split(separator: " ", omittingEmptySubsequences: true)[2] }

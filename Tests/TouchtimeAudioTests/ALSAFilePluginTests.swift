@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import TouchtimeAudio
+import TouchtimeCore
+
+/// The real libasound path, on a machine with no sound card: ALSA's `file` plugin on a `null`
+/// slave writes every frame the player sends into a WAV, which is then taken apart.
+@Suite(.serialized) struct ALSAFilePluginTests {
+    private func capturePath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-alsa-\(UUID().uuidString).wav").path
+    }
+
+    @Test func capturedStreamHoldsExactlyTheScheduledChimesInOrder() throws {
+        let path = capturePath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let player = try ChimePlayer(device: "file:'\(path)',wav")
+        #expect(player.waitUntilReady())
+        let kinds: [ChimeKind] = [.transition, .stillness, .warning, .pace, .finish]
+        let gaps: [Duration] = [.zero, .milliseconds(300), .milliseconds(450), .milliseconds(175), .milliseconds(612)]
+        let templates = kinds.map { ChimeSynthesizer.render(ChimeVoice(kind: $0)) }
+        var at = ContinuousClock.now.advanced(by: .milliseconds(150))
+        for (index, kind) in kinds.enumerated() {
+            at = at.advanced(by: gaps[index])
+            player.ensure(ChimePlayer.Scheduled(key: "\(kind)", samples: templates[index], at: at))
+        }
+        player.finish(timeout: .seconds(10))
+        #expect(player.failure == nil)
+
+        let audio = try WAVFile.read(path)
+        #expect(audio.sampleRate == 48_000 && audio.channels == 1)
+        let result = ChimeOnsets.find(templates, in: ChimeOnsets.floats(audio.samples))
+        #expect(result.allFound)
+        // Nothing else was written: the capture is these chimes and silence, to within rounding.
+        #expect(result.residualPeak <= 2.0 / 32767)
+        let onsets = result.onsets.compactMap { $0 }
+        let measured = zip(onsets, onsets.dropFirst()).map { $1 - $0 }
+        let planned = gaps.dropFirst().map { Int(($0.seconds * 48_000).rounded()) }
+        for (got, want) in zip(measured, planned) {
+            #expect(abs(got - want) <= 1, "gap \(got) samples, planned \(want)")
+        }
+    }
+
+    @Test func aChimeScheduledTwiceUnderOneKeyPlaysOnce() throws {
+        let path = capturePath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let player = try ChimePlayer(device: "file:'\(path)',wav")
+        let chime = ChimeSynthesizer.render(ChimeVoice(kind: .warning))
+        let at = ContinuousClock.now.advanced(by: .milliseconds(100))
+        player.replaceUpcoming(with: [ChimePlayer.Scheduled(key: "w", samples: chime, at: at)])
+        player.ensure(ChimePlayer.Scheduled(key: "w", samples: chime, at: at))
+        #expect(player.knows("w"))
+        player.finish()
+        let recording = ChimeOnsets.floats(try WAVFile.read(path).samples)
+        let result = ChimeOnsets.find([chime], in: recording)
+        #expect(result.allFound && result.residualPeak <= 2.0 / 32767, "one warning, and nothing more")
+    }
+
+    @Test func replacingTheScheduleCancelsFutureChimes() throws {
+        let path = capturePath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let player = try ChimePlayer(device: "file:'\(path)',wav")
+        let chime = ChimeSynthesizer.render(ChimeVoice(kind: .transition))
+        player.replaceUpcoming(with: [ChimePlayer.Scheduled(key: "a", samples: chime, at: .now.advanced(by: .seconds(1)))])
+        player.replaceUpcoming(with: [])  // the session was paused
+        #expect(!player.knows("a"))
+        player.finish()
+        #expect(try WAVFile.read(path).samples.allSatisfy { $0 == 0 })
+    }
+
+    @Test func mutedChimesAreNotPlayed() throws {
+        let path = capturePath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let player = try ChimePlayer(device: "file:'\(path)',wav")
+        player.isMuted = true
+        player.ensure(ChimePlayer.Scheduled(key: "m", samples: ChimeSynthesizer.render(ChimeVoice(kind: .pace)),
+                                            at: .now.advanced(by: .milliseconds(100))))
+        player.finish()
+        #expect(try WAVFile.read(path).samples.allSatisfy { $0 == 0 })
+    }
+
+    @Test func aMissingDeviceIsOneReadableError() {
+        #expect {
+            _ = try ChimePlayer(device: "touchtime_no_such_device")
+        } throws: { error in
+            guard let error = error as? ALSAError else { return false }
+            return error.code < 0 && error.function == "snd_pcm_open" && !error.message.isEmpty
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import Testing
+import TouchtimeAudio
+import TouchtimeCore
+
+@Suite struct RenderTests {
+    @Test func everyChimeStartsWithinOneSampleOfItsPlannedOffset() throws {
+        let ritual = try #require(try BundledProtocols.load("trainee-drill"))
+        let plan = ChimePlan(timeline: Timeline(ritual))
+        let rendering = SessionRenderer.render(plan)
+        #expect(rendering.cues.map(\.voice.kind) == [
+            .transition, .transition, .stillness, .transition, .transition, .transition, .transition, .stillness, .transition, .finish,
+        ])
+        let templates = rendering.cues.map { ChimeSynthesizer.render($0.voice) }
+        let result = ChimeOnsets.find(templates, in: ChimeOnsets.floats(rendering.samples))
+        #expect(result.allFound)
+        #expect(result.residualPeak <= 2.0 / 32767)
+        for (cue, onset) in zip(rendering.cues, result.onsets) {
+            let planned = SessionRenderer.onsetSample(cue.planned)
+            #expect(abs((onset ?? -1) - planned) <= 1, "\(cue.voice.kind) at \(cue.planned): sample \(onset ?? -1), planned \(planned)")
+        }
+        // The guide runs to the end of the last chime.
+        #expect(rendering.samples.count == SessionRenderer.onsetSample(.seconds(63)) + templates.last!.count)
+    }
+}

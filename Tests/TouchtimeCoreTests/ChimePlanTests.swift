@@ -1,0 +1,119 @@
+import Testing
+@testable import TouchtimeCore
+
+@Suite struct ChimePlanTests {
+    @Test func defaultRitualIsMarkedByTransitionsStillnessAndFinish() throws {
+        let ritual = try #require(try BundledProtocols.load(BundledProtocols.defaultID))
+        let cues = ChimePlan(timeline: Timeline(ritual)).plannedCues
+        #expect(cues.map(\.voice.kind) == [
+            .transition,                                   // warm
+            .transition, .transition, .stillness,          // jawline left, right, stillness after
+            .transition, .stillness, .transition, .stillness, .transition,  // lift with stillness between
+            .stillness,                                    // pause (phase-start and stillness-start: one chime)
+            .transition,                                   // centering
+            .finish,
+        ])
+        #expect(cues.map(\.planned) == [0, 45, 105, 165, 175, 235, 245, 290, 300, 360, 390, 435].map { Duration.seconds($0) })
+        #expect(cues.allSatisfy { $0.voice.volume == 100 && $0.voice.pitchRatio == 1 })
+    }
+
+    @Test func optionsChooseStartVolumeAndPitchPerPhase() throws {
+        let treatment = try Fixtures.load(Fixtures.document(phases: """
+            [{"id": "a", "title": "A", "cue": "c", "duration": 10, "chimes": {"start": "none"}},
+             {"id": "b", "title": "B", "cue": "c", "duration": 10, "chimes": {"volume": 50, "pitch": 660}},
+             {"id": "c", "title": "C", "cue": "c", "kind": "stillness", "duration": 10, "chimes": {"start": "warning"}}]
+            """, extra: #", "chimes": {"volume": 80}"#))
+        let cues = ChimePlan(timeline: Timeline(treatment), volume: 50).plannedCues
+        #expect(cues.map(\.voice) == [
+            ChimeVoice(kind: .transition, volume: 25, pitchRatio: 0.75),   // b: 50 x its own 50%
+            ChimeVoice(kind: .warning, volume: 40),                        // c: 50 x 80%
+            ChimeVoice(kind: .finish, volume: 40),
+        ])
+    }
+
+    @Test func strokesAndWarningsSoundUnlessPacingIsOff() throws {
+        let treatment = try Fixtures.load(Fixtures.document(phases: """
+            [{"id": "a", "title": "A", "cue": "c", "duration": 10, "strokeSeconds": 4, "chimes": {"warningBefore": 3}}]
+            """))
+        let timeline = Timeline(treatment)
+        #expect(ChimePlan(timeline: timeline).plannedCues.map(\.voice.kind) == [.transition, .pace, .warning, .pace, .finish])
+        #expect(ChimePlan(timeline: timeline, pace: false).plannedCues.map(\.voice.kind) == [.transition, .warning, .finish])
+        #expect(ChimePlan(timeline: timeline).voices.map(\.kind).sorted { $0.rawValue < $1.rawValue } == [.finish, .pace, .transition, .warning])
+    }
+
+    @Test func anEarlyEndHasNoFinishChime() {
+        let plan = ChimePlan(timeline: SessionEngineTests.timeline)
+        #expect(plan.cue(for: SessionEvent(kind: .sessionEnd, planned: .seconds(3), due: .seconds(3), completed: false)) == nil)
+        #expect(plan.cue(for: SessionEvent(kind: .sessionEnd, planned: .seconds(85), due: .seconds(85), completed: true))?.voice.kind == .finish)
+        #expect(plan.cue(for: SessionEvent(kind: .paused, planned: .zero, due: .zero)) == nil)
+    }
+
+    @Test func eventsOfOneMomentShareOneCue() {
+        var engine = SessionEngine(timeline: SessionEngineTests.timeline)
+        let plan = ChimePlan(timeline: SessionEngineTests.timeline)
+        _ = engine.start(at: .zero)
+        let events = engine.advance(to: .seconds(10))   // phase-start jawline + step-start 0
+        #expect(events.count == 2)
+        #expect(plan.cues(for: events).count == 1)
+        #expect(plan.cue(for: events[0])?.key == plan.cue(for: events[1])?.key)
+        // A skip makes a new moment with its own key.
+        let skipped = engine.handle(.next, at: .seconds(12))
+        #expect(plan.cues(for: skipped).first?.key != plan.cue(for: events[0])?.key)
+    }
+}
+
+@Suite struct EngineMarkTests {
+    static let timeline = Timeline(Fixtures.treatment([
+        Phase(id: "sweep", title: "Sweep", cue: "c", body: .duration(.seconds(10)),
+              strokeSeconds: .seconds(4), chimes: ChimeOptions(warningBefore: .seconds(3))),
+        Fixtures.phase("rest", 5, kind: .stillness),
+    ]))
+
+    private func marks(_ events: [SessionEvent]) -> [String] {
+        events.map { "\($0.kind.rawValue)@\($0.due.milliseconds)" }
+    }
+
+    @Test func strokesFromTheStartAndTheWarningBeforeTheEnd() {
+        var engine = SessionEngine(timeline: Self.timeline)
+        _ = engine.start(at: .zero)
+        let events = engine.advance(to: .seconds(20))
+        // Ticks at 4 and 8 s (none in the last quarter stroke, 9 to 10 s); warning at 7 s.
+        #expect(marks(events) == ["stroke@4000", "warning@7000", "stroke@8000", "phase-start@10000", "stillness-start@10000", "session-end@15000"])
+        #expect(events[1].planned == .seconds(7))
+    }
+
+    @Test func marksNeverMoveTheBoundaries() {
+        var engine = SessionEngine(timeline: Self.timeline)
+        _ = engine.start(at: .zero)
+        _ = engine.advance(to: .milliseconds(4300))   // a late wake after the first tick
+        #expect(engine.nextDeadline == .seconds(7))
+        _ = engine.advance(to: .seconds(9))
+        #expect(engine.nextDeadline == .seconds(10))
+    }
+
+    @Test func pauseShiftsMarksAndExtendMovesOnlyTheWarning() {
+        var engine = SessionEngine(timeline: Self.timeline)
+        _ = engine.start(at: .zero)
+        _ = engine.handle(.pause, at: .seconds(1))
+        _ = engine.handle(.resume, at: .seconds(3))
+        #expect(engine.nextDeadline == .seconds(6), "the first tick, 2 s later")
+        _ = engine.handle(.extend(.seconds(5)), at: .seconds(3))
+        let events = engine.advance(to: .seconds(30))
+        #expect(marks(events).prefix(5) == ["stroke@6000", "stroke@10000", "warning@14000", "stroke@14000", "phase-start@17000"])
+    }
+
+    @Test func aRestartedSegmentTicksAgain() {
+        var engine = SessionEngine(timeline: Self.timeline)
+        _ = engine.start(at: .zero)
+        _ = engine.advance(to: .seconds(5))
+        _ = engine.handle(.previous, at: .seconds(5))
+        #expect(engine.nextDeadline == .seconds(9))
+    }
+
+    @Test func stillnessHasNoMarks() {
+        let timeline = Timeline(try! Fixtures.load(Fixtures.document(phases: """
+            [{"id": "p", "title": "P", "cue": "c", "kind": "stillness", "duration": 10}]
+            """, extra: #", "chimes": {"warningBefore": 3}"#)))
+        #expect(timeline.segments[0].warningBefore == nil && timeline.segments[0].strokeInterval == nil)
+    }
+}

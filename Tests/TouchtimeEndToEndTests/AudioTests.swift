@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+import TouchtimeAudio
+
+/// The sound path through the built binary: ALSA's file plugin stands in for a sound card.
+@Suite(.serialized) struct AudioTests {
+    /// An environment with no sound server and no ALSA configuration of the user's.
+    private func silentMachine() throws -> (URL, [String: String]) {
+        let folder = try BinaryRunner.temporaryFolder()
+        return (folder, ["XDG_RUNTIME_DIR": folder.path, "HOME": folder.path])
+    }
+
+    /// What `touchtime chime KIND --out` writes, as floats: the sound a session must play.
+    private func chimeTemplate(_ kind: String, in folder: URL) throws -> [Float] {
+        let path = folder.appendingPathComponent("\(kind).wav").path
+        let result = try BinaryRunner.run(["chime", kind, "--out", path])
+        #expect(result.status == 0)
+        return ChimeOnsets.floats(try WAVFile.read(path).samples)
+    }
+
+    @Test func noSoundMeansOneWarningLineAndTheSessionCompletes() throws {
+        let (folder, environment) = try silentMachine()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try BinaryRunner.run(["run", "--plain", "--lead-in", "0", "--speed", "100"], environment: environment)
+        #expect(result.status == 0)
+        let warnings = result.stderr.split(separator: "\n")
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.hasPrefix("touchtime: sound unavailable on 'default': ") == true)
+        #expect(warnings.first?.hasSuffix("; the session goes on without chimes") == true)
+        #expect(!result.stderr.contains("ALSA lib"))
+        #expect(result.lines.last?.hasSuffix("complete") == true)
+
+        let events = try BinaryRunner.run(["run", "trainee-drill", "--events", "-", "--lead-in", "0", "--speed", "1000"], environment: environment)
+        #expect(events.lines.prefix(2).map { $0.contains(#""event":"session-start""#) || $0.contains(#""event":"audio-unavailable""#) } == [true, true])
+        #expect(!events.stdout.contains(#""event":"chime""#))
+    }
+
+    @Test func aBadDeviceIsOneLineNeverALSAsOwnMessages() throws {
+        let run = try BinaryRunner.run(["run", "--plain", "--lead-in", "0", "--speed", "1000", "--device", "hw:7,7"])
+        #expect(run.status == 0)
+        #expect(run.stderr.split(separator: "\n").count == 1)
+        #expect(run.stderr.hasPrefix("touchtime: sound unavailable on 'hw:7,7': "))
+        let chime = try BinaryRunner.run(["chime", "transition", "--device", "hw:7,7"])
+        #expect(chime.status == 69)
+        #expect(chime.stderr.split(separator: "\n").count == 1 && !chime.stderr.contains("ALSA lib"))
+    }
+
+    @Test func aSessionThroughALSAPlaysExactlyTheChimesOfChimeOut() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let capture = folder.appendingPathComponent("session.wav").path
+        let result = try BinaryRunner.run(["run", "trainee-drill", "--speed", "10", "--lead-in", "0", "--events", "-",
+                                           "--device", "file:'\(capture)',wav"])
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty)
+        let chimes = try result.lines.compactMap { line -> [String: Any]? in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return object["event"] as? String == "chime" ? object : nil
+        }
+        let kinds = chimes.compactMap { $0["kind"] as? String }
+        #expect(kinds == ["transition", "transition", "stillness", "transition", "transition", "transition", "transition",
+                          "stillness", "transition", "finish"])
+        var templates: [String: [Float]] = [:]
+        for kind in Set(kinds) { templates[kind] = try chimeTemplate(kind, in: folder) }
+        let recording = ChimeOnsets.floats(try WAVFile.read(capture).samples)
+        let found = ChimeOnsets.find(kinds.compactMap { templates[$0] }, in: recording)
+        #expect(found.allFound)
+        // Overlapping chimes are mixed, then rounded once; each template was rounded alone: half
+        // an LSB per overlapping chime. A missing or wrong chime would leave thousands of LSB.
+        #expect(found.residualPeak <= 4.0 / 32767, "the capture is those chimes, sample for sample, and silence")
+        // Placed on their boundaries: each gap is the planned gap / speed, to the sample.
+        let planned = chimes.compactMap { $0["planned"] as? Double }
+        let onsets = found.onsets.compactMap { $0 }
+        for index in 1..<onsets.count {
+            let want = Int(((planned[index] - planned[index - 1]) / 10 * 48_000).rounded())
+            #expect(abs(onsets[index] - onsets[index - 1] - want) <= 1)
+        }
+    }
+
+    @Test func chimeOutWritesEachKindOrAll() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("all.wav").path
+        let result = try BinaryRunner.run(["chime", "--out", path])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("wrote \(path): 5 chimes, "))
+        let all = ChimeOnsets.floats(try WAVFile.read(path).samples)
+        let kinds = ["transition", "stillness", "warning", "finish", "pace"]
+        let found = ChimeOnsets.find(try kinds.map { try chimeTemplate($0, in: folder) }, in: all)
+        #expect(found.allFound && found.residualPeak <= 2.0 / 32767)
+        #expect(try BinaryRunner.run(["chime", "gong", "--out", path]).status == 64)
+        #expect(try BinaryRunner.run(["chime", "transition", "--out", "/nonexistent/x.wav"]).status == 73)
+    }
+
+    @Test func renderPutsEveryChimeOnItsPlannedSample() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("guide.wav").path
+        let result = try BinaryRunner.run(["render", "--out", path])
+        #expect(result.status == 0)
+        #expect(result.stdout == "wrote \(path): 7:19 (7m19.2s), 12 chimes (7 transition, 4 stillness, 1 finish), 48 kHz mono 16-bit\n")
+        let planned: [Double] = [0, 45, 105, 165, 175, 235, 245, 290, 300, 360, 390, 435]
+        let kinds = ["transition", "transition", "transition", "stillness", "transition", "stillness", "transition",
+                     "stillness", "transition", "stillness", "transition", "finish"]
+        var templates: [String: [Float]] = [:]
+        for kind in Set(kinds) { templates[kind] = try chimeTemplate(kind, in: folder) }
+        let found = ChimeOnsets.find(kinds.compactMap { templates[$0] }, in: ChimeOnsets.floats(try WAVFile.read(path).samples))
+        #expect(found.allFound && found.residualPeak <= 2.0 / 32767)
+        for (onset, seconds) in zip(found.onsets, planned) {
+            #expect(abs((onset ?? -1) - Int(seconds * 48_000)) <= 1)
+        }
+    }
+}
