@@ -41,11 +41,17 @@ def templates(touchtime, kinds, volume):
     return result
 
 
-def find_onsets(recording, rate, sequence, bank, threshold=0.004):
-    """sequence: chime kinds in order. Returns onset sample indices (or None where not found)."""
+def find_onsets(recording, rate, sequence, bank, threshold=0.004, skip=0):
+    """sequence: chime kinds in order. Returns onset sample indices (or None where not found).
+
+    With `skip`, the first `skip` samples of each chime are left out of the match: a player
+    that loses the start of its streams (a new aplay each time) is then still timed by the
+    chime's body, and the onset is where the whole chime would have begun.
+    """
     residual = recording.copy()
     onsets = []
     cursor = 0
+    search = 48 if skip == 0 else int(0.03 * rate)
     for kind in sequence:
         template = bank[kind]
         above = np.nonzero(np.abs(residual[cursor:]) > threshold)[0]
@@ -55,31 +61,35 @@ def find_onsets(recording, rate, sequence, bank, threshold=0.004):
         rough = cursor + int(above[0])
         # The template's own first sample above the threshold tells how far in the rough onset is.
         lead = int(np.nonzero(np.abs(template) > threshold)[0][0])
-        window = min(len(template), int(0.05 * rate))
+        window = min(len(template) - skip, int(0.05 * rate))
+        part = template[skip:skip + window]
         best, best_error = None, None
-        for candidate in range(rough - lead - 48, rough - lead + 49):
-            if candidate < 0 or candidate + window > len(residual):
+        for candidate in range(rough - lead - search, rough - lead + search + 1):
+            start = candidate + skip
+            if candidate < 0 or start + window > len(residual):
                 continue
-            error = np.sum((residual[candidate:candidate + window] - template[:window]) ** 2)
+            error = np.sum((residual[start:start + window] - part) ** 2)
             if best_error is None or error < best_error:
                 best, best_error = candidate, error
         if best is None:
             onsets.append(None)
             continue
         end = min(len(residual), best + len(template))
-        residual[best:end] -= template[:end - best]
+        residual[best + skip:end] -= template[skip:end - best]
+        if skip:
+            residual[best:best + skip] = 0
         onsets.append(best)
-        cursor = best + lead + 1
+        cursor = best + max(lead, skip) + 1
     return onsets, residual
 
 
-def analyse(recording_path, events_path, touchtime, speed=1.0, volume=100):
+def analyse(recording_path, events_path, touchtime, speed=1.0, volume=100, threshold=0.004, skip=0):
     recording, rate = read_wav(recording_path)
     chimes = [json.loads(line) for line in open(events_path) if '"event":"chime"' in line]
     sequence = [c["kind"] for c in chimes]
     planned = [c["planned"] / speed for c in chimes]
     bank = templates(touchtime, sorted(set(sequence)), volume)
-    onsets, residual = find_onsets(recording, rate, sequence, bank)
+    onsets, residual = find_onsets(recording, rate, sequence, bank, threshold, skip)
     found = [o for o in onsets if o is not None]
     result = {"chimes": len(sequence), "found": len(found)}
     if len(found) != len(sequence) or len(found) < 2:

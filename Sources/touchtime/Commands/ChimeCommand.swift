@@ -73,6 +73,7 @@ struct ChimeCommand: ParsableCommand {
             reportError("sound unavailable on '\(device)': \(error)")
             throw ExitStatus.unavailable
         }
+        player.waitUntilReady()
         let clock = ContinuousClock()
         var at = clock.now.advanced(by: .milliseconds(150))
         for voice in voices {
