@@ -41,8 +41,7 @@ public final class ChimePlayer: Sendable {
 
     public static let sampleRate = ChimeSynthesizer.sampleRate
     static let periodFrames = 480  // 10 ms
-    /// Mapping errors larger than this are corrected at once rather than gradually.
-    static let snapThreshold: Duration = .milliseconds(5)
+
 
     private let shared = Mutex(Shared())
     private let done = DispatchSemaphore(value: 0)
@@ -152,34 +151,27 @@ public final class ChimePlayer: Sendable {
         var origin = clock.now.advanced(by: lead)
         var gain: Float = 1
         var drainOnExit = true
-        var stablePeriods = 0
+        var secondsPerFrame = 1 / rate
+        var clockModel = DeviceClockModel()
         var silentDelayPeriods = 0
 
         while true {
             let now = clock.now
             if let delay = pcm.delay(), delay > 0 {
-                // Measured: the next frame is heard `delay` frames from now. A large error
-                // (the stream just started, or stalled) is taken at once; a small one is
-                // corrected gently, so reporting jitter averages out but clock drift is followed.
+                // Measured: the next frame is heard `delay` frames from now.
                 let measured = now.advanced(by: .seconds(Double(delay) / rate))
-                let predicted = origin.advanced(by: .seconds(Double(framesWritten) / rate))
-                let error = predicted.duration(to: measured)
-                if abs(error.seconds) > Self.snapThreshold.seconds {
-                    origin = origin.advanced(by: error)
-                    stablePeriods = 0
-                } else {
-                    origin = origin.advanced(by: error * 0.05)
-                    stablePeriods += 1
+                let predicted = origin.advanced(by: .seconds(Double(framesWritten) * secondsPerFrame))
+                if clockModel.observe(error: predicted.duration(to: measured).seconds,
+                                      at: Double(framesWritten) / rate, origin: &origin, secondsPerFrame: &secondsPerFrame) {
+                    shared.withLock { $0.ready = true }
                 }
             } else {
                 // A device that never reports a delay (ALSA's file plugin) is not real-time:
                 // frame counting is all there is.
                 silentDelayPeriods += 1
+                if silentDelayPeriods >= 10 { shared.withLock { $0.ready = true } }
             }
-            if stablePeriods >= 10 || silentDelayPeriods >= 10 {
-                shared.withLock { $0.ready = true }
-            }
-            let nextFrameTime = origin.advanced(by: .seconds(Double(framesWritten) / rate))
+            let nextFrameTime = origin.advanced(by: .seconds(Double(framesWritten) * secondsPerFrame))
 
             let periodEnd = nextFrameTime.advanced(by: .seconds(Double(period) / rate))
 
@@ -237,7 +229,7 @@ public final class ChimePlayer: Sendable {
             // Stay about `lead` ahead of real time: a device that never blocks (ALSA's file
             // plugin on `null`) must not be written faster than the session runs.
             let writeAheadLimit = clock.now.advanced(by: lead)
-            let nextStart = origin.advanced(by: .seconds(Double(framesWritten) / rate))
+            let nextStart = origin.advanced(by: .seconds(Double(framesWritten) * secondsPerFrame))
             if nextStart > writeAheadLimit {
                 Thread.sleep(forTimeInterval: writeAheadLimit.duration(to: nextStart).seconds)
             }

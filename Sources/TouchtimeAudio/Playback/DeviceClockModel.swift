@@ -1,0 +1,71 @@
+/// Keeps the mapping from frames written to the moment they are heard honest, from the delays a
+/// device reports, without letting a noisy or biased report carry the chimes away.
+///
+/// The mapping is `heard(frame) = origin + frame x secondsPerFrame`. Each report gives an error
+/// (when the device says the next frame is heard, minus when the mapping says):
+/// - A sudden, sustained jump away from the recent level (a sound server holding a new stream's
+///   first writes, a stall) is taken at once.
+/// - A slow drift is a sound card's clock running apart from the monotonic clock: it is
+///   estimated by a straight-line fit over 4 s and followed, but only within `plausibleDrift`.
+///   Crystals drift by tens of parts per million; a report implying more is an artifact of the
+///   report, not of the clock (PulseAudio's interpolated latency was seen wandering by 200 to
+///   400 ppm here while its null sink kept time with the monotonic clock), and is ignored.
+struct DeviceClockModel {
+    static let jump = 0.005                 // s
+    static let plausibleDrift = 100e-6      // 100 ppm
+    static let fitWindow = 400              // reports (4 s of 10 ms periods)
+
+    /// Errors (s) against stream time (s), since the last fit or jump.
+    private var samples: [(time: Double, error: Double)] = []
+    /// The recent level of the error, which a jump is measured from.
+    private var level = 0.0
+    private var jumpCount = 0
+    private var settledCount = 0
+
+    /// Takes one report; corrects the mapping when warranted. Returns true once the mapping has
+    /// settled: the stream runs and its reports agree with the mapping.
+    mutating func observe(error: Double, at time: Double, origin: inout ContinuousClock.Instant,
+                          secondsPerFrame: inout Double) -> Bool {
+        if abs(error - level) > Self.jump {
+            jumpCount += 1
+            if jumpCount >= 3 {
+                origin = origin.advanced(by: .seconds(error))
+                samples.removeAll()
+                level = 0
+                jumpCount = 0
+                settledCount = 0
+            }
+            return false
+        }
+        jumpCount = 0
+        settledCount += 1
+        level += (error - level) * 0.02
+        samples.append((time, error))
+        if samples.count >= Self.fitWindow {
+            let (intercept, slope) = Self.fit(samples)
+            if abs(slope) <= Self.plausibleDrift {
+                // Onto the fitted line: error(t) = intercept + slope x t, with t = frame / rate.
+                origin = origin.advanced(by: .seconds(intercept))
+                secondsPerFrame *= 1 + slope
+                level -= intercept + slope * time
+            }
+            samples.removeAll()
+        }
+        return settledCount >= 10
+    }
+
+    /// Least-squares line through the samples: error = intercept + slope x time.
+    static func fit(_ samples: [(time: Double, error: Double)]) -> (intercept: Double, slope: Double) {
+        let count = Double(samples.count)
+        let meanTime = samples.reduce(0) { $0 + $1.time } / count
+        let meanError = samples.reduce(0) { $0 + $1.error } / count
+        var covariance = 0.0
+        var variance = 0.0
+        for sample in samples {
+            covariance += (sample.time - meanTime) * (sample.error - meanError)
+            variance += (sample.time - meanTime) * (sample.time - meanTime)
+        }
+        let slope = variance > 0 ? covariance / variance : 0
+        return (meanError - slope * meanTime, slope)
+    }
+}
