@@ -3,7 +3,7 @@
 ///
 /// The mapping is `heard(frame) = origin + frame x secondsPerFrame`. Each report gives an error
 /// (when the device says the next frame is heard, minus when the mapping says):
-/// - A sudden, sustained jump away from the recent level (a sound server holding a new stream's
+/// - A sudden, sustained jump of over 20 ms from the recent level (a sound server holding a new stream's
 ///   first writes, a stall) is taken at once.
 /// - A slow drift is a sound card's clock running apart from the monotonic clock: it is
 ///   estimated by a straight-line fit over 4 s and followed, but only within `plausibleDrift`.
@@ -11,7 +11,7 @@
 ///   report, not of the clock (PulseAudio's interpolated latency was seen wandering by 200 to
 ///   400 ppm here while its null sink kept time with the monotonic clock), and is ignored.
 struct DeviceClockModel {
-    static let jump = 0.005                 // s
+    static let jump = 0.020                 // s: report glitches of several ms were seen that the audio did not make
     static let plausibleDrift = 100e-6      // 100 ppm
     static let fitWindow = 400              // reports (4 s of 10 ms periods)
 
