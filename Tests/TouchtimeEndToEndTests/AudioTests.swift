@@ -77,6 +77,20 @@ import TouchtimeAudio
         }
     }
 
+    @Test func soundCheckPlaysEveryKindThroughALSAWithItsName() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let capture = folder.appendingPathComponent("check.wav").path
+        let result = try BinaryRunner.run(["chime", "all", "--device", "file:'\(capture)',wav"])
+        #expect(result.status == 0)
+        let kinds = ["transition", "stillness", "warning", "finish", "pace"]
+        #expect(result.lines.map { String($0.prefix { $0 != " " }) } == kinds)
+        #expect(result.lines[0].hasSuffix("a clear bell: a new phase or step begins"))
+        let found = ChimeOnsets.find(try kinds.map { try chimeTemplate($0, in: folder) },
+                                     in: ChimeOnsets.floats(try WAVFile.read(capture).samples))
+        #expect(found.allFound && found.residualPeak <= 2.0 / 32767, "each kind, once, in order, exactly")
+    }
+
     @Test func chimeOutWritesEachKindOrAll() throws {
         let folder = try BinaryRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
