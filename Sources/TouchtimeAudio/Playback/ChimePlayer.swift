@@ -34,7 +34,6 @@ public final class ChimePlayer: Sendable {
         var drainWhenIdle = false
         var failure: ALSAError?
         var finished = false
-        var activeVoices = 0
         /// The stream runs and its frame-to-time mapping has settled.
         var ready = false
     }
@@ -176,7 +175,6 @@ public final class ChimePlayer: Sendable {
             let periodEnd = nextFrameTime.advanced(by: .seconds(Double(period) / rate))
 
             let (starting, muted, stop, drain) = shared.withLock { state -> ([Scheduled], Bool, Bool, Bool) in
-                state.activeVoices = voices.count
                 let due = state.pending.filter { $0.at < periodEnd }
                 state.pending.removeAll { $0.at < periodEnd }
                 state.started += due.map(\.key)
