@@ -4,7 +4,10 @@ import Testing
 @Suite struct ChimePlanTests {
     @Test func defaultRitualIsMarkedByTransitionsStillnessAndFinish() throws {
         let ritual = try #require(try BundledProtocols.load(BundledProtocols.defaultID))
-        let cues = ChimePlan(timeline: Timeline(ritual)).plannedCues
+        // The jawline is paced: a tick every 4 s stroke, none in the last second of a step.
+        let paced = ChimePlan(timeline: Timeline(ritual)).plannedCues.filter { $0.voice.kind == .pace }
+        #expect(paced.map(\.planned) == (Array(stride(from: 49, through: 101, by: 4)) + Array(stride(from: 109, through: 161, by: 4))).map { Duration.seconds($0) })
+        let cues = ChimePlan(timeline: Timeline(ritual), pace: false).plannedCues
         #expect(cues.map(\.voice.kind) == [
             .transition,                                   // warm
             .transition, .transition, .stillness,          // jawline left, right, stillness after

@@ -110,7 +110,10 @@ import TouchtimeAudio
         let folder = try BinaryRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("guide.wav").path
-        let result = try BinaryRunner.run(["render", "--out", path])
+        let paced = try BinaryRunner.run(["render", "--out", path])
+        #expect(paced.status == 0)
+        #expect(paced.stdout == "wrote \(path): 7:19 (7m19.2s), 40 chimes (7 transition, 4 stillness, 1 finish, 28 pace), 48 kHz mono 16-bit\n")
+        let result = try BinaryRunner.run(["render", "--no-pace", "--out", path])
         #expect(result.status == 0)
         #expect(result.stdout == "wrote \(path): 7:19 (7m19.2s), 12 chimes (7 transition, 4 stillness, 1 finish), 48 kHz mono 16-bit\n")
         let planned: [Double] = [0, 45, 105, 165, 175, 235, 245, 290, 300, 360, 390, 435]
