@@ -48,7 +48,7 @@ public final class CommandInbox: Sendable {
 
     /// The next command; nil when closed or when the waiting task is cancelled.
     /// A command is never lost to cancellation: one that races it stays queued.
-    func next() async -> SessionCommand? {
+    public func next() async -> SessionCommand? {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<SessionCommand?, Never>) in
                 let immediate: SessionCommand?? = state.withLock { state in

@@ -19,6 +19,10 @@ public struct SessionEvent: Sendable, Equatable {
         case chime
         /// Sound could not be played; the session goes on silently (written by the audio layer).
         case audioUnavailable = "audio-unavailable"
+        /// The chimes were muted or unmuted (a key; `muted` says which).
+        case muted
+        /// The user confirmed quitting; `session-end` follows.
+        case quit
     }
 
     public var kind: Kind
@@ -40,12 +44,15 @@ public struct SessionEvent: Sendable, Equatable {
     public var chime: ChimeKind?
     /// For `audio-unavailable`: why.
     public var reason: String?
+    /// For `muted`: whether the chimes are now muted.
+    public var muted: Bool?
 
     public init(
         kind: Kind, segmentIndex: Int? = nil, phaseID: String? = nil, stepIndex: Int? = nil,
         planned: Duration, due: Duration, amount: Duration? = nil, completed: Bool? = nil,
-        chime: ChimeKind? = nil, reason: String? = nil
+        chime: ChimeKind? = nil, reason: String? = nil, muted: Bool? = nil
     ) {
+        self.muted = muted
         self.chime = chime
         self.reason = reason
         self.kind = kind

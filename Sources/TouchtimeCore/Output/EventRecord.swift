@@ -28,6 +28,7 @@ public struct EventRecord: Sendable {
         if let completed = event.completed { fields.append(("completed", completed ? "true" : "false")) }
         if let chime = event.chime { fields.append(("kind", JSONText.string(chime.rawValue))) }
         if let reason = event.reason { fields.append(("reason", JSONText.string(reason))) }
+        if let muted = event.muted { fields.append(("muted", muted ? "true" : "false")) }
         fields.append(("planned", TimeText.seconds(event.planned, decimals: 3)))
         fields.append(("elapsed", TimeText.seconds(elapsed, decimals: 6)))
         fields.append(("wall", JSONText.string(wall)))
@@ -66,6 +67,10 @@ public struct EventRecord: Sendable {
         case .warning:
             let left = event.segmentIndex.map { DurationText.format(timeline.segments[$0].plannedEnd - event.planned) } ?? ""
             return "\(time)  \(name) \((event.phaseID ?? "").terminalSafe.padding(to: 12)) \(left) left"
+        case .muted:
+            return "\(time)  \(name) \(event.muted == false ? "unmuted" : "muted")"
+        case .quit:
+            return "\(time)  \(name)"
         case .stroke, .chime, .audioUnavailable:
             return nil
         }

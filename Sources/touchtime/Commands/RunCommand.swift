@@ -31,6 +31,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "One line per event (the default when standard output is not a terminal).")
     var plain = false
 
+    @Flag(name: .customLong("exit-at-end"), help: "Close the full-screen display when the session ends, without waiting for a key.")
+    var exitAtEnd = false
+
     @Option(help: ArgumentHelp("Append every event as JSON Lines to FILE ('-' for standard output, which then carries only JSON).", valueName: "file"))
     var events: String?
 
@@ -86,11 +89,42 @@ struct RunCommand: AsyncParsableCommand {
             output.note("\(TimeText.elapsed(.zero - .seconds(leadIn)))  lead-in         \(treatment.title.terminalSafe) begins in \(DurationText.format(.seconds(leadIn)))")
         }
         let inbox = CommandInbox()
-        let signals = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { _ in inbox.send(.finish) }
         let engine = SessionEngine(timeline: timeline, speed: speed)
+        let display: BedsideDisplay? = !usesDisplay ? nil : BedsideDisplay(
+                engine: engine, start: start, inbox: inbox, sound: chimes, soundUnavailable: unavailable != nil,
+                color: Environment.variables["NO_COLOR"] == nil && Environment.variables["TERM"] != "dumb"
+            ) { event in
+                output.emit(.init(event: event, elapsed: start.duration(to: clock.now)))
+            }
+        defer { display?.close() }
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { _ in
+            inbox.send(.finish)
+            display?.closeInbox.send(.finish)
+        }
+        var screenSignals: SignalWatcher?
+        if let display {
+            screenSignals = SignalWatcher(signals: [SIGTSTP, SIGCONT, SIGWINCH]) { signal in
+                switch signal {
+                case SIGTSTP:
+                    // Ctrl-Z: the clock stops, the terminal is given back, then the process stops.
+                    inbox.send(.pause)
+                    Terminal.shared.leave()
+                    kill(getpid(), SIGSTOP)
+                case SIGCONT:
+                    // Continued (fg): the display comes back, paused.
+                    Terminal.shared.enter()
+                    display.redrawAll()
+                default:
+                    display.redrawAll()
+                }
+            }
+            display.start()
+        }
         chimes?.predict(engine, start: start)
-        _ = await SessionRunner(clock: clock).run(engine, startingAt: start, inbox: inbox, onEvent: { stamped in
+        var tally = SessionTally()
+        let final = await SessionRunner(clock: clock).run(engine, startingAt: start, inbox: inbox, onEvent: { stamped in
             output.emit(stamped)
+            tally.record(stamped.event, elapsed: stamped.elapsed)
             if stamped.event.kind == .sessionStart, let unavailable {
                 output.emit(.init(event: SessionEvent(kind: .audioUnavailable, planned: .zero, due: .zero, reason: unavailable),
                                   elapsed: stamped.elapsed))
@@ -102,13 +136,31 @@ struct RunCommand: AsyncParsableCommand {
             }
         }, onUpdate: { engine, start in
             chimes?.predict(engine, start: start)
+            display?.update(engine)
         })
-        signals.stop()
         if let signal = signals.received {
             chimes?.stop()
+            signals.stop()
             throw ExitStatus.signal(signal)
         }
+        if let display {
+            display.update(final)
+            display.showSummary(tally.summary(planned: timeline.totalDuration))
+            if !exitAtEnd {
+                _ = await display.closeInbox.next()
+            }
+        }
         chimes?.finish()
+        screenSignals?.stop()
+        signals.stop()
+        if let signal = signals.received {
+            throw ExitStatus.signal(signal)
+        }
+    }
+
+    /// The full-screen display, when standard output is a terminal and nothing asked for lines.
+    private var usesDisplay: Bool {
+        !plain && events != "-" && StandardStream.output.isTerminal
     }
 
     private func makeOutput(_ timeline: Timeline) throws -> SessionOutput {
@@ -128,6 +180,6 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         return SessionOutput(timeline: timeline, speed: speed,
-                             plain: events == "-" ? nil : .output, events: eventStream)
+                             plain: events == "-" || usesDisplay ? nil : .output, events: eventStream)
     }
 }

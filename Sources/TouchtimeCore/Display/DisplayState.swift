@@ -1,0 +1,118 @@
+/// Everything the bedside screen shows at one moment: a pure value built from the engine.
+public struct DisplayState: Sendable, Equatable {
+    public enum Overlay: Sendable, Equatable {
+        case none
+        case help
+        /// Quit was asked once: a second `q` or `y` confirms.
+        case confirmQuit
+    }
+
+    /// The end-of-session figures.
+    public struct Summary: Sendable, Equatable {
+        public var completed: Bool
+        public var planned: Duration
+        public var actual: Duration
+        public var pauses: Int
+        public var pausedTime: Duration
+        public var skips: Int
+        public var extensions: Int
+        /// Net protocol time added by extending (negative when shortened).
+        public var extended: Duration
+
+        public init(completed: Bool, planned: Duration, actual: Duration, pauses: Int = 0, pausedTime: Duration = .zero,
+                    skips: Int = 0, extensions: Int = 0, extended: Duration = .zero) {
+            self.completed = completed
+            self.planned = planned
+            self.actual = actual
+            self.pauses = pauses
+            self.pausedTime = pausedTime
+            self.skips = skips
+            self.extensions = extensions
+            self.extended = extended
+        }
+    }
+
+    public var title: String
+    public var phaseNumber: Int
+    public var phaseCount: Int
+    public var phaseTitle: String
+    /// The step's title, or nil for a phase without steps.
+    public var stepTitle: String?
+    public var cue: String
+    public var isStillness: Bool
+    /// Whole seconds left in the segment, protocol time, rounded up (what the countdown shows).
+    public var secondsLeft: Int
+    /// 0 to 1 through the segment and through the session.
+    public var segmentProgress: Double
+    public var sessionProgress: Double
+    /// Where the phases start on the session bar, 0 to 1.
+    public var phaseMarks: [Double]
+    /// What follows, or nil on the last segment.
+    public var next: String?
+    public var paused: Bool
+    public var muted: Bool
+    public var soundUnavailable: Bool
+    public var speed: Double
+    public var overlay: Overlay
+    /// Seconds left before the session starts, during the lead-in.
+    public var leadInLeft: Int?
+    public var summary: Summary?
+
+    /// The state at session time `now` (or, during a lead-in, `leadInLeft` seconds before the start).
+    public static func make(
+        engine: SessionEngine, at now: Duration, muted: Bool = false, soundUnavailable: Bool = false,
+        overlay: Overlay = .none, leadInLeft: Int? = nil, summary: Summary? = nil
+    ) -> DisplayState {
+        let timeline = engine.timeline
+        let segment = engine.currentSegment ?? timeline.segments[timeline.segments.count - 1]
+        let index = engine.currentSegment == nil ? timeline.segments.count - 1 : engine.currentIndex
+        let phase = timeline.phase(of: segment)
+        let remaining = engine.state == .ready ? segment.plannedDuration : engine.remaining(at: now) * engine.speed
+        let total = timeline.totalDuration
+        let position = engine.state == .ready ? .zero : engine.plannedPosition(at: now)
+        var next: String?
+        if index + 1 < timeline.segments.count {
+            let following = timeline.segments[index + 1]
+            next = following.isStillness ? "stillness (\(DurationText.format(following.plannedDuration)))"
+                : "\(timeline.title(of: following)) (\(DurationText.format(following.plannedDuration)))"
+        }
+        var phaseStarts: [Double] = []
+        var offset = Duration.zero
+        for phase in timeline.treatment.phases {
+            phaseStarts.append(total > .zero ? offset / total : 0)
+            offset += phase.totalDuration
+        }
+        let remainingMilliseconds = max(remaining.milliseconds, 0)
+        return DisplayState(
+            title: timeline.treatment.title.terminalSafe,
+            phaseNumber: segment.phaseIndex + 1,
+            phaseCount: timeline.treatment.phases.count,
+            phaseTitle: phase.title.terminalSafe,
+            stepTitle: segment.stepIndex != nil ? timeline.stepTitle(of: segment).terminalSafe : nil,
+            cue: timeline.cue(of: segment).terminalSafe,
+            isStillness: segment.isStillness,
+            secondsLeft: Int((remainingMilliseconds + 999) / 1000),
+            segmentProgress: min(max(1 - remaining / segment.plannedDuration, 0), 1),
+            sessionProgress: total > .zero ? min(max(position / total, 0), 1) : 0,
+            phaseMarks: phaseStarts,
+            next: next.map(\.terminalSafe),
+            paused: engine.isPaused,
+            muted: muted,
+            soundUnavailable: soundUnavailable,
+            speed: engine.speed,
+            overlay: overlay,
+            leadInLeft: leadInLeft,
+            summary: summary
+        )
+    }
+
+    /// The countdown text: m:ss, or h:mm:ss past an hour.
+    public var countdown: String {
+        let seconds = leadInLeft ?? secondsLeft
+        let hours = seconds / 3600
+        let minutes = seconds / 60 % 60
+        let rest = seconds % 60
+        let pad = { (value: Int) in value < 10 ? "0\(value)" : "\(value)" }
+        return hours > 0 ? "\(hours):\(pad(minutes)):\(pad(rest))" : "\(minutes):\(pad(rest))"
+    }
+}

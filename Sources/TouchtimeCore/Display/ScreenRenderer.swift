@@ -1,0 +1,227 @@
+/// Lays out the bedside screen: a pure function of the display state and the terminal size.
+///
+/// - 60x16 and larger: the full layout (title, phase i/N, the cue wrapped, a 5-row countdown,
+///   segment and session bars, what follows, the keys).
+/// - Down to 40x8: a compact layout. Below that: one line.
+/// Stillness gets a calm screen of its own. No line is wider than `width`, and there are never
+/// more than `height` lines; styles (SGR colours) are added after fitting and take no columns.
+public enum ScreenRenderer {
+    public struct Size: Sendable, Equatable {
+        public var width: Int
+        public var height: Int
+        public init(width: Int, height: Int) {
+            self.width = width
+            self.height = height
+        }
+    }
+
+    enum Style {
+        case plain, title, phase, digits, stillDigits, still, dim, badge, warn
+        var sgr: String {
+            switch self {
+            case .plain: return ""
+            case .title: return "\u{1B}[1m"
+            case .phase: return "\u{1B}[1;36m"
+            case .digits: return "\u{1B}[1;97m"
+            case .stillDigits: return "\u{1B}[34m"
+            case .still: return "\u{1B}[2;34m"
+            case .dim: return "\u{1B}[2m"
+            case .badge: return "\u{1B}[7;33m"
+            case .warn: return "\u{1B}[1;33m"
+            }
+        }
+    }
+
+    struct Span {
+        var text: String
+        var style: Style
+    }
+
+    /// The lines to draw, top to bottom.
+    public static func render(_ state: DisplayState, size: Size, color: Bool) -> [String] {
+        let width = max(size.width, 0)
+        let height = max(size.height, 0)
+        guard width > 0, height > 0 else { return [] }
+        let lines: [[Span]]
+        if width < 40 || height < 8 {
+            lines = [minimal(state, width: width)]
+        } else if let summary = state.summary {
+            lines = summaryLines(state, summary, width: width, height: height)
+        } else if state.overlay == .help {
+            lines = helpLines(state, width: width)
+        } else if width < 60 || height < 16 {
+            lines = compact(state, width: width, height: height)
+        } else {
+            lines = full(state, width: width, height: height)
+        }
+        return lines.prefix(height).map { finish($0, width: width, color: color) }
+    }
+
+    // MARK: Layouts
+
+    static func full(_ state: DisplayState, width: Int, height: Int) -> [[Span]] {
+        var lines: [[Span]] = [titleLine(state, width: width), []]
+        let digits = digitRows(state, width: width)
+        if state.isStillness && state.leadInLeft == nil {
+            let body: [[Span]] = [
+                centered("s t i l l n e s s", width: width, style: .still), [],
+            ] + digits + [[]] + TextWidth.wrap(state.cue, width: width - 4).prefix(2).map { centered($0, width: width, style: .still) }
+            let footer = footerLines(state, width: width)
+            let spare = max(0, height - lines.count - body.count - footer.count)
+            lines += Array(repeating: [], count: spare / 2) + body + Array(repeating: [], count: spare - spare / 2) + footer
+            return lines
+        }
+        let footer = footerLines(state, width: width)
+        let fixed = lines.count + 1 + 1 + digits.count + 1 + footer.count
+        let cueRows = max(1, min(3, height - fixed))
+        let cue = TextWidth.wrap(state.cue, width: width - 2).prefix(cueRows).map { [Span(text: " " + $0, style: .plain)] }
+        let body = [phaseLine(state, width: width)] + cue + [[]] + digits + [[]]
+        let spare = max(0, height - lines.count - body.count - footer.count)
+        lines += Array(repeating: [], count: spare / 2) + body + Array(repeating: [], count: spare - spare / 2) + footer
+        return lines
+    }
+
+    static func compact(_ state: DisplayState, width: Int, height: Int) -> [[Span]] {
+        var lines: [[Span]] = [titleLine(state, width: width, short: true)]
+        if state.isStillness && state.leadInLeft == nil {
+            lines.append(centered("stillness", width: width, style: .still))
+        } else if height >= 10 {
+            lines.append(phaseLine(state, width: width))
+        }
+        if height >= 11 {
+            lines += TextWidth.wrap(state.cue, width: width - 2).prefix(height >= 13 ? 2 : 1).map { [Span(text: " " + $0, style: .plain)] }
+        }
+        lines += digitRows(state, width: width)
+        lines.append(bar(state.segmentProgress, marks: [], label: "", width: width))
+        if let next = state.next, lines.count < height {
+            lines.append([Span(text: " next: " + next, style: .dim)])
+        }
+        if state.overlay == .confirmQuit, lines.count < height {
+            lines.append([Span(text: " Quit? q or y to confirm", style: .warn)])
+        }
+        return lines
+    }
+
+    static func minimal(_ state: DisplayState, width: Int) -> [Span] {
+        if state.overlay == .confirmQuit { return [Span(text: "Quit? q/y", style: .warn)] }
+        if let summary = state.summary {
+            return [Span(text: summary.completed ? "done " : "ended ", style: .title),
+                    Span(text: DurationText.clock(summary.actual), style: .plain)]
+        }
+        var spans = [Span(text: "\(state.countdown) ", style: state.isStillness ? .still : .title)]
+        if state.paused { spans.append(Span(text: "PAUSED ", style: .badge)) }
+        let name = state.isStillness ? "stillness" : state.stepTitle.map { "\(state.phaseTitle): \($0)" } ?? state.phaseTitle
+        spans.append(Span(text: "\(state.phaseNumber)/\(state.phaseCount) \(name)", style: .plain))
+        return spans
+    }
+
+    static func helpLines(_ state: DisplayState, width: Int) -> [[Span]] {
+        let keys = [
+            ("space", "pause or resume"), ("n  →", "next segment"), ("p  ←", "back to the start (the previous one within 3 s)"),
+            ("+ / -", "15 s more / less"), ("m", "mute or unmute the chimes"), ("q", "quit (press q or y again to confirm)"),
+            ("?", "close this help"),
+        ]
+        return [titleLine(state, width: width), [], [Span(text: " Keys (a foot pedal that types them works too)", style: .title)], []]
+            + keys.map { [Span(text: "   " + TextWidth.fit($0.0, 7), style: .phase), Span(text: $0.1, style: .plain)] }
+    }
+
+    static func summaryLines(_ state: DisplayState, _ summary: DisplayState.Summary, width: Int, height: Int) -> [[Span]] {
+        let rows: [(String, String)] = [
+            ("planned", DurationText.clock(summary.planned)),
+            ("actual", DurationText.clock(summary.actual)),
+            ("pauses", summary.pauses == 0 ? "none" : "\(summary.pauses) (\(DurationText.format(.seconds(Int64(summary.pausedTime.seconds.rounded())))))"),
+            ("skips", summary.skips == 0 ? "none" : "\(summary.skips)"),
+            ("extensions", summary.extensions == 0 ? "none" : "\(summary.extensions) (\(DurationText.format(summary.extended)))"),
+        ]
+        var lines: [[Span]] = [titleLine(state, width: width), [],
+                               [Span(text: summary.completed ? " Session complete" : " Session ended early", style: .phase)], []]
+        lines += rows.map { [Span(text: "   " + TextWidth.fit($0.0, 12), style: .dim), Span(text: $0.1, style: .plain)] }
+        lines += [[], [Span(text: " Press any key to close.", style: .dim)]]
+        return lines
+    }
+
+    // MARK: Pieces
+
+    static func titleLine(_ state: DisplayState, width: Int, short: Bool = false) -> [Span] {
+        var badges: [String] = []
+        if state.paused { badges.append("PAUSED") }
+        if state.muted { badges.append("MUTED") }
+        if state.soundUnavailable { badges.append(short ? "NO SOUND" : "SOUND UNAVAILABLE") }
+        if state.speed != 1 { badges.append("x" + JSONText.number(state.speed)) }
+        let badgeText = badges.map { " \($0) " }.joined(separator: " ")
+        let head = short ? "\(state.phaseNumber)/\(state.phaseCount) \(state.title)" : state.title
+        let room = max(0, width - 1 - TextWidth.of(badgeText) - 1)
+        let title = TextWidth.prefix(head, fitting: room)
+        let gap = max(1, width - 1 - TextWidth.of(title) - TextWidth.of(badgeText))
+        return [Span(text: " " + title, style: .title), Span(text: String(repeating: " ", count: gap), style: .plain),
+                Span(text: badgeText, style: .badge)]
+    }
+
+    static func phaseLine(_ state: DisplayState, width: Int) -> [Span] {
+        if state.leadInLeft != nil {
+            return [Span(text: " Starting with \(state.phaseTitle)", style: .phase)]
+        }
+        let name = state.stepTitle.map { "\(state.phaseTitle) · \($0)" } ?? state.phaseTitle
+        return [Span(text: " Phase \(state.phaseNumber)/\(state.phaseCount)  ", style: .dim), Span(text: name, style: .phase)]
+    }
+
+    /// The countdown in block digits when they fit, else as plain text.
+    static func digitRows(_ state: DisplayState, width: Int) -> [[Span]] {
+        let style: Style = state.isStillness && state.leadInLeft == nil ? .stillDigits : .digits
+        let text = state.countdown
+        guard BigDigits.width(text) <= width - 2 else {
+            return [centered(text, width: width, style: style)]
+        }
+        return BigDigits.rows(text).map { centered($0, width: width, style: style) }
+    }
+
+    static func footerLines(_ state: DisplayState, width: Int) -> [[Span]] {
+        var lines: [[Span]] = []
+        if !(state.isStillness && state.leadInLeft == nil) {
+            lines.append(bar(state.segmentProgress, marks: [], label: " segment ", width: width))
+        }
+        lines.append(bar(state.sessionProgress, marks: state.phaseMarks, label: " session ", width: width))
+        lines.append([Span(text: " next: " + (state.next ?? "the end"), style: .dim)])
+        if state.overlay == .confirmQuit {
+            lines.append([Span(text: " Quit the session? Press q or y to confirm.", style: .warn)])
+        } else {
+            lines.append([Span(text: " space pause · n next · p back · +/- 15 s · m mute · q quit · ? help", style: .dim)])
+        }
+        return lines
+    }
+
+    /// `label [█████░░░░|░░░]` with `|` where a phase begins.
+    static func bar(_ progress: Double, marks: [Double], label: String, width: Int) -> [Span] {
+        let inner = max(1, width - TextWidth.of(label) - 3)
+        let filled = Int((progress * Double(inner)).rounded(.down))
+        var cells = (0..<inner).map { $0 < filled ? "█" : "░" }
+        for mark in marks where mark > 0 {
+            let index = Int((mark * Double(inner)).rounded())
+            if index > 0 && index < inner { cells[index] = "│" }
+        }
+        return [Span(text: label, style: .dim), Span(text: "[" + cells.joined() + "]", style: .plain)]
+    }
+
+    static func centered(_ text: String, width: Int, style: Style) -> [Span] {
+        let pad = max(0, (width - TextWidth.of(text)) / 2)
+        return [Span(text: String(repeating: " ", count: pad), style: .plain), Span(text: text, style: style)]
+    }
+
+    /// Cuts the spans to `width` columns, then adds styles (which take no columns).
+    static func finish(_ spans: [Span], width: Int, color: Bool) -> String {
+        var used = 0
+        var out = ""
+        for span in spans {
+            let room = width - used
+            guard room > 0 else { break }
+            let text = TextWidth.prefix(span.text, fitting: room)
+            used += TextWidth.of(text)
+            if color, span.style != .plain, !text.isEmpty {
+                out += span.style.sgr + text + "\u{1B}[0m"
+            } else {
+                out += text
+            }
+        }
+        return out
+    }
+}

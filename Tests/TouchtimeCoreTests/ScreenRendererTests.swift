@@ -1,0 +1,105 @@
+import Testing
+@testable import TouchtimeCore
+
+@Suite struct ScreenRendererTests {
+    static let ritual = Timeline(try! BundledProtocols.load(BundledProtocols.defaultID)!)
+
+    /// The default ritual 50 s in: jawline, left side, 55 s left.
+    static func jawline(paused: Bool = false) -> DisplayState {
+        var engine = SessionEngine(timeline: ritual)
+        _ = engine.start(at: .zero)
+        _ = engine.advance(to: .seconds(50))
+        if paused { _ = engine.handle(.pause, at: .seconds(50)) }
+        return DisplayState.make(engine: engine, at: .seconds(50))
+    }
+
+    static func stillness() -> DisplayState {
+        var engine = SessionEngine(timeline: ritual)
+        _ = engine.start(at: .zero)
+        _ = engine.advance(to: .seconds(361))
+        return DisplayState.make(engine: engine, at: .seconds(361))
+    }
+
+    static let sizes = [ScreenRenderer.Size(width: 80, height: 24), .init(width: 60, height: 16), .init(width: 50, height: 12),
+                        .init(width: 40, height: 8), .init(width: 39, height: 7), .init(width: 20, height: 3), .init(width: 200, height: 60)]
+
+    @Test(arguments: sizes)
+    func neverWritesPastTheWidthOrHeight(size: ScreenRenderer.Size) {
+        for state in [Self.jawline(), Self.jawline(paused: true), Self.stillness()] {
+            for color in [false, true] {
+                let lines = ScreenRenderer.render(state, size: size, color: color)
+                #expect(lines.count <= size.height)
+                #expect(lines.allSatisfy { TextWidth.of($0.replacing(#/\u{1B}\[[0-9;]*m/#, with: "")) <= size.width })
+            }
+        }
+    }
+
+    @Test func fullLayoutAt80x24() {
+        let lines = ScreenRenderer.render(Self.jawline(), size: .init(width: 80, height: 24), color: false)
+        #expect(lines.count == 24)
+        #expect(lines[0].hasPrefix(" NeuroTouch Symmetry Serum ritual"))
+        let phase = try! #require(lines.firstIndex(of: " Phase 2/5  Jawline · Left side"))
+        #expect(lines[phase + 1] == " Sweep slowly from the chin out toward the left ear, following the bone.")
+        // 0:55 in block digits, five rows.
+        let digits = BigDigits.rows("0:55")
+        #expect(lines.contains { $0.trimmingWhitespace == digits[0].trimmingWhitespace })
+        #expect(lines.filter { $0.contains("█") && !$0.contains("[") }.count == 5)
+        #expect(lines.contains { $0.hasPrefix(" segment [") })
+        #expect(lines.contains { $0.hasPrefix(" session [") && $0.contains("│") })
+        #expect(lines.contains { $0 == " next: Jawline: Right side (1m)" })
+        #expect(lines.last?.hasPrefix(" space pause") == true)
+    }
+
+    @Test func pausedShowsABadgeAndTheCountdownHolds() {
+        let state = Self.jawline(paused: true)
+        let lines = ScreenRenderer.render(state, size: .init(width: 80, height: 24), color: false)
+        #expect(lines[0].hasSuffix(" PAUSED "))
+        #expect(state.secondsLeft == 55)
+    }
+
+    @Test func stillnessIsACalmScreenOfItsOwn() {
+        let lines = ScreenRenderer.render(Self.stillness(), size: .init(width: 80, height: 24), color: false)
+        #expect(lines.contains { $0.trimmingWhitespace == "s t i l l n e s s" })
+        #expect(!lines.contains { $0.hasPrefix(" Phase ") })
+        #expect(!lines.contains { $0.hasPrefix(" segment [") })
+        #expect(lines.contains { $0.trimmingWhitespace == "Hands still and light. Let the skin listen and respond." })
+    }
+
+    @Test func compactAndMinimalLayouts() {
+        let compact = ScreenRenderer.render(Self.jawline(), size: .init(width: 50, height: 12), color: false)
+        #expect(compact[0].hasPrefix(" 2/5 NeuroTouch"))
+        #expect(compact.filter { $0.contains("█") && !$0.contains("[") }.count == 5)
+        let minimal = ScreenRenderer.render(Self.jawline(paused: true), size: .init(width: 39, height: 7), color: false)
+        #expect(minimal == ["0:55 PAUSED 2/5 Jawline: Left side"])
+    }
+
+    @Test func colourOnlyWhenAsked() {
+        let plain = ScreenRenderer.render(Self.jawline(), size: .init(width: 80, height: 24), color: false)
+        let colored = ScreenRenderer.render(Self.jawline(), size: .init(width: 80, height: 24), color: true)
+        #expect(!plain.joined().contains("\u{1B}"))
+        #expect(colored.joined().contains("\u{1B}[1;36m"))
+    }
+
+    @Test func wideAndCombiningCharactersAreMeasured() {
+        #expect(TextWidth.of("顔のマッサージ") == 14)
+        #expect(TextWidth.of("e\u{301}") == 1)
+        #expect(TextWidth.wrap("顔の マッサージ です", width: 8) == ["顔の", "マッサー", "ジ です"])
+        #expect(TextWidth.fit("顔顔顔", 5) == "顔顔 ")
+    }
+
+    @Test func overlaysAndSummary() {
+        var help = Self.jawline()
+        help.overlay = .help
+        #expect(ScreenRenderer.render(help, size: .init(width: 80, height: 24), color: false).contains { $0.contains("mute or unmute") })
+        var confirm = Self.jawline()
+        confirm.overlay = .confirmQuit
+        #expect(ScreenRenderer.render(confirm, size: .init(width: 80, height: 24), color: false).last == " Quit the session? Press q or y to confirm.")
+        var done = Self.jawline()
+        done.summary = .init(completed: true, planned: .seconds(435), actual: .seconds(470), pauses: 2, pausedTime: .seconds(20),
+                             skips: 1, extensions: 1, extended: .seconds(15))
+        let summary = ScreenRenderer.render(done, size: .init(width: 80, height: 24), color: false)
+        #expect(summary.contains(" Session complete"))
+        #expect(summary.contains { $0.contains("actual") && $0.contains("7:50") })
+        #expect(summary.contains { $0.contains("pauses") && $0.contains("2 (20s)") })
+    }
+}
