@@ -1,4 +1,8 @@
-import Foundation
+import Dispatch
+
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import TouchtimeCore
 
@@ -55,12 +59,10 @@ public final class ChimePlayer: Sendable {
         let latencyMicroseconds = Int(latency.seconds * 1_000_000)
         let box = PCMBox(try PCMDevice(name: device, sampleRate: Self.sampleRate, latencyMicroseconds: latencyMicroseconds))
         self.deviceName = device
-        let thread = Thread { [self] in
+        // The playback loop owns its queue's thread for the whole session.
+        DispatchQueue(label: "touchtime.audio", qos: .userInteractive).async { [self] in
             self.playbackLoop(pcm: box, lead: latency, onFailure: onFailure)
         }
-        thread.name = "touchtime-audio"
-        thread.qualityOfService = .userInteractive
-        thread.start()
     }
 
     /// Schedules chimes. Any pending chime still in the future is replaced (the session's plan
@@ -98,7 +100,7 @@ public final class ChimePlayer: Sendable {
             let (ready, stopped) = shared.withLock { ($0.ready, $0.finished || $0.failure != nil) }
             if ready { return true }
             if stopped { return false }
-            Thread.sleep(forTimeInterval: 0.005)
+            usleep(5000)
         }
         return false
     }
@@ -229,7 +231,7 @@ public final class ChimePlayer: Sendable {
             let writeAheadLimit = clock.now.advanced(by: lead)
             let nextStart = origin.advanced(by: .seconds(Double(framesWritten) * secondsPerFrame))
             if nextStart > writeAheadLimit {
-                Thread.sleep(forTimeInterval: writeAheadLimit.duration(to: nextStart).seconds)
+                usleep(UInt32(writeAheadLimit.duration(to: nextStart).seconds * 1_000_000))
             }
         }
         if drainOnExit { pcm.drain() }

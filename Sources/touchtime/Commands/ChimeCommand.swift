@@ -1,9 +1,9 @@
 import ArgumentParser
-import Foundation
+import Dispatch
 import TouchtimeAudio
 import TouchtimeCore
 
-struct ChimeCommand: ParsableCommand {
+struct ChimeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chime",
         abstract: "Sound check: play each chime with its name, or write them to a WAV file.",
@@ -48,7 +48,7 @@ struct ChimeCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let voices = kinds.map { ChimeVoice(kind: $0, volume: volume) }
         if let out {
             var samples: [Float] = []
@@ -63,7 +63,7 @@ struct ChimeCommand: ParsableCommand {
                 throw ExitStatus.cannotCreate
             }
             let seconds = Double(samples.count) / Double(ChimeSynthesizer.sampleRate)
-            StandardStream.output.write("wrote \(out): \(voices.count) chime\(voices.count == 1 ? "" : "s"), \(String(format: "%.2f", seconds)) s, 48 kHz mono 16-bit\n")
+            StandardStream.output.write("wrote \(out): \(voices.count) chime\(voices.count == 1 ? "" : "s"), \(DurationText.format(.milliseconds(Int64((seconds * 1000).rounded())))), 48 kHz mono 16-bit\n")
             return
         }
         let player: ChimePlayer
@@ -79,9 +79,9 @@ struct ChimeCommand: ParsableCommand {
         for voice in voices {
             let samples = ChimeSynthesizer.render(voice)
             player.ensure(ChimePlayer.Scheduled(key: voice.kind.rawValue, samples: samples, at: at))
-            StandardStream.output.write("\(voice.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(Self.descriptions[voice.kind] ?? "")\n")
+            StandardStream.output.write("\(TextWidth.fit(voice.kind.rawValue, 11)) \(Self.descriptions[voice.kind] ?? "")\n")
             let length = Duration.seconds(Double(samples.count) / Double(ChimeSynthesizer.sampleRate))
-            Thread.sleep(forTimeInterval: clock.now.duration(to: at.advanced(by: length)).seconds)
+            try? await clock.sleep(until: at.advanced(by: length), tolerance: nil)
             at = at.advanced(by: length + .milliseconds(600))
             if let failure = player.failure {
                 reportError("sound lost on '\(device)': \(failure)")

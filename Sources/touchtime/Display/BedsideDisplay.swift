@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import Synchronization
 import TouchtimeAudio
 import TouchtimeCore
@@ -46,9 +45,7 @@ final class BedsideDisplay: Sendable {
     /// Enters the full screen, starts drawing and listening to keys.
     func start() {
         terminal.enter()
-        let thread = Thread { [self] in self.drawLoop() }
-        thread.name = "touchtime-display"
-        thread.start()
+        DispatchQueue(label: "touchtime.display").async { [self] in self.drawLoop() }
         KeyReader.start { [self] key in self.handle(key) }
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+import Dispatch
 
 #if canImport(Glibc)
 import Glibc
@@ -13,7 +13,8 @@ enum Key: Equatable {
 enum KeyReader {
     static func start(_ handler: @escaping @Sendable (Key) -> Void) {
         guard isatty(STDIN_FILENO) == 1 else { return }
-        let thread = Thread {
+        // A blocking read, on a queue of its own.
+        DispatchQueue(label: "touchtime.keys").async {
             var buffer = [UInt8](repeating: 0, count: 64)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
@@ -25,8 +26,6 @@ enum KeyReader {
                 for key in parse(Array(buffer[0..<count])) { handler(key) }
             }
         }
-        thread.name = "touchtime-keys"
-        thread.start()
     }
 
     /// Keys from a chunk of input: arrows arrive as `ESC [ C` and `ESC [ D` (or `ESC O C`).
