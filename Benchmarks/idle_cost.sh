@@ -21,12 +21,14 @@ JSON
 
 measure() {  # name, command line
   tmux -L "$socket" new-session -d -s idle -x 80 -y 24 "bash --norc --noprofile" </dev/null >/dev/null 2>&1
-  tmux -L "$socket" send-keys -t idle "/usr/bin/time -f '%U %S %P %M' -o $work/$1.time $2; tmux -L $socket wait-for -S done" Enter
+  tmux -L "$socket" send-keys -t idle "/usr/bin/time -f '%U %S %e %M' -o $work/$1.time $2; tmux -L $socket wait-for -S done" Enter
   tmux -L "$socket" wait-for done
   tmux -L "$socket" kill-server 2>/dev/null || true
   # The last line: a command that exits non-zero adds a line before it.
-  read -r user system share peak < <(tail -n 1 "$work/$1.time")
-  printf '%-34s cpu %5.2f s  (%s of a core)  peak memory %5.1f MB\n' "$3" "$(echo "$user + $system" | bc)" "$share" "$(echo "scale=1; $peak / 1024" | bc)"
+  read -r user system elapsed peak < <(tail -n 1 "$work/$1.time")
+  cpu=$(echo "$user + $system" | bc)
+  printf '%-34s cpu %5.2f s over %5.1f s = %5.2f %% of a core, peak memory %5.1f MB\n' \
+    "$3" "$cpu" "$elapsed" "$(echo "scale=4; $cpu * 100 / $elapsed" | bc)" "$(echo "scale=1; $peak / 1024" | bc)"
 }
 
 measure touchtime "$binary run $work/idle.json --no-sound --lead-in 0 --exit-at-end" "touchtime run (60 s, full screen)"

@@ -76,6 +76,19 @@ struct DisplayTests {
         #expect(tmux.waitFor { $0.contains(" Session ended early") })
     }
 
+    @Test func noColorMeansNoColour() throws {
+        let tmux = try Tmux()
+        tmux.type("NO_COLOR=1 \(binary) run --lead-in 0 --no-sound --exit-at-end")
+        #expect(tmux.waitFor { $0.contains(" Phase 1/5  Warm the serum") })
+        #expect(!tmux.styledScreen.contains("36m"), "no cyan phase title")
+        tmux.press("q", "y")
+        #expect(tmux.waitFor { !$0.contains(" Phase 1/5  Warm the serum") })
+        tmux.type("clear; \(binary) run --lead-in 0 --no-sound --exit-at-end")
+        #expect(tmux.waitFor { $0.contains(" Phase 1/5  Warm the serum") })
+        #expect(tmux.styledScreen.contains("36m"), "colour by default")
+        tmux.press("q", "y")
+    }
+
     @Test func escapeSequencesInAProtocolStayHarmlessText() throws {
         let tmux = try Tmux()
         let path = tmux.file("evil.json")

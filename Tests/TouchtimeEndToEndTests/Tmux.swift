@@ -26,6 +26,11 @@ final class Tmux {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
         process.arguments = ["-L", socket] + arguments
+        // A terminal as a person's would be: the test runner's own settings stay out.
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = nil
+        environment["TERM"] = "xterm-256color"
+        process.environment = environment
         let pipe = Pipe()
         process.standardOutput = capture ? pipe : FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -50,6 +55,11 @@ final class Tmux {
 
     var screen: [String] {
         tmux(["capture-pane", "-p", "-t", "t"]).components(separatedBy: "\n")
+    }
+
+    /// The screen with its colours, as SGR sequences.
+    var styledScreen: String {
+        tmux(["capture-pane", "-p", "-e", "-t", "t"])
     }
 
     var alternateScreen: Bool {
