@@ -57,6 +57,18 @@ import Testing
         #expect(state.secondsLeft == 55)
     }
 
+    @Test func badgesForMutedNoSoundAndSpeed() {
+        var engine = SessionEngine(timeline: Self.ritual, speed: 20)
+        _ = engine.start(at: .zero)
+        let state = DisplayState.make(engine: engine, at: .seconds(1), muted: true, soundUnavailable: true)
+        let full = ScreenRenderer.render(state, size: .init(width: 100, height: 24), color: false)
+        #expect(full[0].hasSuffix(" MUTED   SOUND UNAVAILABLE   x20 "))
+        // At 20x, 1 s of session time is 20 s of the protocol's: 25 s left of the warm-up.
+        #expect(state.secondsLeft == 25)
+        let compact = ScreenRenderer.render(state, size: .init(width: 50, height: 12), color: false)
+        #expect(compact[0].contains("NO SOUND"))
+    }
+
     @Test func stillnessIsACalmScreenOfItsOwn() {
         let lines = ScreenRenderer.render(Self.stillness(), size: .init(width: 80, height: 24), color: false)
         #expect(lines.contains { $0.trimmingWhitespace == "s t i l l n e s s" })

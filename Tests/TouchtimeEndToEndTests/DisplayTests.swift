@@ -30,6 +30,13 @@ struct DisplayTests {
         #expect(tmux.waitFor { $0.first?.contains("2/5 Jawline: Right side") == true })
         tmux.resize(width: 80, height: 24)
 
+        tmux.press("Left")   // within 3 s of its start: back to the left side
+        #expect(tmux.waitFor { $0.contains(" Phase 2/5  Jawline · Left side") })
+        tmux.press("+")
+        #expect(tmux.waitFor { $0.contains { $0.contains("█") } })
+        tmux.press("-", "m")
+        #expect(tmux.waitFor { $0.first?.contains("MUTED") == true })
+
         tmux.press("q")
         #expect(tmux.waitFor { $0.contains(" Quit the session? Press q or y to confirm.") })
         tmux.press("y")
@@ -39,7 +46,7 @@ struct DisplayTests {
         #expect(!tmux.alternateScreen)
         #expect(tmux.read("before") == tmux.read("after") && !tmux.read("before").isEmpty)
         let events = tmux.read("events")
-        for name in ["paused", "resumed", "skipped", "quit", "session-end"] {
+        for name in ["paused", "resumed", "skipped", "back", "extended", "muted", "quit", "session-end"] {
             #expect(events.contains("\"event\":\"\(name)\""), "\(name) is in the events")
         }
     }

@@ -63,6 +63,8 @@ struct RunCommand: AsyncParsableCommand {
 
         let clock = ContinuousClock()
         let startTime = StartTime()
+        let soundLost = DeferredWarning()
+        if usesDisplay { soundLost.deferUntilFlushed() }
         let plan = ChimePlan(timeline: timeline, volume: sound.volume, pace: !noPace)
         var chimes: SessionSound?
         var unavailable: String?
@@ -70,7 +72,7 @@ struct RunCommand: AsyncParsableCommand {
             do throws(ALSAError) {
                 chimes = try SessionSound(plan: plan, device: sound.device) { error in
                     // The device was lost mid-session: one line, and the session goes on silently.
-                    reportError("sound lost on '\(sound.device)': \(error); the session goes on without chimes")
+                    soundLost.post("sound lost on '\(sound.device)': \(error); the session goes on without chimes")
                     if let start = startTime.value {
                         output.emit(.init(event: SessionEvent(kind: .audioUnavailable, planned: .zero, due: .zero, reason: error.description),
                                           elapsed: start.duration(to: clock.now)))
@@ -90,13 +92,18 @@ struct RunCommand: AsyncParsableCommand {
         }
         let inbox = CommandInbox()
         let engine = SessionEngine(timeline: timeline, speed: speed)
+        let unavailableAtStart = unavailable != nil
         let display: BedsideDisplay? = !usesDisplay ? nil : BedsideDisplay(
-                engine: engine, start: start, inbox: inbox, sound: chimes, soundUnavailable: unavailable != nil,
+                engine: engine, start: start, inbox: inbox, sound: chimes,
+                soundUnavailable: { unavailableAtStart || soundLost.isSet },
                 color: Environment.variables["NO_COLOR"] == nil && Environment.variables["TERM"] != "dumb"
             ) { event in
                 output.emit(.init(event: event, elapsed: start.duration(to: clock.now)))
             }
-        defer { display?.close() }
+        defer {
+            display?.close()
+            soundLost.flush()
+        }
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { _ in
             inbox.send(.finish)
             display?.closeInbox.send(.finish)

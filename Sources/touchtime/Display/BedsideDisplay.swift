@@ -25,7 +25,7 @@ final class BedsideDisplay: Sendable {
     private let terminal = Terminal.shared
     private let clock = ContinuousClock()
     private let color: Bool
-    private let soundUnavailable: Bool
+    private let soundUnavailable: @Sendable () -> Bool
     private let inbox: CommandInbox
     /// Receives a key once the summary is showing.
     let closeInbox = CommandInbox()
@@ -33,7 +33,7 @@ final class BedsideDisplay: Sendable {
     private let record: @Sendable (SessionEvent) -> Void
 
     init(engine: SessionEngine, start: ContinuousClock.Instant, inbox: CommandInbox, sound: SessionSound?,
-         soundUnavailable: Bool, color: Bool, record: @escaping @Sendable (SessionEvent) -> Void) {
+         soundUnavailable: @escaping @Sendable () -> Bool, color: Bool, record: @escaping @Sendable (SessionEvent) -> Void) {
         self.state = Mutex(State(engine: engine, start: start))
         self.inbox = inbox
         self.sound = sound
@@ -134,7 +134,7 @@ final class BedsideDisplay: Sendable {
                 let elapsed = state.start.duration(to: now)
                 let leadIn = state.engine.state == .ready && elapsed < .zero ? elapsed : nil
                 let display = DisplayState.make(
-                    engine: state.engine, at: elapsed, muted: state.muted, soundUnavailable: soundUnavailable,
+                    engine: state.engine, at: elapsed, muted: state.muted, soundUnavailable: soundUnavailable(),
                     overlay: state.overlay, leadInLeft: leadIn.map { Int(((.zero - $0).milliseconds + 999) / 1000) },
                     summary: state.summary)
                 return (display, Self.nextChange(state, elapsed: elapsed, leadIn: leadIn, now: now), state.closed)
