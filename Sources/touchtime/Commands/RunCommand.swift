@@ -153,7 +153,8 @@ struct RunCommand: AsyncParsableCommand {
         if let display {
             display.update(final)
             display.showSummary(tally.summary(planned: timeline.totalDuration))
-            if !exitAtEnd {
+            // Wait for a key, unless asked not to or no key can come (standard input is no terminal).
+            if !exitAtEnd, isatty(STDIN_FILENO) == 1 {
                 _ = await display.closeInbox.next()
             }
         }
