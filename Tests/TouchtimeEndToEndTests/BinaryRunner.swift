@@ -43,6 +43,8 @@ struct BinaryRunner {
         var environment = ProcessInfo.processInfo.environment
         // A private config folder, so the developer's own protocols never change a result.
         environment["XDG_CONFIG_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-e2e-empty-config").path
+        // Sessions run by tests go to a scratch history, never the developer's own.
+        environment["XDG_DATA_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-e2e-data").path
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
         let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-out-\(UUID().uuidString)")

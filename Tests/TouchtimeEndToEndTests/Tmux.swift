@@ -30,6 +30,7 @@ final class Tmux {
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = nil
         environment["TERM"] = "xterm-256color"
+        environment["XDG_DATA_HOME"] = folder.appendingPathComponent("data").path
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = capture ? pipe : FileHandle.nullDevice

@@ -27,4 +27,26 @@ enum FileSystem {
         }
         return names.sorted()
     }
+
+    static func describe(_ code: Int32) -> String {
+        String(cString: strerror(code)).lowercased()
+    }
+
+    /// The whole file; for files the program itself writes (no size limit is needed).
+    static func readAll(_ path: String) throws(ProtocolLoadError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .unreadable(file: path, reason: describe(errno)) }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(file: path, reason: describe(errno))
+            }
+            if count == 0 { return bytes }
+            bytes += chunk[0..<count]
+        }
+    }
 }

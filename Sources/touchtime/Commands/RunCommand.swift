@@ -31,6 +31,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "One line per event (the default when standard output is not a terminal).")
     var plain = false
 
+    @Option(help: ArgumentHelp("Append the session to this history file instead of the default ($XDG_DATA_HOME/touchtime/history.jsonl).", valueName: "file"))
+    var history: String?
+
+    @Flag(name: .customLong("no-history"), help: "Do not record the session in the history.")
+    var noHistory = false
+
     @Flag(name: .customLong("exit-at-end"), help: "Close the full-screen display when the session ends, without waiting for a key.")
     var exitAtEnd = false
 
@@ -129,9 +135,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         chimes?.predict(engine, start: start)
         var tally = SessionTally()
+        var startedWall = SessionOutput.wallNow()
         let final = await SessionRunner(clock: clock).run(engine, startingAt: start, inbox: inbox, onEvent: { stamped in
             output.emit(stamped)
             tally.record(stamped.event, elapsed: stamped.elapsed)
+            if stamped.event.kind == .sessionStart { startedWall = SessionOutput.wallNow() }
             if stamped.event.kind == .sessionStart, let unavailable {
                 output.emit(.init(event: SessionEvent(kind: .audioUnavailable, planned: .zero, due: .zero, reason: unavailable),
                                   elapsed: stamped.elapsed))
@@ -148,8 +156,10 @@ struct RunCommand: AsyncParsableCommand {
         if let signal = signals.received {
             chimes?.stop()
             signals.stop()
+            record(tally, timeline: timeline, started: startedWall, outcome: .aborted)
             throw ExitStatus.signal(signal)
         }
+        record(tally, timeline: timeline, started: startedWall, outcome: tally.ended?.completed == true ? .completed : .quit)
         if let display {
             display.update(final)
             display.showSummary(tally.summary(planned: timeline.totalDuration))
@@ -163,6 +173,21 @@ struct RunCommand: AsyncParsableCommand {
         signals.stop()
         if let signal = signals.received {
             throw ExitStatus.signal(signal)
+        }
+    }
+
+    /// Appends the session to the history; a failure is reported, never fatal.
+    private func record(_ tally: SessionTally, timeline: Timeline, started: String, outcome: HistoryEntry.Outcome) {
+        guard !noHistory, let path = history ?? HistoryFile.defaultPath(environment: Environment.variables) else { return }
+        let entry = HistoryEntry(
+            protocolID: timeline.treatment.id, protocolHash: HistoryEntry.hash(of: timeline), mode: "run",
+            start: started, end: SessionOutput.wallNow(), planned: timeline.totalDuration.seconds,
+            actual: (tally.ended?.at ?? .zero).seconds, outcome: outcome, pauses: tally.pauses, skips: tally.skips,
+            extensions: tally.extensions)
+        do {
+            try HistoryFile.append(entry, to: path)
+        } catch {
+            reportError(error.description)
         }
     }
 

@@ -1,0 +1,49 @@
+import ArgumentParser
+import TouchtimeCore
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "List past sessions, newest first.",
+        discussion: "Lines of the history that cannot be read are reported as 'history.jsonl:LINE: skipped: REASON' and never stop the listing."
+    )
+
+    @Option(help: ArgumentHelp("Show at most N sessions.", valueName: "n"))
+    var last: Int?
+
+    @Flag(help: "Print the sessions as JSON Lines.")
+    var json = false
+
+    @Option(help: ArgumentHelp("The history file (default $XDG_DATA_HOME/touchtime/history.jsonl).", valueName: "file"))
+    var history: String?
+
+    func validate() throws {
+        if let last, last < 1 { throw ValidationError("--last must be at least 1") }
+    }
+
+    func run() throws {
+        guard let path = history ?? HistoryFile.defaultPath(environment: Environment.variables) else {
+            throw ValidationError("no history file: set HOME or XDG_DATA_HOME, or pass --history")
+        }
+        let reading = HistoryFile.read(path, name: path.split(separator: "/").last.map(String.init) ?? path)
+        for line in reading.skipped { reportError(line) }
+        var entries = reading.entries.map(\.entry).reversed().map { $0 }
+        if let last { entries = Array(entries.prefix(last)) }
+        if json {
+            for entry in entries { StandardStream.output.write(entry.jsonLine + "\n") }
+            return
+        }
+        guard !entries.isEmpty else {
+            StandardStream.output.write("No sessions yet in \(path).\n")
+            return
+        }
+        var rows = [["START (UTC)", "PROTOCOL", "MODE", "PLANNED", "ACTUAL", "OUTCOME", "PAUSES", "SKIPS", "EXTENSIONS"]]
+        for entry in entries {
+            rows.append([String(entry.start.prefix(16).map { $0 == "T" ? " " : $0 }).terminalSafe, entry.protocolID.terminalSafe,
+                         entry.mode.terminalSafe, DurationText.clock(.milliseconds(Int64(entry.planned * 1000))),
+                         DurationText.clock(.milliseconds(Int64(entry.actual * 1000))), entry.outcome.rawValue,
+                         "\(entry.pauses)", "\(entry.skips)", "\(entry.extensions)"])
+        }
+        StandardStream.output.write(TextTable.render(rows))
+    }
+}
