@@ -57,6 +57,8 @@ public struct DisplayState: Sendable, Equatable {
     /// Seconds left before the session starts, during the lead-in.
     public var leadInLeft: Int?
     public var summary: Summary?
+    /// Practice: no countdown and no progress bars; the trainee judges the time.
+    public var hideClock = false
 
     /// The state at session time `now` (or, during a lead-in, `leadInLeft` seconds before the start).
     public static func make(

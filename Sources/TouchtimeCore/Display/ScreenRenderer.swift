@@ -92,7 +92,9 @@ public enum ScreenRenderer {
             lines += TextWidth.wrap(state.cue, width: width - 2).prefix(height >= 13 ? 2 : 1).map { [Span(text: " " + $0, style: .plain)] }
         }
         lines += digitRows(state, width: width)
-        lines.append(bar(state.segmentProgress, marks: [], label: "", width: width))
+        if !state.hideClock {
+            lines.append(bar(state.segmentProgress, marks: [], label: "", width: width))
+        }
         if let next = state.next, lines.count < height {
             lines.append([Span(text: " next: " + next, style: .dim)])
         }
@@ -108,7 +110,7 @@ public enum ScreenRenderer {
             return [Span(text: summary.completed ? "done " : "ended ", style: .title),
                     Span(text: DurationText.clock(summary.actual), style: .plain)]
         }
-        var spans = [Span(text: "\(state.countdown) ", style: state.isStillness ? .still : .title)]
+        var spans = [Span(text: state.hideClock ? "" : "\(state.countdown) ", style: state.isStillness ? .still : .title)]
         if state.paused { spans.append(Span(text: "PAUSED ", style: .badge)) }
         let name = state.isStillness ? "stillness" : state.stepTitle.map { "\(state.phaseTitle): \($0)" } ?? state.phaseTitle
         spans.append(Span(text: "\(state.phaseNumber)/\(state.phaseCount) \(name)", style: .plain))
@@ -167,6 +169,9 @@ public enum ScreenRenderer {
 
     /// The countdown in block digits when they fit, else as plain text.
     static func digitRows(_ state: DisplayState, width: Int) -> [[Span]] {
+        if state.hideClock && state.leadInLeft == nil {
+            return [[], centered("practice: press space when the segment is done", width: width, style: .dim), [], [], []]
+        }
         let style: Style = state.isStillness && state.leadInLeft == nil ? .stillDigits : .digits
         let text = state.countdown
         guard BigDigits.width(text) <= width - 2 else {
@@ -177,10 +182,12 @@ public enum ScreenRenderer {
 
     static func footerLines(_ state: DisplayState, width: Int) -> [[Span]] {
         var lines: [[Span]] = []
-        if !(state.isStillness && state.leadInLeft == nil) {
-            lines.append(bar(state.segmentProgress, marks: [], label: " segment ", width: width))
+        if !state.hideClock {
+            if !(state.isStillness && state.leadInLeft == nil) {
+                lines.append(bar(state.segmentProgress, marks: [], label: " segment ", width: width))
+            }
+            lines.append(bar(state.sessionProgress, marks: state.phaseMarks, label: " session ", width: width))
         }
-        lines.append(bar(state.sessionProgress, marks: state.phaseMarks, label: " session ", width: width))
         lines.append([Span(text: " next: " + (state.next ?? "the end"), style: .dim)])
         if state.overlay == .confirmQuit {
             lines.append([Span(text: " Quit the session? Press q or y to confirm.", style: .warn)])

@@ -23,6 +23,8 @@ public struct SessionEvent: Sendable, Equatable {
         case muted
         /// The user confirmed quitting; `session-end` follows.
         case quit
+        /// Practice: the trainee judged the segment complete (`amount` is the error: press minus planned).
+        case press
     }
 
     public var kind: Kind

@@ -20,6 +20,25 @@ public struct HistoryEntry: Sendable, Equatable {
     public var pauses: Int
     public var skips: Int
     public var extensions: Int
+    /// Practice only: mean absolute percentage error, the 0-100 rating, and each segment's
+    /// planned and actual seconds (written for the record; `missed` when it ran out).
+    public var practice: PracticeSummary?
+
+    public struct PracticeSummary: Sendable, Equatable {
+        public var mape: Double
+        public var rating: Int
+        public var segments: [(planned: Double, actual: Double, missed: Bool)]
+
+        public init(mape: Double, rating: Int, segments: [(planned: Double, actual: Double, missed: Bool)]) {
+            self.mape = mape
+            self.rating = rating
+            self.segments = segments
+        }
+
+        public static func == (lhs: PracticeSummary, rhs: PracticeSummary) -> Bool {
+            lhs.mape == rhs.mape && lhs.rating == rhs.rating
+        }
+    }
 
     public init(protocolID: String, protocolHash: String, mode: String, start: String, end: String, planned: Double,
                 actual: Double, outcome: Outcome, pauses: Int, skips: Int, extensions: Int) {
@@ -55,7 +74,13 @@ public struct HistoryEntry: Sendable, Equatable {
             ("actual", TimeText.seconds(.milliseconds(Int64((actual * 1000).rounded())), decimals: 3)),
             ("outcome", JSONText.string(outcome.rawValue)),
             ("pauses", "\(pauses)"), ("skips", "\(skips)"), ("extensions", "\(extensions)"),
-        ]
+        ] + (practice.map { practice in
+            let segments = practice.segments.map {
+                "{\"planned\":\(JSONText.number($0.planned)),\"actual\":\(TimeText.seconds(.milliseconds(Int64(($0.actual * 1000).rounded())), decimals: 3)),\"missed\":\($0.missed)}"
+            }
+            return [("mape", TimeText.seconds(.milliseconds(Int64((practice.mape * 1000).rounded())), decimals: 3)),
+                    ("rating", "\(practice.rating)"), ("segments", "[" + segments.joined(separator: ",") + "]")]
+        } ?? [])
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
 
@@ -86,10 +111,16 @@ public struct HistoryEntry: Sendable, Equatable {
             return Int(value)
         }
         guard let outcome = Outcome(rawValue: try string("outcome")) else { throw HistoryLineError(reason: "unknown \"outcome\"") }
-        return HistoryEntry(protocolID: try string("protocol"), protocolHash: try string("hash"), mode: try string("mode"),
+        var practice: PracticeSummary?
+        if values["mape"] != nil {
+            practice = PracticeSummary(mape: try number("mape"), rating: try count("rating"), segments: [])
+        }
+        var entry = HistoryEntry(protocolID: try string("protocol"), protocolHash: try string("hash"), mode: try string("mode"),
                             start: try string("start"), end: try string("end"), planned: try number("planned"),
                             actual: try number("actual"), outcome: outcome, pauses: try count("pauses"),
                             skips: try count("skips"), extensions: try count("extensions"))
+        entry.practice = practice
+        return entry
     }
 }
 

@@ -24,7 +24,9 @@ public struct EventRecord: Sendable {
         if let phase = event.phaseID { fields.append(("phase", JSONText.string(phase))) }
         if let step = event.stepIndex { fields.append(("step", "\(step)")) }
         if let segment = event.segmentIndex { fields.append(("segment", "\(segment)")) }
-        if let amount = event.amount { fields.append(("amount", TimeText.seconds(amount, decimals: 3))) }
+        if let amount = event.amount {
+            fields.append((event.kind == .press ? "error" : "amount", TimeText.seconds(amount, decimals: 3)))
+        }
         if let completed = event.completed { fields.append(("completed", completed ? "true" : "false")) }
         if let chime = event.chime { fields.append(("kind", JSONText.string(chime.rawValue))) }
         if let reason = event.reason { fields.append(("reason", JSONText.string(reason))) }
@@ -71,6 +73,8 @@ public struct EventRecord: Sendable {
             return "\(time)  \(name) \(event.muted == false ? "unmuted" : "muted")"
         case .quit:
             return "\(time)  \(name)"
+        case .press:
+            return "\(time)  \(name) \((event.phaseID ?? "").terminalSafe)"
         case .stroke, .chime, .audioUnavailable:
             return nil
         }

@@ -31,9 +31,13 @@ final class BedsideDisplay: Sendable {
     let closeInbox = CommandInbox()
     private let sound: SessionSound?
     private let record: @Sendable (SessionEvent) -> Void
+    /// Practice: space is the press (`next`), and the clock is hidden.
+    private let practice: Bool
 
     init(engine: SessionEngine, start: ContinuousClock.Instant, inbox: CommandInbox, sound: SessionSound?,
-         soundUnavailable: @escaping @Sendable () -> Bool, color: Bool, record: @escaping @Sendable (SessionEvent) -> Void) {
+         soundUnavailable: @escaping @Sendable () -> Bool, color: Bool, practice: Bool = false,
+         record: @escaping @Sendable (SessionEvent) -> Void) {
+        self.practice = practice
         self.state = Mutex(State(engine: engine, start: start))
         self.inbox = inbox
         self.sound = sound
@@ -98,7 +102,7 @@ final class BedsideDisplay: Sendable {
                 state.overlay = .confirmQuit
                 state.quitAskedAt = now
             case .help: state.overlay = .help
-            case .space: command = .togglePause
+            case .space: command = practice ? .next : .togglePause
             case .next: command = .next
             case .previous: command = .previous
             case .longer: command = .extend(Self.step)
@@ -133,10 +137,11 @@ final class BedsideDisplay: Sendable {
                 }
                 let elapsed = state.start.duration(to: now)
                 let leadIn = state.engine.state == .ready && elapsed < .zero ? elapsed : nil
-                let display = DisplayState.make(
+                var display = DisplayState.make(
                     engine: state.engine, at: elapsed, muted: state.muted, soundUnavailable: soundUnavailable(),
                     overlay: state.overlay, leadInLeft: leadIn.map { Int(((.zero - $0).milliseconds + 999) / 1000) },
                     summary: state.summary)
+                display.hideClock = practice
                 return (display, Self.nextChange(state, elapsed: elapsed, leadIn: leadIn, now: now), state.closed)
             }
             if closed { return }

@@ -11,8 +11,9 @@ enum Key: Equatable {
 
 /// Reads standard input on its own thread and hands each key to `handler`.
 enum KeyReader {
-    static func start(_ handler: @escaping @Sendable (Key) -> Void) {
-        guard isatty(STDIN_FILENO) == 1 else { return }
+    /// Reads keys from standard input; unless `anyInput`, only when it is a terminal.
+    static func start(anyInput: Bool = false, _ handler: @escaping @Sendable (Key) -> Void) {
+        guard anyInput || isatty(STDIN_FILENO) == 1 else { return }
         // A blocking read, on a queue of its own.
         DispatchQueue(label: "touchtime.keys").async {
             var buffer = [UInt8](repeating: 0, count: 64)
@@ -49,7 +50,7 @@ enum KeyReader {
                 continue
             }
             switch byte {
-            case UInt8(ascii: " "): keys.append(.space)
+            case UInt8(ascii: " "), UInt8(ascii: "\r"), UInt8(ascii: "\n"): keys.append(.space)
             case UInt8(ascii: "n"), UInt8(ascii: "N"): keys.append(.next)
             case UInt8(ascii: "p"), UInt8(ascii: "P"): keys.append(.previous)
             case UInt8(ascii: "+"), UInt8(ascii: "="): keys.append(.longer)
