@@ -13,6 +13,6 @@ struct Touchtime: AsyncParsableCommand {
             unreadable; 69 sound device unavailable (chime); 73 output file cannot be created; 129, 130, 143 ended by SIGHUP, SIGINT, SIGTERM.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ShowCommand.self, ValidateCommand.self, ListCommand.self, ChimeCommand.self, RenderCommand.self, PracticeCommand.self, HistoryCommand.self]
+        subcommands: [RunCommand.self, ShowCommand.self, ValidateCommand.self, ListCommand.self, ChimeCommand.self, RenderCommand.self, PracticeCommand.self, HistoryCommand.self, StatsCommand.self]
     )
 }

@@ -48,3 +48,26 @@ import Testing
         #expect(entry["rating"] as? Int == 0, "six missed segments")
     }
 }
+
+@Suite struct StatsEndToEndTests {
+    @Test func statsSummariseThePracticesInTheHistory() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("history.jsonl").path
+        let lines = [
+            #"{"protocol":"trainee-drill","hash":"h","mode":"practice","start":"2026-11-20T09:00:00.000Z","end":"2026-11-20T09:01:00.000Z","planned":63.000,"actual":60.000,"outcome":"completed","pauses":0,"skips":0,"extensions":0,"mape":20.000,"rating":60,"segments":[{"planned":10,"actual":12.000,"missed":false}]}"#,
+            #"{"protocol":"trainee-drill","hash":"h","mode":"run","start":"2026-11-21T09:00:00.000Z","end":"2026-11-21T09:01:00.000Z","planned":63.000,"actual":63.000,"outcome":"completed","pauses":0,"skips":0,"extensions":0}"#,
+            "a torn line",
+            #"{"protocol":"trainee-drill","hash":"h","mode":"practice","start":"2026-11-21T09:00:00.000Z","end":"2026-11-21T09:01:00.000Z","planned":63.000,"actual":60.000,"outcome":"completed","pauses":0,"skips":0,"extensions":0,"mape":10.000,"rating":80,"segments":[{"planned":10,"actual":10.000,"missed":false}]}"#,
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let text = try BinaryRunner.run(["stats", "--history", path])
+        #expect(text.status == 0)
+        #expect(text.stderr.hasPrefix("touchtime: history.jsonl:3: skipped: "))
+        #expect(text.lines[0] == "trainee-drill: 2 practices, best rating 80/100")
+        #expect(text.lines[1].contains("█▁") && text.lines[1].hasSuffix("last 10.0 %"))
+        #expect(text.lines.contains { $0.hasPrefix("  Warm") && $0.hasSuffix("10.0 %") })
+        let csv = try BinaryRunner.run(["stats", "--history", path, "--csv", "--protocol", "trainee-drill"])
+        #expect(csv.lines == ["protocol,segment,title,mean_abs_error_percent,practices", "trainee-drill,1,Warm,10.0,2"])
+    }
+}

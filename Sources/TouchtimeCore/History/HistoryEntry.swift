@@ -113,7 +113,26 @@ public struct HistoryEntry: Sendable, Equatable {
         guard let outcome = Outcome(rawValue: try string("outcome")) else { throw HistoryLineError(reason: "unknown \"outcome\"") }
         var practice: PracticeSummary?
         if values["mape"] != nil {
-            practice = PracticeSummary(mape: try number("mape"), rating: try count("rating"), segments: [])
+            var segments: [(planned: Double, actual: Double, missed: Bool)] = []
+            if case .array(let items)? = values["segments"] {
+                for item in items {
+                    guard case .object(let fields) = item.value else { throw HistoryLineError(reason: "bad \"segments\"") }
+                    var planned: Double?, actual: Double?, missed = false
+                    for field in fields {
+                        switch (field.key, field.value.value) {
+                        case ("planned", .number(let text)): planned = Double(text)
+                        case ("actual", .number(let text)): actual = Double(text)
+                        case ("missed", .bool(let value)): missed = value
+                        default: break
+                        }
+                    }
+                    guard let planned, let actual, planned.isFinite, actual.isFinite, planned > 0 else {
+                        throw HistoryLineError(reason: "bad \"segments\"")
+                    }
+                    segments.append((planned, actual, missed))
+                }
+            }
+            practice = PracticeSummary(mape: try number("mape"), rating: try count("rating"), segments: segments)
         }
         var entry = HistoryEntry(protocolID: try string("protocol"), protocolHash: try string("hash"), mode: try string("mode"),
                             start: try string("start"), end: try string("end"), planned: try number("planned"),

@@ -1,0 +1,89 @@
+/// Progress over practices of one protocol, from the history: how far off each segment is
+/// lately, the trend of the score, the best rating, and practice streaks (consecutive days).
+public struct PracticeStats: Sendable, Equatable {
+    public var protocolID: String
+    public var practices: Int
+    /// Mean absolute percentage error of each practice, oldest first.
+    public var trend: [Double]
+    public var bestRating: Int
+    /// Per segment (by index): mean absolute error % over the last `window` practices that reached it.
+    public var segmentErrors: [Double?]
+    /// Days in a row with a practice, ending today or yesterday (else 0), and the longest run.
+    public var currentStreak: Int
+    public var longestStreak: Int
+
+    public static let window = 10
+
+    /// Stats per protocol with at least one practice, in order of first appearance.
+    /// `today` is `YYYY-MM-DD` (UTC), for the current streak.
+    public static func compute(_ entries: [HistoryEntry], today: String) -> [PracticeStats] {
+        var order: [String] = []
+        var byProtocol: [String: [HistoryEntry]] = [:]
+        for entry in entries where entry.mode == "practice" && entry.practice != nil {
+            if byProtocol[entry.protocolID] == nil { order.append(entry.protocolID) }
+            byProtocol[entry.protocolID, default: []].append(entry)
+        }
+        return order.compactMap { id in
+            guard let list = byProtocol[id] else { return nil }
+            let summaries = list.compactMap(\.practice)
+            let recent = summaries.suffix(window)
+            let segmentCount = recent.map(\.segments.count).max() ?? 0
+            let errors: [Double?] = (0..<segmentCount).map { index in
+                let values = recent.compactMap { summary -> Double? in
+                    guard index < summary.segments.count else { return nil }
+                    let segment = summary.segments[index]
+                    return abs(segment.actual - segment.planned) / segment.planned * 100
+                }
+                return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+            }
+            let days = Set(list.map { String($0.start.prefix(10)) })
+            let (current, longest) = streaks(days: days, today: today)
+            return PracticeStats(protocolID: id, practices: list.count, trend: summaries.map(\.mape),
+                                 bestRating: summaries.map(\.rating).max() ?? 0, segmentErrors: errors,
+                                 currentStreak: current, longestStreak: longest)
+        }
+    }
+
+    /// Runs of consecutive days among `days` (`YYYY-MM-DD`).
+    static func streaks(days: Set<String>, today: String) -> (current: Int, longest: Int) {
+        let numbers = Set(days.compactMap(dayNumber))
+        var longest = 0
+        for day in numbers where !numbers.contains(day - 1) {
+            var length = 1
+            while numbers.contains(day + length) { length += 1 }
+            longest = max(longest, length)
+        }
+        var current = 0
+        if let today = dayNumber(today) {
+            var day = numbers.contains(today) ? today : today - 1
+            while numbers.contains(day) {
+                current += 1
+                day -= 1
+            }
+        }
+        return (current, longest)
+    }
+
+    /// Days since 1970-01-01 for `YYYY-MM-DD`.
+    static func dayNumber(_ text: String) -> Int? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1...12).contains(month), (1...31).contains(day) else { return nil }
+        // Days from civil (Howard Hinnant).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// A terminal sparkline of the values, low to high: ▁▂▃▄▅▆▇█.
+    public static func sparkline(_ values: [Double]) -> String {
+        let bars = Array("▁▂▃▄▅▆▇█")
+        guard let low = values.min(), let high = values.max() else { return "" }
+        return String(values.map { value in
+            high == low ? bars[3] : bars[Int(((value - low) / (high - low) * Double(bars.count - 1)).rounded())]
+        })
+    }
+}
