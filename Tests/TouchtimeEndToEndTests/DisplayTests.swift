@@ -109,3 +109,28 @@ struct DisplayTests {
         tmux.press("q", "y")
     }
 }
+
+@Suite(.serialized, .enabled(if: Tmux.available, "needs tmux")) struct PracticeDisplayTests {
+    @Test func practiceFullScreenHidesTheClockAndScoresKeysSentAtChosenMoments() throws {
+        let tmux = try Tmux()
+        let events = tmux.file("events.jsonl")
+        tmux.type("\(BinaryRunner.executable.path) practice trainee-drill --lead-in 0 --speed 10 --events \(events) --history \(tmux.file("h.jsonl")); echo EXIT=$?")
+        #expect(tmux.waitFor { $0.contains(" Phase 1/5  Warm") })
+        let started = Date()
+        #expect(tmux.screen.contains { $0.contains("practice: press space when the segment is done") })
+        #expect(!tmux.screen.contains { $0.contains("█") || $0.contains(" segment [") }, "no countdown, no bars")
+        // Warm is 10 s: at 10x, press 1.2 s after it began (2 s late).
+        Thread.sleep(until: started.addingTimeInterval(1.2))
+        tmux.press("Space")
+        #expect(tmux.waitFor { $0.contains(" Phase 2/5  Jawline · Left") })
+        tmux.press("q", "y")
+        #expect(tmux.waitFor { $0.contains { $0.hasPrefix("score: ") } })
+        #expect(tmux.waitFor { $0.contains("EXIT=0") })
+        let press = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .first { $0["event"] as? String == "press" }
+        let error = try #require(press?["error"] as? Double)
+        // The screen was first seen up to ~0.1 s after the start: allow for it.
+        #expect(error > 1.0 && error < 3.5, "about 2 s late, measured \(error) s")
+    }
+}
