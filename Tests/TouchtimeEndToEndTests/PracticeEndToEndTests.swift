@@ -71,3 +71,31 @@ import Testing
         #expect(csv.lines == ["protocol,segment,title,mean_abs_error_percent,practices", "trainee-drill,1,Warm,10.0,2"])
     }
 }
+
+@Suite struct StrokeDrillEndToEndTests {
+    @Test func tapsAtTheTargetCadenceReadAsTheTarget() throws {
+        let process = Process()
+        process.executableURL = BinaryRunner.executable
+        process.arguments = ["practice", "--strokes", "--plain", "--lead-in", "0", "--speed", "10", "--no-history"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // 4 s strokes at 10x: a tap every 0.4 s through the left side (6 s at 10x).
+        let start = Date()
+        for tap in 0..<8 {
+            Thread.sleep(until: start.addingTimeInterval(0.5 + 0.4 * Double(tap)))
+            input.fileHandleForWriting.write(Data("\n".utf8))
+        }
+        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let row = try #require(report.split(separator: "\n").first { $0.hasPrefix("Jawline: Left side") })
+        let columns = row.split(separator: " ", omittingEmptySubsequences: true)
+        #expect(columns.contains("8"), "eight taps: \(row)")
+        let error = try #require(Double(columns[columns.count - 2]))
+        #expect(abs(error) < 10, "within 10 % of the 4 s target: \(row)")
+    }
+}

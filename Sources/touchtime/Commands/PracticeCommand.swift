@@ -31,6 +31,9 @@ struct PracticeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Append every event as JSON Lines to FILE ('-' for standard output).", valueName: "file"))
     var events: String?
 
+    @Flag(help: "Stroke cadence drill: through each phase with strokeSeconds, tap Enter (or space) once per stroke.")
+    var strokes = false
+
     @Flag(help: "After each press, show the planned and actual time.")
     var reveal = false
 
@@ -60,6 +63,12 @@ struct PracticeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (treatment, _) = try ProtocolCatalog.current.resolveOrExit(protocolName)
+        if strokes {
+            guard let drill = StrokeCadence.drill(treatment) else {
+                throw ValidationError("\(treatment.id) has no phase with strokeSeconds to drill (the default ritual's jawline has)")
+            }
+            return try await strokeDrill(drill)
+        }
         let timeline = Timeline(treatment)
         let stretched = Timeline(PracticeSession.stretched(treatment))
         let display = !plain && events != "-" && StandardStream.output.isTerminal
@@ -132,6 +141,55 @@ struct PracticeCommand: AsyncParsableCommand {
         let previous = previousPractice(of: treatment.id)
         StandardStream.output.write(Self.report(scorer, timeline: timeline, previous: previous))
         record(scorer, tally: tally, timeline: timeline, started: startedWall, signal: signals.received)
+        if let signal = signals.received { throw ExitStatus.signal(signal) }
+    }
+
+    /// The cadence drill: the paced phases run with their clock; each tap is timed; then, per
+    /// segment, the mean stroke period, its spread and the error against `strokeSeconds`.
+    private func strokeDrill(_ drill: TreatmentProtocol) async throws {
+        let timeline = Timeline(drill)
+        let output = SessionOutput(timeline: timeline, speed: speed, plain: .output, events: nil)
+        let clock = ContinuousClock()
+        let start = clock.now.advanced(by: .seconds(leadIn))
+        output.note("Tap Enter (or space) once per stroke; the drill covers: \(drill.phases.map(\.title).joined(separator: ", ").terminalSafe)")
+        let inbox = CommandInbox()
+        let taps = TapLog()
+        KeyReader.start(anyInput: true) { key in
+            switch key {
+            case .space, .next: taps.add(start.duration(to: clock.now))
+            case .quit: inbox.send(.finish)
+            default: break
+            }
+        }
+        let signals = SignalWatcher(signals: [SIGINT, SIGTERM, SIGHUP]) { _ in inbox.send(.finish) }
+        var starts: [(segment: Int, at: Duration)] = []
+        var endedAt = Duration.zero
+        _ = await SessionRunner(clock: clock).run(SessionEngine(timeline: timeline, speed: speed), startingAt: start, inbox: inbox, onEvent: { stamped in
+            output.emit(stamped)
+            if let index = stamped.event.segmentIndex, starts.last?.segment != index,
+               [.phaseStart, .stepStart, .stillnessStart].contains(stamped.event.kind) {
+                starts.append((index, stamped.elapsed))
+            }
+            if stamped.event.kind == .sessionEnd { endedAt = stamped.elapsed }
+        })
+        signals.stop()
+        var rows = [["SEGMENT", "TARGET", "TAPS", "MEAN PERIOD", "SPREAD", "ERROR %"]]
+        for (position, segmentStart) in starts.enumerated() {
+            let segment = timeline.segments[segmentStart.segment]
+            guard let target = timeline.phase(of: segment).strokeSeconds, !segment.isStillness else { continue }
+            let end = position + 1 < starts.count ? starts[position + 1].at : endedAt
+            let inside = taps.values.filter { $0 >= segmentStart.at && $0 < end }.map { $0 * speed }
+            let name = timeline.title(of: segment).terminalSafe
+            guard let cadence = StrokeCadence.analyze(taps: inside, target: target) else {
+                rows.append([name, DurationText.format(target), "\(inside.count)", "-", "-", "-"])
+                continue
+            }
+            let error = cadence.errorPercent
+            rows.append([name, DurationText.format(target), "\(cadence.taps)", Self.seconds(cadence.meanPeriod),
+                         Self.seconds(cadence.spread),
+                         (error >= 0 ? "+" : "") + TimeText.seconds(.milliseconds(Int64((error * 1000).rounded())), decimals: 1) + " %"])
+        }
+        StandardStream.output.write("\n" + TextTable.render(rows))
         if let signal = signals.received { throw ExitStatus.signal(signal) }
     }
 

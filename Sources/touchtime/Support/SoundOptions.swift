@@ -49,6 +49,13 @@ final class DeferredWarning: Sendable {
     }
 }
 
+/// Tap times from the key thread, read once the drill is over.
+final class TapLog: Sendable {
+    private let taps = Mutex<[Duration]>([])
+    func add(_ time: Duration) { taps.withLock { $0.append(time) } }
+    var values: [Duration] { taps.withLock { $0 } }
+}
+
 /// The session's start instant, set once and read from the audio thread.
 final class StartTime: Sendable {
     private let instant = Mutex<ContinuousClock.Instant?>(nil)
