@@ -114,7 +114,7 @@ struct DisplayTests {
     @Test func practiceFullScreenHidesTheClockAndScoresKeysSentAtChosenMoments() throws {
         let tmux = try Tmux()
         let events = tmux.file("events.jsonl")
-        tmux.type("\(BinaryRunner.executable.path) practice trainee-drill --lead-in 0 --speed 10 --events \(events) --history \(tmux.file("h.jsonl")); echo EXIT=$?")
+        tmux.type("\(BinaryRunner.executable.path) practice trainee-drill --lead-in 0 --speed 10 --reveal --events \(events) --history \(tmux.file("h.jsonl")); echo EXIT=$?")
         #expect(tmux.waitFor { $0.contains(" Phase 1/5  Warm") })
         let started = Date()
         #expect(tmux.screen.contains { $0.contains("practice: press space when the segment is done") })
@@ -123,6 +123,7 @@ struct DisplayTests {
         Thread.sleep(until: started.addingTimeInterval(1.2))
         tmux.press("Space")
         #expect(tmux.waitFor { $0.contains(" Phase 2/5  Jawline · Left") })
+        #expect(tmux.waitFor { $0.contains { $0.contains("planned 10s, actual") } }, "--reveal shows the last press")
         tmux.press("q", "y")
         #expect(tmux.waitFor { $0.contains { $0.hasPrefix("score: ") } })
         #expect(tmux.waitFor { $0.contains("EXIT=0") })

@@ -59,6 +59,8 @@ public struct DisplayState: Sendable, Equatable {
     public var summary: Summary?
     /// Practice: no countdown and no progress bars; the trainee judges the time.
     public var hideClock = false
+    /// Practice with `--reveal`: the last press's planned and actual time, for a moment.
+    public var revealed: String?
 
     /// The state at session time `now` (or, during a lead-in, `leadInLeft` seconds before the start).
     public static func make(

@@ -170,7 +170,8 @@ public enum ScreenRenderer {
     /// The countdown in block digits when they fit, else as plain text.
     static func digitRows(_ state: DisplayState, width: Int) -> [[Span]] {
         if state.hideClock && state.leadInLeft == nil {
-            return [[], centered("practice: press space when the segment is done", width: width, style: .dim), [], [], []]
+            return [[], centered("practice: press space when the segment is done", width: width, style: .dim), [],
+                    state.revealed.map { centered($0, width: width, style: .phase) } ?? [], []]
         }
         let style: Style = state.isStillness && state.leadInLeft == nil ? .stillDigits : .digits
         let text = state.countdown

@@ -34,7 +34,7 @@ struct PracticeCommand: AsyncParsableCommand {
     @Flag(help: "Stroke cadence drill: through each phase with strokeSeconds, tap Enter (or space) once per stroke.")
     var strokes = false
 
-    @Flag(help: "After each press, show the planned and actual time.")
+    @Flag(help: "After each press, show the planned and actual time for a moment.")
     var reveal = false
 
     @Flag(help: "Play the transition chimes at each press (off by default: the point is to feel the time).")
@@ -125,8 +125,10 @@ struct PracticeCommand: AsyncParsableCommand {
                 let press = SessionEvent(kind: .press, segmentIndex: result.segmentIndex, phaseID: event.phaseID,
                                          stepIndex: event.stepIndex, planned: result.planned, due: event.due, amount: result.error)
                 output.emit(.init(event: press, elapsed: stamped.elapsed))
-                if reveal, !display {
-                    output.note("           planned \(DurationText.format(result.planned)), actual \(Self.seconds(result.actual)) (\(Self.signed(result.error)))")
+                if reveal {
+                    let text = "planned \(DurationText.format(result.planned)), actual \(Self.seconds(result.actual)) (\(Self.signed(result.error)))"
+                    output.note("           " + text)
+                    screen?.reveal(text)
                 }
                 if let sound { _ = sound.observe(SessionEvent(kind: .phaseStart, segmentIndex: min(result.segmentIndex + 1, timeline.segments.count - 1), planned: .zero, due: event.due), start: start) }
                 return

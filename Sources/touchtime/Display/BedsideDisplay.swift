@@ -15,6 +15,7 @@ final class BedsideDisplay: Sendable {
         var muted = false
         var summary: DisplayState.Summary?
         var closed = false
+        var revealed: (text: String, until: ContinuousClock.Instant)?
     }
 
     static let quitWindow: Duration = .seconds(3)
@@ -60,6 +61,13 @@ final class BedsideDisplay: Sendable {
 
     func showSummary(_ summary: DisplayState.Summary) {
         state.withLock { $0.summary = summary; $0.overlay = .none }
+        wake.signal()
+    }
+
+    /// Shows `text` under the practice prompt for 3 seconds (`--reveal`).
+    func reveal(_ text: String) {
+        let until = clock.now.advanced(by: .seconds(3))
+        state.withLock { $0.revealed = (text, until) }
         wake.signal()
     }
 
@@ -142,6 +150,7 @@ final class BedsideDisplay: Sendable {
                     overlay: state.overlay, leadInLeft: leadIn.map { Int(((.zero - $0).milliseconds + 999) / 1000) },
                     summary: state.summary)
                 display.hideClock = practice
+                if let revealed = state.revealed, now < revealed.until { display.revealed = revealed.text }
                 return (display, Self.nextChange(state, elapsed: elapsed, leadIn: leadIn, now: now), state.closed)
             }
             if closed { return }
@@ -162,6 +171,9 @@ final class BedsideDisplay: Sendable {
         var waits: [Duration] = []
         if let asked = state.quitAskedAt, state.overlay == .confirmQuit {
             waits.append(now.duration(to: asked.advanced(by: quitWindow)))
+        }
+        if let revealed = state.revealed, now < revealed.until {
+            waits.append(now.duration(to: revealed.until))
         }
         if state.summary == nil {
             if let leadIn {
