@@ -73,6 +73,31 @@ struct BinaryRunner {
                       stderr: (try? String(contentsOf: errFile, encoding: .utf8)) ?? "")
     }
 
+    /// Runs the binary with a newline written to its standard input at each of `presses`
+    /// (seconds after it starts); returns its exit status and standard output.
+    static func runPressing(_ arguments: [String], at presses: [Double]) throws -> (status: Int32, stdout: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_DATA_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-e2e-data").path
+        process.environment = environment
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let start = Date()
+        for at in presses {
+            Thread.sleep(until: start.addingTimeInterval(at))
+            input.fileHandleForWriting.write(Data("\n".utf8))
+        }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
     struct TimedOut: Error, CustomStringConvertible {
         var arguments: [String]
         var description: String { "touchtime \(arguments.joined(separator: " ")) did not finish in time" }

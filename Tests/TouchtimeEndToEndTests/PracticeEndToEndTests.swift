@@ -8,26 +8,12 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let history = folder.appendingPathComponent("history.jsonl").path
         let events = folder.appendingPathComponent("events.jsonl").path
-        let process = Process()
-        process.executableURL = BinaryRunner.executable
-        process.arguments = ["practice", "trainee-drill", "--plain", "--lead-in", "0", "--speed", "10",
-                             "--history", history, "--events", events]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
         // At 10x: warm (10 s) pressed at 1.0 s = on time; jawline left (8 s) 0.6 s later = 2 s early;
         // the stillness (4 s) 0.5 s later = 1 s late; then no more presses: the rest run out.
-        let start = Date()
-        for at in [1.0, 1.6, 2.1] {
-            Thread.sleep(until: start.addingTimeInterval(at))
-            input.fileHandleForWriting.write(Data("\n".utf8))
-        }
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let (status, report) = try BinaryRunner.runPressing(
+            ["practice", "trainee-drill", "--plain", "--lead-in", "0", "--speed", "10", "--history", history, "--events", events],
+            at: [1.0, 1.6, 2.1])
+        #expect(status == 0)
 
         let presses = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
             .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
@@ -74,24 +60,11 @@ import Testing
 
 @Suite struct StrokeDrillEndToEndTests {
     @Test func tapsAtTheTargetCadenceReadAsTheTarget() throws {
-        let process = Process()
-        process.executableURL = BinaryRunner.executable
-        process.arguments = ["practice", "--strokes", "--plain", "--lead-in", "0", "--speed", "10", "--no-history"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
         // 4 s strokes at 10x: a tap every 0.4 s through the left side (6 s at 10x).
-        let start = Date()
-        for tap in 0..<8 {
-            Thread.sleep(until: start.addingTimeInterval(0.5 + 0.4 * Double(tap)))
-            input.fileHandleForWriting.write(Data("\n".utf8))
-        }
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let (status, report) = try BinaryRunner.runPressing(
+            ["practice", "--strokes", "--plain", "--lead-in", "0", "--speed", "10", "--no-history"],
+            at: (0..<8).map { 0.5 + 0.4 * Double($0) })
+        #expect(status == 0)
         let row = try #require(report.split(separator: "\n").first { $0.hasPrefix("Jawline: Left side") })
         let columns = row.split(separator: " ", omittingEmptySubsequences: true)
         #expect(columns.contains("8"), "eight taps: \(row)")

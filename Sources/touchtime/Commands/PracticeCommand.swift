@@ -22,14 +22,7 @@ struct PracticeCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("A protocol file, or the id of a known protocol.", valueName: "protocol"))
     var protocolName: String = BundledProtocols.defaultID
 
-    @Option(name: .customLong("lead-in"), help: ArgumentHelp("Seconds of countdown before the first phase (0 to 600).", valueName: "seconds"))
-    var leadIn: Double = 3
-
-    @Flag(help: "One line per event instead of the full screen.")
-    var plain = false
-
-    @Option(help: ArgumentHelp("Append every event as JSON Lines to FILE ('-' for standard output).", valueName: "file"))
-    var events: String?
+    @OptionGroup var session: SessionOptions
 
     @Flag(help: "Stroke cadence drill: through each phase with strokeSeconds, tap Enter (or space) once per stroke.")
     var strokes = false
@@ -43,19 +36,10 @@ struct PracticeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The ALSA playback device, for --chimes.", valueName: "name"))
     var device: String = "default"
 
-    @Option(help: ArgumentHelp("The history file (default $XDG_DATA_HOME/touchtime/history.jsonl).", valueName: "file"))
-    var history: String?
-
-    @Flag(name: .customLong("no-history"), help: "Do not record the practice in the history.")
-    var noHistory = false
-
     @Option(help: .hidden)
     var speed: Double = 1
 
     func validate() throws {
-        guard leadIn.isFinite, (0...600).contains(leadIn) else {
-            throw ValidationError("--lead-in must be between 0 and 600 seconds, got \(leadIn)")
-        }
         guard speed.isFinite, (0.1...1000).contains(speed) else {
             throw ValidationError("--speed must be between 0.1 and 1000, got \(speed)")
         }
@@ -71,7 +55,7 @@ struct PracticeCommand: AsyncParsableCommand {
         }
         let timeline = Timeline(treatment)
         let stretched = Timeline(PracticeSession.stretched(treatment))
-        let display = !plain && events != "-" && StandardStream.output.isTerminal
+        let display = session.usesDisplay
         var eventStream: StandardStream?
         if let events {
             if events == "-" {
@@ -195,9 +179,9 @@ struct PracticeCommand: AsyncParsableCommand {
         if let signal = signals.received { throw ExitStatus.signal(signal) }
     }
 
-    private var historyPath: String? {
-        noHistory ? nil : history ?? HistoryFile.defaultPath(environment: Environment.variables)
-    }
+    private var historyPath: String? { session.historyPath }
+    private var leadIn: Double { session.leadIn }
+    private var events: String? { session.events }
 
     private func previousPractice(of id: String) -> HistoryEntry.PracticeSummary? {
         guard let path = historyPath else { return nil }

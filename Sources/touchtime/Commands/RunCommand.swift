@@ -25,23 +25,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Rehearsal speed: run X times faster (0.1 to 1000).")
     var speed: Double = 1
 
-    @Option(name: .customLong("lead-in"), help: ArgumentHelp("Seconds of countdown before the first phase (0 to 600).", valueName: "seconds"))
-    var leadIn: Double = 3
-
-    @Flag(help: "One line per event (the default when standard output is not a terminal).")
-    var plain = false
-
-    @Option(help: ArgumentHelp("Append the session to this history file instead of the default ($XDG_DATA_HOME/touchtime/history.jsonl).", valueName: "file"))
-    var history: String?
-
-    @Flag(name: .customLong("no-history"), help: "Do not record the session in the history.")
-    var noHistory = false
+    @OptionGroup var session: SessionOptions
 
     @Flag(name: .customLong("exit-at-end"), help: "Close the full-screen display when the session ends, without waiting for a key.")
     var exitAtEnd = false
-
-    @Option(help: ArgumentHelp("Append every event as JSON Lines to FILE ('-' for standard output, which then carries only JSON).", valueName: "file"))
-    var events: String?
 
     @OptionGroup var sound: SoundOptions
 
@@ -52,13 +39,7 @@ struct RunCommand: AsyncParsableCommand {
         guard speed.isFinite, (0.1...1000).contains(speed) else {
             throw ValidationError("--speed must be between 0.1 and 1000, got \(speed)")
         }
-        guard leadIn.isFinite, (0...600).contains(leadIn) else {
-            throw ValidationError("--lead-in must be between 0 and 600 seconds, got \(leadIn)")
-        }
         try sound.validate()
-        if events?.isEmpty == true {
-            throw ValidationError("--events needs a file name, or '-' for standard output")
-        }
     }
 
     func run() async throws {
@@ -178,7 +159,7 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Appends the session to the history; a failure is reported, never fatal.
     private func record(_ tally: SessionTally, timeline: Timeline, started: String, outcome: HistoryEntry.Outcome) {
-        guard !noHistory, let path = history ?? HistoryFile.defaultPath(environment: Environment.variables) else { return }
+        guard let path = session.historyPath else { return }
         let entry = HistoryEntry(
             protocolID: timeline.treatment.id, protocolHash: HistoryEntry.hash(of: timeline), mode: "run",
             start: started, end: SessionOutput.wallNow(), planned: timeline.totalDuration.seconds,
@@ -191,10 +172,9 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// The full-screen display, when standard output is a terminal and nothing asked for lines.
-    private var usesDisplay: Bool {
-        !plain && events != "-" && StandardStream.output.isTerminal
-    }
+    private var leadIn: Double { session.leadIn }
+    private var events: String? { session.events }
+    private var usesDisplay: Bool { session.usesDisplay }
 
     private func makeOutput(_ timeline: Timeline) throws -> SessionOutput {
         var eventStream: StandardStream?

@@ -1,5 +1,43 @@
 import ArgumentParser
+import TouchtimeCore
 import Synchronization
+
+/// The options every session command shares (`run`, `practice`).
+struct SessionOptions: ParsableArguments {
+    @Option(name: .customLong("lead-in"), help: ArgumentHelp("Seconds of countdown before the first phase (0 to 600).", valueName: "seconds"))
+    var leadIn: Double = 3
+
+    @Flag(help: "One line per event (the default when standard output is not a terminal).")
+    var plain = false
+
+    @Option(help: ArgumentHelp("Append every event as JSON Lines to FILE ('-' for standard output, which then carries only JSON).", valueName: "file"))
+    var events: String?
+
+    @Option(help: ArgumentHelp("Append the session to this history file instead of the default ($XDG_DATA_HOME/touchtime/history.jsonl).", valueName: "file"))
+    var history: String?
+
+    @Flag(name: .customLong("no-history"), help: "Do not record the session in the history.")
+    var noHistory = false
+
+    func validate() throws {
+        guard leadIn.isFinite, (0...600).contains(leadIn) else {
+            throw ValidationError("--lead-in must be between 0 and 600 seconds, got \(leadIn)")
+        }
+        if events?.isEmpty == true {
+            throw ValidationError("--events needs a file name, or '-' for standard output")
+        }
+    }
+
+    /// Where the session is recorded, or nil with --no-history.
+    var historyPath: String? {
+        noHistory ? nil : history ?? HistoryFile.defaultPath(environment: Environment.variables)
+    }
+
+    /// The full-screen display, when standard output is a terminal and nothing asked for lines.
+    var usesDisplay: Bool {
+        !plain && events != "-" && StandardStream.output.isTerminal
+    }
+}
 
 /// The sound options shared by `run`, `chime` and `render`.
 struct SoundOptions: ParsableArguments {
