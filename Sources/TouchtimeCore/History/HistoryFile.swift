@@ -24,13 +24,7 @@ public enum HistoryFile {
     }
 
     public static func defaultPath(environment: [String: String]) -> String? {
-        if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") {
-            return data + "/touchtime/history.jsonl"
-        }
-        if let home = environment["HOME"], !home.isEmpty {
-            return home + "/.local/share/touchtime/history.jsonl"
-        }
-        return nil
+        BaseDirectory.data.path("touchtime/history.jsonl", environment: environment)
     }
 
     public static func append(_ entry: HistoryEntry, to path: String) throws(WriteError) {

@@ -45,13 +45,7 @@ public struct ProtocolCatalog: Sendable {
 
     /// The user folder for an environment, following the XDG base directory rules.
     public static func userDirectory(environment: [String: String]) -> String? {
-        if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") {
-            return config + "/touchtime/protocols"
-        }
-        if let home = environment["HOME"], !home.isEmpty {
-            return home + "/.config/touchtime/protocols"
-        }
-        return nil
+        BaseDirectory.config.path("touchtime/protocols", environment: environment)
     }
 
     /// Resolves a command-line name (file path or id) to a loaded protocol.
