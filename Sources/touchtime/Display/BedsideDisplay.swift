@@ -155,7 +155,7 @@ final class BedsideDisplay: Sendable {
             }
             if closed { return }
             let size = terminal.size
-            terminal.draw(ScreenRenderer.render(display, size: .init(width: size.width, height: size.height), color: color),
+            terminal.draw(ScreenRenderer.render(display, size: size, color: color),
                           height: size.height)
             if let wait {
                 _ = wake.wait(timeout: .now() + .nanoseconds(Int(max(wait, .milliseconds(50)).seconds * 1e9)))

@@ -1,4 +1,5 @@
 import Synchronization
+import TouchtimeCore
 
 #if canImport(Glibc)
 import Glibc
@@ -26,12 +27,12 @@ final class Terminal: Sendable {
         atexit { Terminal.shared.leave() }
     }
 
-    var size: ScreenSize {
+    var size: ScreenRenderer.Size {
         var window = winsize()
         guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &window) == 0, window.ws_col > 0, window.ws_row > 0 else {
-            return ScreenSize(width: 80, height: 24)
+            return ScreenRenderer.Size(width: 80, height: 24)
         }
-        return ScreenSize(width: Int(window.ws_col), height: Int(window.ws_row))
+        return ScreenRenderer.Size(width: Int(window.ws_col), height: Int(window.ws_row))
     }
 
     /// Raw keys (signals still come from Ctrl-C and Ctrl-Z), the alternate screen, no cursor.
@@ -96,9 +97,4 @@ final class Terminal: Sendable {
             if state.active { output.write("\u{1B}[2J") }
         }
     }
-}
-
-struct ScreenSize: Equatable {
-    var width: Int
-    var height: Int
 }

@@ -13,6 +13,7 @@ final class SignalWatcher {
     init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
         let record = FirstSignal()
         self.record = record
+        self.numbers = signals
         var sources: [any DispatchSourceSignal] = []
         for number in signals {
             signal(number, SIG_IGN)
@@ -28,6 +29,7 @@ final class SignalWatcher {
     }
 
     private let record: FirstSignal
+    private let numbers: [Int32]
 
     /// The first signal received, if any.
     var received: Int32? { record.value }
@@ -35,6 +37,7 @@ final class SignalWatcher {
     /// Stops watching and restores the default dispositions.
     func stop() {
         for source in sources { source.cancel() }
+        for number in numbers { signal(number, SIG_DFL) }
     }
 }
 
