@@ -14,19 +14,14 @@ struct HistoryCommand: ParsableCommand {
     @Flag(help: "Print the sessions as JSON Lines.")
     var json = false
 
-    @Option(help: ArgumentHelp("The history file (default $XDG_DATA_HOME/touchtime/history.jsonl).", valueName: "file"))
-    var history: String?
+    @OptionGroup var history: HistoryOptions
 
     func validate() throws {
         if let last, last < 1 { throw ValidationError("--last must be at least 1") }
     }
 
     func run() throws {
-        guard let path = history ?? HistoryFile.defaultPath(environment: Environment.variables) else {
-            throw ValidationError("no history file: set HOME or XDG_DATA_HOME, or pass --history")
-        }
-        let reading = HistoryFile.read(path, name: path.split(separator: "/").last.map(String.init) ?? path)
-        for line in reading.skipped { reportError(line) }
+        let reading = try history.read()
         var entries = reading.entries.map(\.entry).reversed().map { $0 }
         if let last { entries = Array(entries.prefix(last)) }
         if json {
@@ -34,7 +29,7 @@ struct HistoryCommand: ParsableCommand {
             return
         }
         guard !entries.isEmpty else {
-            StandardStream.output.write("No sessions yet in \(path).\n")
+            StandardStream.output.write("No sessions yet in \(history.path ?? "the history").\n")
             return
         }
         var rows = [["START (UTC)", "PROTOCOL", "MODE", "PLANNED", "ACTUAL", "OUTCOME", "PAUSES", "SKIPS", "EXTENSIONS"]]

@@ -56,18 +56,7 @@ struct PracticeCommand: AsyncParsableCommand {
         let timeline = Timeline(treatment)
         let stretched = Timeline(PracticeSession.stretched(treatment))
         let display = session.usesDisplay
-        var eventStream: StandardStream?
-        if let events {
-            if events == "-" {
-                eventStream = .output
-            } else if case .success(let stream) = StandardStream.appending(to: events) {
-                eventStream = stream
-            } else {
-                reportError("\(events): cannot write events")
-                throw ExitStatus.cannotCreate
-            }
-        }
-        let output = SessionOutput(timeline: timeline, speed: speed, plain: display || events == "-" ? nil : .output, events: eventStream)
+        let output = try session.makeOutput(timeline, speed: speed)
         let clock = ContinuousClock()
         var sound: SessionSound?
         if chimes {

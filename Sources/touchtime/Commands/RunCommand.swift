@@ -45,7 +45,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let (treatment, _) = try ProtocolCatalog.current.resolveOrExit(protocolName)
         let timeline = Timeline(treatment)
-        let output = try makeOutput(timeline)
+        let output = try session.makeOutput(timeline, speed: speed)
         defer { if events != "-" { output.events?.close() } }
 
         let clock = ContinuousClock()
@@ -176,23 +176,4 @@ struct RunCommand: AsyncParsableCommand {
     private var events: String? { session.events }
     private var usesDisplay: Bool { session.usesDisplay }
 
-    private func makeOutput(_ timeline: Timeline) throws -> SessionOutput {
-        var eventStream: StandardStream?
-        switch events {
-        case nil:
-            break
-        case "-":
-            eventStream = .output
-        case let path?:
-            switch StandardStream.appending(to: path) {
-            case .success(let stream):
-                eventStream = stream
-            case .failure(let error):
-                reportError("\(path): cannot write events: \(error)")
-                throw ExitStatus.cannotCreate
-            }
-        }
-        return SessionOutput(timeline: timeline, speed: speed,
-                             plain: events == "-" || usesDisplay ? nil : .output, events: eventStream)
-    }
 }

@@ -14,15 +14,10 @@ struct StatsCommand: ParsableCommand {
     @Flag(help: "Print comma-separated values: protocol, segment, title, mean absolute error %, practices.")
     var csv = false
 
-    @Option(help: ArgumentHelp("The history file (default $XDG_DATA_HOME/touchtime/history.jsonl).", valueName: "file"))
-    var history: String?
+    @OptionGroup var history: HistoryOptions
 
     func run() throws {
-        guard let path = history ?? HistoryFile.defaultPath(environment: Environment.variables) else {
-            throw ValidationError("no history file: set HOME or XDG_DATA_HOME, or pass --history")
-        }
-        let reading = HistoryFile.read(path, name: path.split(separator: "/").last.map(String.init) ?? path)
-        for line in reading.skipped { reportError(line) }
+        let reading = try history.read()
         let today = String(SessionOutput.wallNow().prefix(10))
         let all = PracticeStats.compute(reading.entries.map(\.entry), today: today)
         let stats = all.filter { self.protocol == nil || $0.protocolID == self.protocol }

@@ -37,6 +37,45 @@ struct SessionOptions: ParsableArguments {
     var usesDisplay: Bool {
         !plain && events != "-" && StandardStream.output.isTerminal
     }
+
+    /// Plain lines (unless the display or `--events -` has standard output) and the events stream.
+    func makeOutput(_ timeline: Timeline, speed: Double) throws -> SessionOutput {
+        var eventStream: StandardStream?
+        switch events {
+        case nil:
+            break
+        case "-":
+            eventStream = .output
+        case let path?:
+            switch StandardStream.appending(to: path) {
+            case .success(let stream):
+                eventStream = stream
+            case .failure(let error):
+                reportError("\(path): cannot write events: \(error)")
+                throw ExitStatus.cannotCreate
+            }
+        }
+        return SessionOutput(timeline: timeline, speed: speed,
+                             plain: events == "-" || usesDisplay ? nil : .output, events: eventStream)
+    }
+}
+
+/// `--history FILE` for the commands that read the history, and the reading itself.
+struct HistoryOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The history file (default $XDG_DATA_HOME/touchtime/history.jsonl).", valueName: "file"))
+    var history: String?
+
+    var path: String? { history ?? HistoryFile.defaultPath(environment: Environment.variables) }
+
+    /// The history's entries; each unreadable line is reported on standard error and skipped.
+    func read() throws -> HistoryFile.Reading {
+        guard let path else {
+            throw ValidationError("no history file: set HOME or XDG_DATA_HOME, or pass --history")
+        }
+        let reading = HistoryFile.read(path, name: path.split(separator: "/").last.map(String.init) ?? path)
+        for line in reading.skipped { reportError(line) }
+        return reading
+    }
 }
 
 /// The sound options shared by `run`, `chime` and `render`.
