@@ -75,7 +75,7 @@ struct BinaryRunner {
 
     /// Runs the binary with a newline written to its standard input at each of `presses`
     /// (seconds after it starts); returns its exit status and standard output.
-    static func runPressing(_ arguments: [String], at presses: [Double]) throws -> (status: Int32, stdout: String) {
+    static func runPressing(_ arguments: [String], at presses: [Double], then last: String? = nil) throws -> (status: Int32, stdout: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -92,6 +92,10 @@ struct BinaryRunner {
         for at in presses {
             Thread.sleep(until: start.addingTimeInterval(at))
             input.fileHandleForWriting.write(Data("\n".utf8))
+        }
+        if let last {
+            Thread.sleep(forTimeInterval: 0.3)
+            input.fileHandleForWriting.write(Data(last.utf8))
         }
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()

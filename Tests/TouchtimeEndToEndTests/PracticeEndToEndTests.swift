@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TouchtimeAudio
 
 /// A practice driven by presses sent at chosen moments through standard input, at 10x.
 @Suite(.serialized) struct PracticeEndToEndTests {
@@ -70,5 +71,29 @@ import Testing
         #expect(columns.contains("8"), "eight taps: \(row)")
         let error = try #require(Double(columns[columns.count - 2]))
         #expect(abs(error) < 10, "within 10 % of the 4 s target: \(row)")
+    }
+}
+
+@Suite struct PracticeChimesEndToEndTests {
+    @Test func withChimesEachPressSoundsTheNextSegmentsStart() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let capture = folder.appendingPathComponent("practice.wav").path
+        // Presses at 1.0 s (into the jawline) and 1.7 s (into the stillness between its steps), then q.
+        let (status, _) = try BinaryRunner.runPressing(
+            ["practice", "trainee-drill", "--plain", "--lead-in", "0", "--speed", "10", "--no-history",
+             "--chimes", "--device", "file:'\(capture)',wav"],
+            at: [1.0, 1.7], then: "q")
+        #expect(status == 0)
+        let templates = try ["transition", "transition", "stillness"].map { kind -> [Float] in
+            let path = folder.appendingPathComponent("\(kind).wav").path
+            #expect(try BinaryRunner.run(["chime", kind, "--out", path]).status == 0)
+            return ChimeOnsets.floats(try WAVFile.read(path).samples)
+        }
+        let found = ChimeOnsets.find(templates, in: ChimeOnsets.floats(try WAVFile.read(capture).samples))
+        #expect(found.allFound)
+        #expect(found.residualPeak <= 4.0 / 32767, "the start, one chime per press, and nothing else")
+        let onsets = found.onsets.compactMap { $0 }
+        #expect(onsets.count == 3 && abs(Double(onsets[2] - onsets[1]) / 48_000 - 0.7) < 0.05, "a chime at each press")
     }
 }

@@ -89,6 +89,8 @@ struct PracticeCommand: AsyncParsableCommand {
         var tally = SessionTally()
         let startedWall = SessionOutput.wallNow()
         _ = await SessionRunner(clock: clock).run(engine, startingAt: start, inbox: inbox, onEvent: { stamped in
+            // With --chimes, each new segment sounds as in a run: after a press, the next one's start.
+            _ = sound?.observe(stamped.event, start: start)
             // The stretched timeline is the protocol's, 3x: its offsets divide back exactly.
             var event = stamped.event
             event.planned = event.planned / PracticeSession.missFactor
@@ -103,7 +105,6 @@ struct PracticeCommand: AsyncParsableCommand {
                     output.note("           " + text)
                     screen?.reveal(text)
                 }
-                if let sound { _ = sound.observe(SessionEvent(kind: .phaseStart, segmentIndex: min(result.segmentIndex + 1, timeline.segments.count - 1), planned: .zero, due: event.due), start: start) }
                 return
             }
             output.emit(.init(event: event, elapsed: stamped.elapsed))
@@ -112,7 +113,7 @@ struct PracticeCommand: AsyncParsableCommand {
         })
         screen?.close()
         signals.stop()
-        sound?.stop()
+        if signals.received == nil { sound?.finish() } else { sound?.stop() }
         let previous = previousPractice(of: treatment.id)
         StandardStream.output.write(Self.report(scorer, timeline: timeline, previous: previous))
         record(scorer, tally: tally, timeline: timeline, started: startedWall, signal: signals.received)

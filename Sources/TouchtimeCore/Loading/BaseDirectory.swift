@@ -1,0 +1,24 @@
+/// The XDG base directories: `$XDG_CONFIG_HOME` / `$XDG_DATA_HOME` when set to an absolute
+/// path, else their defaults under `$HOME`.
+public enum BaseDirectory: String, Sendable {
+    case config = "XDG_CONFIG_HOME"
+    case data = "XDG_DATA_HOME"
+
+    private var fallback: String {
+        switch self {
+        case .config: return ".config"
+        case .data: return ".local/share"
+        }
+    }
+
+    /// `path` (such as `touchtime/protocols`) inside the directory, or nil with neither variable set.
+    public func path(_ path: String, environment: [String: String]) -> String? {
+        if let base = environment[rawValue], base.hasPrefix("/") {
+            return base + "/" + path
+        }
+        if let home = environment["HOME"], !home.isEmpty {
+            return home + "/" + fallback + "/" + path
+        }
+        return nil
+    }
+}
