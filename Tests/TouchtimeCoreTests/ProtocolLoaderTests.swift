@@ -150,6 +150,17 @@ import Testing
         }
     }
 
+    @Test func aHugeFileIsReadOnlyUpToTheLimit() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-huge-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try String(repeating: " ", count: 3 << 20).write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: ProtocolLoadError.invalid(file: path, problems: [ProtocolProblem(
+            path: "", position: nil,
+            message: "the file is 1048577 bytes, larger than the 1048576 bytes (1 MiB) a protocol may be")])) {
+            try ProtocolLoader.load(contentsOf: path)
+        }
+    }
+
     @Test func hostileValuesNeverTrap() {
         // Every one of these must come back as problems, never a crash.
         let values = ["1e308", "-1e308", "1e-400", "123456789012345678901234567890123456789", "-0", "0",

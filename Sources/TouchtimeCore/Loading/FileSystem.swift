@@ -37,16 +37,23 @@ enum FileSystem {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .unreadable(file: path, reason: describe(errno)) }
         defer { close(descriptor) }
+        return try read(descriptor, path: path, limit: nil)
+    }
+
+    /// Reads to the end of the file, or at most `limit` bytes.
+    static func read(_ descriptor: Int32, path: String, limit: Int?) throws(ProtocolLoadError) -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        while limit.map({ bytes.count < $0 }) ?? true {
+            let wanted = min(chunk.count, limit.map { $0 - bytes.count } ?? chunk.count)
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, wanted) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw .unreadable(file: path, reason: describe(errno))
             }
-            if count == 0 { return bytes }
+            if count == 0 { break }
             bytes += chunk[0..<count]
         }
+        return bytes
     }
 }

@@ -62,22 +62,7 @@ public enum ProtocolLoader {
         guard status.st_mode & S_IFMT == S_IFREG else {
             throw .unreadable(file: path, reason: "is not a regular file, expected a protocol file")
         }
-        let limit = maximumFileSize + 1
-        var bytes = [UInt8](repeating: 0, count: limit)
-        var filled = 0
-        while filled < limit {
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                read(descriptor, buffer.baseAddress.map { $0 + filled }, limit - filled)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .unreadable(file: path, reason: errnoDescription(errno))
-            }
-            if count == 0 { break }
-            filled += count
-        }
-        bytes.removeSubrange(filled...)
-        return bytes
+        return try FileSystem.read(descriptor, path: path, limit: maximumFileSize + 1)
     }
 
     static func errnoDescription(_ code: Int32) -> String {
