@@ -28,8 +28,14 @@ enum FileSystem {
         return names.sorted()
     }
 
+    /// errno as a short phrase for messages ("no such file", "permission denied").
     static func describe(_ code: Int32) -> String {
-        String(cString: strerror(code)).lowercased()
+        switch code {
+        case ENOENT: return "no such file"
+        case EACCES: return "permission denied"
+        case EISDIR: return "is a directory"
+        default: return String(cString: strerror(code)).lowercased()
+        }
     }
 
     /// The whole file; for files the program itself writes (no size limit is needed).

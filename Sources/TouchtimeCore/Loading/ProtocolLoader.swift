@@ -49,12 +49,12 @@ public enum ProtocolLoader {
     static func readFile(_ path: String) throws(ProtocolLoadError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
-            throw .unreadable(file: path, reason: errnoDescription(errno))
+            throw .unreadable(file: path, reason: FileSystem.describe(errno))
         }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
-            throw .unreadable(file: path, reason: errnoDescription(errno))
+            throw .unreadable(file: path, reason: FileSystem.describe(errno))
         }
         if status.st_mode & S_IFMT == S_IFDIR {
             throw .unreadable(file: path, reason: "is a directory, expected a protocol file")
@@ -63,14 +63,5 @@ public enum ProtocolLoader {
             throw .unreadable(file: path, reason: "is not a regular file, expected a protocol file")
         }
         return try FileSystem.read(descriptor, path: path, limit: maximumFileSize + 1)
-    }
-
-    static func errnoDescription(_ code: Int32) -> String {
-        switch code {
-        case ENOENT: return "no such file"
-        case EACCES: return "permission denied"
-        case EISDIR: return "is a directory, expected a protocol file"
-        default: return String(cString: strerror(code)).lowercased()
-        }
     }
 }
