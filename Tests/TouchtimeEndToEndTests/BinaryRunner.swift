@@ -13,7 +13,13 @@ struct BinaryRunner {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The binary beside the test bundle (same build folder), else the debug build.
+    /// `TOUCHTIME_BINARY` names another one: a test is shown to fail against an older build so.
     static let executable: URL = {
+        // A test writing to a binary that has already exited must fail, not die of SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        if let path = ProcessInfo.processInfo.environment["TOUCHTIME_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
         let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var folder = testBinary.deletingLastPathComponent()
         for _ in 0..<4 {
@@ -32,9 +38,11 @@ struct BinaryRunner {
     }
 
     /// Runs the binary; `configure` can act on the running process (send it a signal, say).
+    /// `input`, when given, is standard input: a pipe the test writes to while the binary runs.
+    /// A binary still running after `timeout` is killed (SIGKILL) and the test fails with `TimedOut`.
     static func run(
         _ arguments: [String], in folder: URL? = nil, environment extra: [String: String] = [:],
-        timeout: TimeInterval = 60, whileRunning configure: ((Process) -> Void)? = nil
+        input: Pipe? = nil, timeout: TimeInterval = 60, whileRunning configure: ((Process) -> Void)? = nil
     ) throws -> Result {
         let process = Process()
         process.executableURL = executable
@@ -57,49 +65,50 @@ struct BinaryRunner {
         }
         process.standardOutput = try FileHandle(forWritingTo: outFile)
         process.standardError = try FileHandle(forWritingTo: errFile)
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = input ?? FileHandle.nullDevice
         try process.run()
+        // Whatever happens below, the binary does not outlive the test.
+        var finished = false
+        defer {
+            if !finished, process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+            }
+        }
         configure?(process)
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(2000) }
         if process.isRunning {
-            process.terminate()
+            // SIGKILL: a binary that hangs may well be deaf to SIGTERM.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             throw TimedOut(arguments: arguments)
         }
         process.waitUntilExit()
+        finished = true
         return Result(status: process.terminationStatus,
                       stdout: (try? String(contentsOf: outFile, encoding: .utf8)) ?? "",
                       stderr: (try? String(contentsOf: errFile, encoding: .utf8)) ?? "")
     }
 
-    /// Runs the binary with a newline written to its standard input at each of `presses`
-    /// (seconds after it starts); returns its exit status and standard output.
-    static func runPressing(_ arguments: [String], at presses: [Double], then last: String? = nil) throws -> (status: Int32, stdout: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["XDG_DATA_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-e2e-data").path
-        process.environment = environment
+    /// Runs the binary with `key` (a newline by default) written to its standard input at each of
+    /// `presses` (seconds after it starts), then `last` if given.
+    static func runPressing(
+        _ arguments: [String], at presses: [Double], key: String = "\n", then last: String? = nil, timeout: TimeInterval = 60
+    ) throws -> Result {
         let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let start = Date()
-        for at in presses {
-            Thread.sleep(until: start.addingTimeInterval(at))
-            input.fileHandleForWriting.write(Data("\n".utf8))
+        return try run(arguments, input: input, timeout: timeout) { _ in
+            let start = Date()
+            for at in presses {
+                Thread.sleep(until: start.addingTimeInterval(at))
+                try? input.fileHandleForWriting.write(contentsOf: Data(key.utf8))
+            }
+            if let last {
+                Thread.sleep(forTimeInterval: 0.3)
+                try? input.fileHandleForWriting.write(contentsOf: Data(last.utf8))
+            }
+            try? input.fileHandleForWriting.close()
         }
-        if let last {
-            Thread.sleep(forTimeInterval: 0.3)
-            input.fileHandleForWriting.write(Data(last.utf8))
-        }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
     }
 
     struct TimedOut: Error, CustomStringConvertible {

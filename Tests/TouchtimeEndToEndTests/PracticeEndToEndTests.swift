@@ -11,10 +11,10 @@ import TouchtimeAudio
         let events = folder.appendingPathComponent("events.jsonl").path
         // At 10x: warm (10 s) pressed at 1.0 s = on time; jawline left (8 s) 0.6 s later = 2 s early;
         // the stillness (4 s) 0.5 s later = 1 s late; then no more presses: the rest run out.
-        let (status, report) = try BinaryRunner.runPressing(
+        let pressed = try BinaryRunner.runPressing(
             ["practice", "trainee-drill", "--plain", "--lead-in", "0", "--speed", "10", "--history", history, "--events", events],
             at: [1.0, 1.6, 2.1])
-        #expect(status == 0)
+        #expect(pressed.status == 0)
 
         let presses = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
             .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
@@ -24,9 +24,9 @@ import TouchtimeAudio
         for (error, expected) in zip(errors, [0.0, -2.0, 1.0]) {
             #expect(abs(error - expected) < 0.5, "error \(error) s, expected about \(expected) s")
         }
-        #expect(report.contains("SEGMENT"))
-        #expect(report.contains("Jawline: Right      8s       missed"))
-        #expect(report.contains("mean absolute error, rating"))
+        #expect(pressed.stdout.contains("SEGMENT"))
+        #expect(pressed.stdout.contains("Jawline: Right      8s       missed"))
+        #expect(pressed.stdout.contains("mean absolute error, rating"))
         let line = try #require(try String(contentsOfFile: history, encoding: .utf8).split(separator: "\n").last)
         let entry = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(entry["mode"] as? String == "practice")
@@ -62,11 +62,11 @@ import TouchtimeAudio
 @Suite struct StrokeDrillEndToEndTests {
     @Test func tapsAtTheTargetCadenceReadAsTheTarget() throws {
         // 4 s strokes at 10x: a tap every 0.4 s through the left side (6 s at 10x).
-        let (status, report) = try BinaryRunner.runPressing(
+        let pressed = try BinaryRunner.runPressing(
             ["practice", "--strokes", "--plain", "--lead-in", "0", "--speed", "10", "--no-history"],
             at: (0..<8).map { 0.5 + 0.4 * Double($0) })
-        #expect(status == 0)
-        let row = try #require(report.split(separator: "\n").first { $0.hasPrefix("Jawline: Left side") })
+        #expect(pressed.status == 0)
+        let row = try #require(pressed.stdout.split(separator: "\n").first { $0.hasPrefix("Jawline: Left side") })
         let columns = row.split(separator: " ", omittingEmptySubsequences: true)
         #expect(columns.contains("8"), "eight taps: \(row)")
         let error = try #require(Double(columns[columns.count - 2]))
@@ -80,11 +80,11 @@ import TouchtimeAudio
         defer { try? FileManager.default.removeItem(at: folder) }
         let capture = folder.appendingPathComponent("practice.wav").path
         // Presses at 1.0 s (into the jawline) and 1.7 s (into the stillness between its steps), then q.
-        let (status, _) = try BinaryRunner.runPressing(
+        let pressed = try BinaryRunner.runPressing(
             ["practice", "trainee-drill", "--plain", "--lead-in", "0", "--speed", "10", "--no-history",
              "--chimes", "--device", "file:'\(capture)',wav"],
             at: [1.0, 1.7], then: "q")
-        #expect(status == 0)
+        #expect(pressed.status == 0)
         let templates = try ["transition", "transition", "stillness"].map { kind -> [Float] in
             let path = folder.appendingPathComponent("\(kind).wav").path
             #expect(try BinaryRunner.run(["chime", kind, "--out", path]).status == 0)
