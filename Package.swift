@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .executable(name: "touchtime", targets: ["touchtime"]),
         .library(name: "TouchtimeCore", targets: ["TouchtimeCore"]),
+        // What tests of the core and the audio need and any test may use (as swift-log ships its
+        // in-memory handler): a manual clock, and a finder of known chimes in a recording.
+        .library(name: "TouchtimeTestSupport", targets: ["TouchtimeTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,7 +34,9 @@ let package = Package(
         ),
         // Audio: pure chime synthesis and WAV files, and ALSA playback (the only user of CALSA).
         .target(name: "TouchtimeAudio", dependencies: ["TouchtimeCore", "CALSA"]),
-        // The thin executable: argument parsing and output.
+        // Test support: shipped, never linked into the executable.
+        .target(name: "TouchtimeTestSupport"),
+        // The thin executable: argument parsing, the session host, the terminal, keys and signals.
         .executableTarget(
             name: "touchtime",
             dependencies: [
@@ -40,10 +45,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "TouchtimeCoreTests", dependencies: ["TouchtimeCore"]),
-        .testTarget(name: "TouchtimeAudioTests", dependencies: ["TouchtimeAudio"]),
+        .testTarget(name: "TouchtimeCoreTests", dependencies: ["TouchtimeCore", "TouchtimeTestSupport"]),
+        .testTarget(name: "TouchtimeAudioTests", dependencies: ["TouchtimeAudio", "TouchtimeTestSupport"]),
         // Runs the built binary; depending on it makes `swift test` build it first.
-        .testTarget(name: "TouchtimeEndToEndTests", dependencies: ["touchtime", "TouchtimeAudio"]),
+        .testTarget(name: "TouchtimeEndToEndTests", dependencies: ["touchtime", "TouchtimeAudio", "TouchtimeTestSupport"]),
     ]
 )
 

@@ -1,6 +1,7 @@
 import Testing
 import TouchtimeAudio
 import TouchtimeCore
+import TouchtimeTestSupport
 
 @Suite struct RenderTests {
     @Test func everyChimeStartsWithinOneSampleOfItsPlannedOffset() throws {

@@ -46,22 +46,26 @@ import Testing
 
     @Test func anEarlyEndHasNoFinishChime() {
         let plan = ChimePlan(timeline: SessionEngineTests.timeline)
-        #expect(plan.cue(for: SessionEvent(kind: .sessionEnd, planned: .seconds(3), due: .seconds(3), completed: false)) == nil)
-        #expect(plan.cue(for: SessionEvent(kind: .sessionEnd, planned: .seconds(85), due: .seconds(85), completed: true))?.voice.kind == .finish)
+        #expect(plan.cue(for: SessionEvent(kind: .sessionEnd(completed: false), planned: .seconds(3), due: .seconds(3))) == nil)
+        #expect(plan.cue(for: SessionEvent(kind: .sessionEnd(completed: true), planned: .seconds(85), due: .seconds(85)))?.voice.kind == .finish)
         #expect(plan.cue(for: SessionEvent(kind: .paused, planned: .zero, due: .zero)) == nil)
     }
 
-    @Test func eventsOfOneMomentShareOneCue() {
+    @Test func aMomentsChimeBelongsToItsFirstEventOnly() {
         var engine = SessionEngine(timeline: SessionEngineTests.timeline)
         let plan = ChimePlan(timeline: SessionEngineTests.timeline)
         _ = engine.start(at: .zero)
         let events = engine.advance(to: .seconds(10))   // phase-start jawline + step-start 0
-        #expect(events.count == 2)
+        #expect(events.map(\.kind) == [.phaseStart, .stepStart])
+        #expect(plan.cue(for: events[0])?.id == ChimePlan.Cue.ID(mark: .start, segmentIndex: 1, due: .seconds(10)))
+        #expect(plan.cue(for: events[1]) == nil, "the step's start is the phase's: one chime")
         #expect(plan.cues(for: events).count == 1)
-        #expect(plan.cue(for: events[0])?.key == plan.cue(for: events[1])?.key)
-        // A skip makes a new moment with its own key.
-        let skipped = engine.handle(.next, at: .seconds(12))
-        #expect(plan.cues(for: skipped).first?.key != plan.cue(for: events[0])?.key)
+        // A step that does not start its phase has its own chime.
+        let second = engine.advance(to: .seconds(30))   // stillness between the steps
+        #expect(plan.cues(for: second).map(\.voice.kind) == [.stillness])
+        // A skip makes a new moment with its own identity.
+        let skipped = engine.handle(.next, at: .seconds(32))
+        #expect(plan.cues(for: skipped).first?.id == ChimePlan.Cue.ID(mark: .start, segmentIndex: 3, due: .seconds(32)))
     }
 }
 
@@ -73,7 +77,7 @@ import Testing
     ]))
 
     private func marks(_ events: [SessionEvent]) -> [String] {
-        events.map { "\($0.kind.rawValue)@\($0.due.milliseconds)" }
+        events.map { "\($0.kind.name)@\($0.due.milliseconds)" }
     }
 
     @Test func strokesFromTheStartAndTheWarningBeforeTheEnd() {

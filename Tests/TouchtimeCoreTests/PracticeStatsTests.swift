@@ -2,20 +2,28 @@ import Testing
 @testable import TouchtimeCore
 
 @Suite struct PracticeStatsTests {
-    static func practice(_ day: String, mape: Double, rating: Int, segments: [(Double, Double)], id: String = "trainee-drill") -> HistoryEntry {
-        var entry = HistoryEntry(protocolID: id, protocolHash: "h", mode: "practice", start: "\(day)T09:00:00.000Z",
-                                 end: "\(day)T09:01:00.000Z", planned: 63, actual: 60, outcome: .completed, pauses: 0, skips: 0, extensions: 0)
-        entry.practice = .init(mape: mape, rating: rating, segments: segments.map { ($0.0, $0.1, false) })
+    static let drill = Timeline(try! BundledProtocols.load("trainee-drill")!)
+
+    /// A practice of the trainee drill: `segments` are (timeline index, actual seconds); planned comes from the drill.
+    static func practice(_ day: String, mape: Double, rating: Int, segments: [(Int, Double)], id: String = "trainee-drill") -> HistoryEntry {
+        var entry = HistoryEntry(protocolID: id, protocolHash: "h", mode: .practice, start: "\(day)T09:00:00.000Z",
+                                 end: "\(day)T09:01:00.000Z", planned: .seconds(63), actual: .seconds(60), outcome: .completed,
+                                 pauses: 0, skips: 0, extensions: 0)
+        entry.practice = .init(mape: mape, rating: rating, segments: segments.enumerated().map { position, segment in
+            .init(identity: .init(drill, index: segment.0), position: position, planned: drill.segments[segment.0].plannedDuration,
+                  actual: .milliseconds(Int64(segment.1 * 1000)), missed: false)
+        })
         return entry
     }
 
     @Test func perSegmentErrorTrendBestAndStreaks() {
+        // Warm is 10 s, the jawline's left side 8 s.
         let entries = [
-            Self.practice("2026-11-20", mape: 30, rating: 40, segments: [(10, 13), (8, 6)]),
-            Self.practice("2026-11-23", mape: 20, rating: 60, segments: [(10, 11), (8, 9)]),
-            Self.practice("2026-11-24", mape: 10, rating: 80, segments: [(10, 10.5)]),
-            Self.practice("2026-11-25", mape: 5, rating: 90, segments: [(10, 10), (8, 8.4)]),
-            Self.practice("2026-11-25", mape: 8, rating: 84, segments: [(10, 9), (8, 8)], id: "other"),
+            Self.practice("2026-11-20", mape: 30, rating: 40, segments: [(0, 13), (1, 6)]),
+            Self.practice("2026-11-23", mape: 20, rating: 60, segments: [(0, 11), (1, 9)]),
+            Self.practice("2026-11-24", mape: 10, rating: 80, segments: [(0, 10.5)]),
+            Self.practice("2026-11-25", mape: 5, rating: 90, segments: [(0, 10), (1, 8.4)]),
+            Self.practice("2026-11-25", mape: 8, rating: 84, segments: [(0, 9), (1, 8)], id: "other"),
         ]
         let stats = PracticeStats.compute(entries, today: "2026-11-25")
         #expect(stats.map(\.protocolID) == ["trainee-drill", "other"])
@@ -23,10 +31,31 @@ import Testing
         #expect(drill.practices == 4)
         #expect(drill.trend == [30, 20, 10, 5])
         #expect(drill.bestRating == 90)
-        // Warm: 30, 10, 5, 0 % -> 11.25; jawline: 25, 12.5, 5 % (three practices reached it) -> 14.1666.
-        #expect(abs((drill.segmentErrors[0] ?? 0) - 11.25) < 1e-9)
-        #expect(abs((drill.segmentErrors[1] ?? 0) - 42.5 / 3) < 1e-9)
+        // Warm: 30, 10, 5, 0 % over 4 practices; the left side: 25, 12.5, 5 % over the 3 that reached it.
+        #expect(drill.segmentErrors.map(\.key) == ["warm/phase", "jawline/step/0"])
+        #expect(drill.segmentErrors.map(\.practices) == [4, 3])
+        #expect(abs(drill.segmentErrors[0].meanAbsoluteError - 11.25) < 1e-9)
+        #expect(abs(drill.segmentErrors[1].meanAbsoluteError - 42.5 / 3) < 1e-9)
+        #expect(drill.segmentErrors.map(\.title) == ["Warm", "Jawline: Left"])
         #expect(drill.currentStreak == 3 && drill.longestStreak == 3)
+    }
+
+    @Test func segmentsMatchByIdentityNotPosition() {
+        // The second practice skipped warm: its first row is the jawline, which must not count as warm.
+        let entries = [
+            Self.practice("2026-11-24", mape: 0, rating: 100, segments: [(0, 10), (1, 8)]),
+            Self.practice("2026-11-25", mape: 50, rating: 0, segments: [(1, 12)]),
+        ]
+        let rows = PracticeStats.compute(entries, today: "2026-11-25")[0].segmentErrors
+        #expect(rows.map(\.key) == ["warm/phase", "jawline/step/0"])
+        #expect(rows.map(\.meanAbsoluteError) == [0, 25])
+        #expect(rows.map(\.practices) == [1, 2], "warm was reached once")
+    }
+
+    @Test func linesWithoutIdentityMatchByPosition() throws {
+        let old = try HistoryEntry.parse(#"{"protocol":"p","hash":"h","mode":"practice","start":"2026-11-20T09:00:00.000Z","end":"2026-11-20T09:01:00.000Z","planned":63,"actual":60,"outcome":"completed","pauses":0,"skips":0,"extensions":0,"mape":20,"rating":60,"segments":[{"planned":10,"actual":12,"missed":false}]}"#)
+        let rows = PracticeStats.compute([old], today: "2026-11-25")[0].segmentErrors
+        #expect(rows.map(\.key) == ["#0"] && rows.map(\.title) == [nil] && rows.map(\.meanAbsoluteError) == [20])
     }
 
     @Test func aStreakEndingYesterdayStillCountsOneEndingEarlierDoesNot() {
@@ -42,15 +71,8 @@ import Testing
     }
 
     @Test func onlyTheLastTenPracticesCount() {
-        var entries = (0..<5).map { _ in Self.practice("2026-11-01", mape: 100, rating: 0, segments: [(10, 20)]) }
-        entries += (0..<10).map { _ in Self.practice("2026-11-02", mape: 0, rating: 100, segments: [(10, 10)]) }
-        #expect(PracticeStats.compute(entries, today: "2026-11-25")[0].segmentErrors == [0])
-    }
-
-    @Test func segmentsRoundTripThroughTheHistoryLine() throws {
-        let entry = Self.practice("2026-11-25", mape: 5, rating: 90, segments: [(10, 10.25), (8, 8)])
-        let parsed = try HistoryEntry.parse(entry.jsonLine)
-        #expect(parsed.practice?.segments.map(\.actual) == [10.25, 8])
-        #expect(parsed.practice?.rating == 90)
+        var entries = (0..<5).map { _ in Self.practice("2026-11-01", mape: 100, rating: 0, segments: [(0, 20)]) }
+        entries += (0..<10).map { _ in Self.practice("2026-11-02", mape: 0, rating: 100, segments: [(0, 10)]) }
+        #expect(PracticeStats.compute(entries, today: "2026-11-25")[0].segmentErrors.map(\.meanAbsoluteError) == [0])
     }
 }

@@ -60,7 +60,8 @@ import Testing
     @Test func badgesForMutedNoSoundAndSpeed() {
         var engine = SessionEngine(timeline: Self.ritual, speed: 20)
         _ = engine.start(at: .zero)
-        let state = DisplayState.make(engine: engine, at: .seconds(1), muted: true, soundUnavailable: true)
+        _ = engine.handle(.toggleMute, at: .zero)
+        let state = DisplayState.make(engine: engine, at: .seconds(1), soundUnavailable: true)
         let full = ScreenRenderer.render(state, size: .init(width: 100, height: 24), color: false)
         #expect(full[0].hasSuffix(" MUTED   SOUND UNAVAILABLE   x20 "))
         // At 20x, 1 s of session time is 20 s of the protocol's: 25 s left of the warm-up.

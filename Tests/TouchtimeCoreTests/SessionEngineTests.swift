@@ -15,7 +15,7 @@ import Testing
 
     private func kinds(_ events: [SessionEvent]) -> [String] {
         events.map { event in
-            [event.kind.rawValue, event.phaseID, event.stepIndex.map(String.init)].compactMap { $0 }.joined(separator: " ")
+            [event.kind.name, event.phaseID, event.stepIndex.map(String.init)].compactMap { $0 }.joined(separator: " ")
         }
     }
 
@@ -64,7 +64,7 @@ import Testing
         _ = engine.start(at: .zero)
         #expect(engine.nextDeadline == .milliseconds(100))
         let events = engine.advance(to: .milliseconds(850))
-        #expect(events.last?.kind == .sessionEnd)
+        #expect(events.last?.kind == .sessionEnd(completed: true))
         #expect(events.last?.due == .milliseconds(850))
         #expect(events.last?.planned == .seconds(85))
     }
@@ -142,17 +142,17 @@ import Testing
         _ = engine.start(at: .zero)
         let extended = engine.handle(.extend(.seconds(15)), at: .seconds(2))
         #expect(kinds(extended) == ["extended warm"])
-        #expect(extended[0].amount == .seconds(15))
+        #expect(extended[0].kind == .extended(by: .seconds(15)))
         #expect(engine.nextDeadline == .seconds(25))
         _ = engine.handle(.extend(.seconds(-15)), at: .seconds(3))
         #expect(engine.nextDeadline == .seconds(10))
         // Shortening never leaves less than 1 s.
         let shortened = engine.handle(.extend(.seconds(-15)), at: .seconds(5))
         #expect(engine.nextDeadline == .seconds(6))
-        #expect(shortened[0].amount == .seconds(-4))
+        #expect(shortened[0].kind == .extended(by: .seconds(-4)))
         // With under 1 s left, shortening changes nothing (it never lengthens either).
         let none = engine.handle(.extend(.seconds(-15)), at: .milliseconds(5500))
-        #expect(none[0].amount == .zero)
+        #expect(none[0].kind == .extended(by: .zero))
         #expect(engine.nextDeadline == .seconds(6))
         let all = engine.advance(to: .seconds(1000))
         #expect(all.last?.due == .seconds(81), "the session ended 4 s early")
@@ -162,7 +162,7 @@ import Testing
         var engine = SessionEngine(timeline: Self.timeline, speed: 10)
         _ = engine.start(at: .zero)
         let events = engine.handle(.extend(.seconds(15)), at: .zero)
-        #expect(events[0].amount == .seconds(15))
+        #expect(events[0].kind == .extended(by: .seconds(15)))
         #expect(engine.nextDeadline == .milliseconds(2500))
     }
 

@@ -1,5 +1,6 @@
 import Testing
 @testable import TouchtimeCore
+import TouchtimeTestSupport
 
 /// The runner against a manual clock: whole sessions in microseconds, no sleeping.
 @Suite struct SessionRunnerTests {
@@ -12,7 +13,7 @@ import Testing
         let timeline = Timeline(ritual)
         // Every wake is 0.7 ms late, as a busy kernel might make it.
         let clock = ManualClock(wakeLatency: .microseconds(700))
-        var stamped: [SessionRunner<ManualClock>.Stamped] = []
+        var stamped: [StampedEvent] = []
         let final = await SessionRunner(clock: clock).run(SessionEngine(timeline: timeline)) { stamped.append($0) }
 
         #expect(final.state == .finished(completed: true))
@@ -28,11 +29,11 @@ import Testing
         #expect(Set(Self.boundaries(timeline)).isSubset(of: planned))
         #expect(clock.requestedDeadlines.map(\.offset) == planned)
         // Each event is stamped with when it was seen: 0.7 ms late, the same at the end as at the start.
-        let starts = stamped.filter { $0.event.kind == .phaseStart || $0.event.kind == .stepStart || $0.event.kind == .stillnessStart }
+        let starts = stamped.filter { $0.event.kind.startsSegment }
         for item in starts.dropFirst() {
             #expect(item.elapsed - item.event.due == .microseconds(700))
         }
-        #expect(stamped.last?.event.kind == .sessionEnd)
+        #expect(stamped.last?.event.kind == .sessionEnd(completed: true))
         #expect(stamped.last?.elapsed == .milliseconds(435_000) + .microseconds(700))
     }
 
@@ -50,7 +51,7 @@ import Testing
         inbox.send(.extend(.seconds(15)))
         var kinds: [SessionEvent.Kind] = []
         _ = await SessionRunner(clock: clock).run(SessionEngine(timeline: timeline), inbox: inbox) { kinds.append($0.event.kind) }
-        #expect(kinds.prefix(3) == [.sessionStart, .phaseStart, .extended])
+        #expect(kinds.prefix(3) == [.sessionStart, .phaseStart, .extended(by: .seconds(15))])
         // Every boundary moved by the 15 s.
         #expect(clock.requestedDeadlines.map(\.offset) == Self.boundaries(timeline).map { $0 + .seconds(15) })
     }
@@ -64,7 +65,7 @@ import Testing
             events.append($0.event)
         }
         #expect(final.state == .finished(completed: false))
-        #expect(events.map(\.kind) == [.sessionStart, .phaseStart, .skipped, .phaseStart, .stepStart, .sessionEnd])
+        #expect(events.map(\.kind) == [.sessionStart, .phaseStart, .skipped, .phaseStart, .stepStart, .sessionEnd(completed: false)])
     }
 
     @Test func aCancelledRunStopsWithoutFinishing() async {

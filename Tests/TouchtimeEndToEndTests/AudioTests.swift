@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TouchtimeAudio
+import TouchtimeTestSupport
 
 /// The sound path through the built binary: ALSA's file plugin stands in for a sound card.
 @Suite(.serialized) struct AudioTests {

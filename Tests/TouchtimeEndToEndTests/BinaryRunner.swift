@@ -42,10 +42,10 @@ struct BinaryRunner {
     /// A binary still running after `timeout` is killed (SIGKILL) and the test fails with `TimedOut`.
     static func run(
         _ arguments: [String], in folder: URL? = nil, environment extra: [String: String] = [:],
-        input: Pipe? = nil, timeout: TimeInterval = 60, whileRunning configure: ((Process) -> Void)? = nil
+        input: Pipe? = nil, timeout: TimeInterval = 60, program: URL? = nil, whileRunning configure: ((Process) -> Void)? = nil
     ) throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program ?? executable
         process.arguments = arguments
         if let folder { process.currentDirectoryURL = folder }
         var environment = ProcessInfo.processInfo.environment
@@ -67,10 +67,11 @@ struct BinaryRunner {
         process.standardError = try FileHandle(forWritingTo: errFile)
         process.standardInput = input ?? FileHandle.nullDevice
         try process.run()
-        // Whatever happens below, the binary does not outlive the test.
+        // Whatever happens below, the binary (and all it started) does not outlive the test.
         var finished = false
         defer {
             if !finished, process.isRunning {
+                for child in ProcessTree.descendants(of: process.processIdentifier).reversed() { kill(child, SIGKILL) }
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
             }
@@ -80,6 +81,7 @@ struct BinaryRunner {
         while process.isRunning && Date() < deadline { usleep(2000) }
         if process.isRunning {
             // SIGKILL: a binary that hangs may well be deaf to SIGTERM.
+            for child in ProcessTree.descendants(of: process.processIdentifier).reversed() { kill(child, SIGKILL) }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             throw TimedOut(arguments: arguments)
@@ -89,6 +91,14 @@ struct BinaryRunner {
         return Result(status: process.terminationStatus,
                       stdout: (try? String(contentsOf: outFile, encoding: .utf8)) ?? "",
                       stderr: (try? String(contentsOf: errFile, encoding: .utf8)) ?? "")
+    }
+
+    /// Runs a bash script (which names the binary as `$TOUCHTIME`) with the tests' environment:
+    /// for pipelines, FIFOs and the like. Killed after `timeout`, whatever it started with it.
+    static func shell(_ script: String, environment extra: [String: String] = [:], timeout: TimeInterval = 60) throws -> Result {
+        var environment = extra
+        environment["TOUCHTIME"] = executable.path
+        return try run(["-c", script], environment: environment, timeout: timeout, program: URL(fileURLWithPath: "/bin/bash"))
     }
 
     /// Runs the binary with `key` (a newline by default) written to its standard input at each of

@@ -32,9 +32,12 @@ struct DisplayTests {
 
         tmux.press("Left")   // within 3 s of its start: back to the left side
         #expect(tmux.waitFor { $0.contains(" Phase 2/5  Jawline · Left side") })
+        // + and -: each is an `extended` event with its amount (the screen's countdown moves every second anyway).
         tmux.press("+")
-        #expect(tmux.waitFor { $0.contains { $0.contains("█") } })
-        tmux.press("-", "m")
+        #expect(tmux.waitFor { _ in tmux.read("events").contains(#""event":"extended","phase":"jawline","step":0,"segment":1,"amount":15.000"#) })
+        tmux.press("-")
+        #expect(tmux.waitFor { _ in tmux.read("events").contains(#""amount":-15.000"#) })
+        tmux.press("m")
         #expect(tmux.waitFor { $0.first?.contains("MUTED") == true })
 
         tmux.press("q")
@@ -110,14 +113,22 @@ struct DisplayTests {
     }
 }
 
+/// Practice as a trainee meets it, in a real terminal.
 @Suite(.serialized, .enabled(if: Tmux.available, "needs tmux")) struct PracticeDisplayTests {
+    private let binary = BinaryRunner.executable.path
+
+    private func objects(_ path: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
     @Test func practiceFullScreenHidesTheClockAndScoresKeysSentAtChosenMoments() throws {
         let tmux = try Tmux()
         let events = tmux.file("events.jsonl")
-        tmux.type("\(BinaryRunner.executable.path) practice trainee-drill --lead-in 0 --speed 10 --reveal --events \(events) --history \(tmux.file("h.jsonl")); echo EXIT=$?")
+        tmux.type("\(binary) practice trainee-drill --lead-in 0 --speed 10 --reveal --events \(events) --history \(tmux.file("h.jsonl")); echo EXIT=$?")
         #expect(tmux.waitFor { $0.contains(" Phase 1/5  Warm") })
         let started = Date()
-        #expect(tmux.screen.contains { $0.contains("practice: press space when the segment is done") })
+        #expect(tmux.screen.contains { $0.contains("press space when you judge the segment done") })
         #expect(!tmux.screen.contains { $0.contains("█") || $0.contains(" segment [") }, "no countdown, no bars")
         // Warm is 10 s: at 10x, press 1.2 s after it began (2 s late).
         Thread.sleep(until: started.addingTimeInterval(1.2))
@@ -127,11 +138,109 @@ struct DisplayTests {
         tmux.press("q", "y")
         #expect(tmux.waitFor { $0.contains { $0.hasPrefix("score: ") } })
         #expect(tmux.waitFor { $0.contains("EXIT=0") })
-        let press = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
-            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            .first { $0["event"] as? String == "press" }
+        let press = try objects(events).first { $0["event"] as? String == "press" }
         let error = try #require(press?["error"] as? Double)
         // The screen was first seen up to ~0.1 s after the start: allow for it.
         #expect(error > 1.0 && error < 3.5, "about 2 s late, measured \(error) s")
+        #expect(press?["planned"] as? Double == 10, "the press belonged at warm's planned end")
+    }
+
+    @Test func theScreenShowsRealTargetsAndOnlyPracticesKeysAct() throws {
+        let tmux = try Tmux()
+        let events = tmux.file("events.jsonl")
+        let history = tmux.file("h.jsonl")
+        tmux.type("\(binary) practice trainee-drill --lead-in 0 --events \(events) --history \(history); echo EXIT=$?")
+        #expect(tmux.waitFor { $0.contains(" Phase 1/5  Warm") })
+        #expect(tmux.screen.contains { $0.trimmingCharacters(in: .whitespaces) == "target 10s" })
+        #expect(tmux.screen.contains(" next: Jawline: Left (8s)"), "the next segment's real length, not 3x")
+        #expect(tmux.screen.contains(" space done · q quit · ? help"))
+        // The session's keys do nothing here.
+        tmux.press("n", "p", "+", "-", "m", "Right", "Left")
+        Thread.sleep(forTimeInterval: 0.6)
+        #expect(tmux.screen.contains { $0.hasPrefix(" Phase 1/5  Warm") })
+        #expect(!tmux.screen.contains { $0.contains("PAUSED") || $0.contains("MUTED") })
+        tmux.press("?")
+        #expect(tmux.waitFor { $0.contains { $0.contains("the segment is done") } })
+        #expect(!tmux.screen.contains { $0.contains("pause or resume") || $0.contains("mute") })
+        tmux.press("?")
+        tmux.press("Space")
+        #expect(tmux.waitFor { $0.contains(" Phase 2/5  Jawline · Left") })
+        #expect(tmux.screen.contains { $0.trimmingCharacters(in: .whitespaces) == "target 8s" })
+        #expect(tmux.screen.contains(" next: stillness (4s)"))
+        tmux.press("Space")
+        #expect(tmux.waitFor { $0.contains { $0.contains("target 4s") } })
+        tmux.press("q", "y")
+        #expect(tmux.waitFor { $0.contains("EXIT=0") })
+        let kinds = try objects(events).compactMap { $0["event"] as? String }
+        #expect(kinds.filter { $0 == "press" }.count == 2)
+        for name in ["skipped", "back", "extended", "muted", "paused"] {
+            #expect(!kinds.contains(name), "\(name) never happens in a practice")
+        }
+        let line = try #require(try String(contentsOfFile: history, encoding: .utf8).split(separator: "\n").last)
+        let entry = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let segments = try #require(entry["segments"] as? [[String: Any]])
+        #expect(segments.compactMap { $0["title"] as? String } == ["Warm", "Jawline: Left"])
+        #expect(segments.compactMap { $0["phase"] as? String } == ["warm", "jawline"])
+        #expect(segments.compactMap { $0["planned"] as? Double } == [10, 8])
+    }
+
+    @Test func ctrlZResizeAndADumbTerminalInAPractice() throws {
+        let tmux = try Tmux()
+        tmux.type("stty -g > \(tmux.file("before")); TERM=dumb \(binary) practice trainee-drill --lead-in 0 --no-history; echo EXIT=$?; stty -g > \(tmux.file("after"))")
+        #expect(tmux.waitFor { $0.contains(" Phase 1/5  Warm") })
+        #expect(!tmux.styledScreen.contains("\u{1B}[1;36m"), "TERM=dumb: no colour")
+        tmux.resize(width: 50, height: 12)
+        #expect(tmux.waitFor { $0.first?.hasPrefix(" 1/5 Trainee") == true })
+        tmux.resize(width: 80, height: 24)
+        #expect(tmux.waitFor { $0.contains { $0.hasPrefix(" Phase 1/5") } && $0.filter { $0.hasPrefix(" next:") }.count == 1 },
+                "redrawn whole: one next row, no stale copy")
+        tmux.press("C-z")
+        // Stopped, the shell goes on to the rest of the line: the terminal must be as it was found.
+        #expect(tmux.waitFor { $0.contains { $0.contains("Stopped") } && $0.contains("EXIT=147") })
+        #expect(!tmux.alternateScreen && tmux.cursorVisible)
+        #expect(tmux.read("before") == tmux.read("after") && !tmux.read("before").isEmpty)
+        tmux.type("fg")
+        #expect(tmux.waitFor { $0.contains { $0.hasPrefix(" Phase 1/5  Warm") } })
+        #expect(tmux.alternateScreen)
+        tmux.press("Space")
+        #expect(tmux.waitFor { $0.contains { $0.hasPrefix(" Phase 2/5") } }, "the practice resumed by itself: the press counts")
+        tmux.press("q", "y")
+        #expect(tmux.waitFor { $0.contains { $0.hasPrefix("score: ") } })
+        tmux.type("stty -g > \(tmux.file("end"))")
+        #expect(tmux.waitFor { _ in !tmux.read("end").isEmpty })
+        #expect(tmux.read("before") == tmux.read("end"))
+    }
+
+    @Test func plainPracticeInATerminalTakesSpaceAtOnce() throws {
+        let tmux = try Tmux()
+        tmux.type("\(binary) practice trainee-drill --plain --lead-in 0 --no-history; echo EXIT=$?")
+        #expect(tmux.waitFor { $0.contains { $0.contains("phase-start     warm") } })
+        tmux.press("Space")   // no Enter after it
+        #expect(tmux.waitFor(3) { $0.contains { $0.contains("press           warm") } })
+        tmux.press("q", "y")
+        #expect(tmux.waitFor { $0.contains("EXIT=0") })
+    }
+
+    @Test func theStrokeDrillInATerminalCountsSpacesAndIsRecorded() throws {
+        let tmux = try Tmux()
+        let events = tmux.file("events.jsonl")
+        let history = tmux.file("h.jsonl")
+        tmux.type("\(binary) practice --strokes --plain --lead-in 0 --speed 10 --events \(events) --history \(history); echo EXIT=$?")
+        #expect(tmux.waitFor { $0.contains { $0.contains("step-start      jawline/1") } })
+        // 4 s strokes at 10x: a space every 0.4 s through the left side.
+        let start = Date()
+        for tap in 0..<8 {
+            Thread.sleep(until: start.addingTimeInterval(0.3 + 0.4 * Double(tap)))
+            tmux.press("Space")
+        }
+        #expect(tmux.waitFor(20) { $0.contains("EXIT=0") })
+        let row = try #require(tmux.screen.first { $0.hasPrefix("Jawline: Left side") })
+        let columns = row.split(separator: " ", omittingEmptySubsequences: true)
+        #expect(columns.contains("8"), "eight taps: \(row)")
+        let error = try #require(Double(columns[columns.count - 2]))
+        #expect(abs(error) < 10, "within 10 % of the 4 s target: \(row)")
+        #expect(try objects(events).filter { $0["event"] as? String == "press" }.count == 8)
+        let record = try String(contentsOfFile: history, encoding: .utf8)
+        #expect(record.contains(#""mode":"strokes""#) && record.contains(#""taps":8"#))
     }
 }

@@ -16,10 +16,12 @@ import Testing
             #expect(try BinaryRunner.run(["run", name, "--speed", "1000", "--lead-in", "0", "--no-sound", "--history", path]).status == 0)
         }
         #expect(lines(path).count == 2)
+        #expect(lines(path).allSatisfy { $0.contains(#""speed":1000"#) }, "a rehearsal is recorded as one")
         let listing = try BinaryRunner.run(["history", "--history", path])
         #expect(listing.status == 0)
         #expect(listing.lines.count == 3)
         #expect(listing.lines[1].contains("neurotouch-express") && listing.lines[1].contains("completed"))
+        #expect(listing.lines[1].contains("run x1000"))
         #expect(listing.lines[2].contains("trainee-drill"))
         let json = try BinaryRunner.run(["history", "--history", path, "--json", "--last", "1"])
         #expect(json.lines.count == 1 && json.lines[0].contains(#""protocol":"neurotouch-express""#))

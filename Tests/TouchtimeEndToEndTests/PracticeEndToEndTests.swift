@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TouchtimeAudio
+import TouchtimeTestSupport
 
 /// A practice driven by presses sent at chosen moments through standard input, at 10x.
 @Suite(.serialized) struct PracticeEndToEndTests {
@@ -53,9 +54,30 @@ import TouchtimeAudio
         #expect(text.stderr.hasPrefix("touchtime: history.jsonl:3: skipped: "))
         #expect(text.lines[0] == "trainee-drill: 2 practices, best rating 80/100")
         #expect(text.lines[1].contains("█▁") && text.lines[1].hasSuffix("last 10.0 %"))
-        #expect(text.lines.contains { $0.hasPrefix("  Warm") && $0.hasSuffix("10.0 %") })
+        #expect(text.lines.contains { $0.hasPrefix("  Warm") && $0.contains("10.0 %") && $0.hasSuffix("2 practices") })
         let csv = try BinaryRunner.run(["stats", "--history", path, "--csv", "--protocol", "trainee-drill"])
         #expect(csv.lines == ["protocol,segment,title,mean_abs_error_percent,practices", "trainee-drill,1,Warm,10.0,2"])
+    }
+
+    @Test func statsMatchSegmentsByWhatTheyAreNotWhereTheyStood() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("history.jsonl").path
+        // Two practices: the first reached warm and the jawline's left side; the second's only row is the
+        // left side (as an older touchtime's `p` could leave). By position it would count as warm.
+        func row(_ index: Int, _ phase: String, _ role: String, _ step: String, _ title: String, _ planned: Int, _ actual: Double) -> String {
+            #"{"segment":\#(index),"phase":"\#(phase)","role":"\#(role)",\#(step)"title":"\#(title)","planned":\#(planned),"actual":\#(actual),"missed":false}"#
+        }
+        let head = #""protocol":"trainee-drill","hash":"h","mode":"practice","end":"2026-11-21T09:01:00.000Z","planned":63,"actual":60,"speed":1,"outcome":"quit","pauses":0,"skips":0,"extensions":0"#
+        let lines = [
+            "{\(head),\"start\":\"2026-11-20T09:00:00.000Z\",\"mape\":10,\"rating\":80,\"segments\":[\(row(0, "warm", "phase", "", "Warm", 10, 11)),\(row(1, "jawline", "step", #""step":0,"#, "Jawline: Left", 8, 8.8))]}",
+            "{\(head),\"start\":\"2026-11-21T09:00:00.000Z\",\"mape\":50,\"rating\":0,\"segments\":[\(row(1, "jawline", "step", #""step":0,"#, "Jawline: Left", 8, 12))]}",
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let csv = try BinaryRunner.run(["stats", "--history", path, "--csv"])
+        #expect(csv.stderr.isEmpty, "\(csv.stderr)")
+        #expect(csv.lines == ["protocol,segment,title,mean_abs_error_percent,practices",
+                              "trainee-drill,1,Warm,10.0,1", "trainee-drill,2,Jawline: Left,30.0,2"])
     }
 }
 
@@ -83,7 +105,7 @@ import TouchtimeAudio
         let pressed = try BinaryRunner.runPressing(
             ["practice", "trainee-drill", "--plain", "--lead-in", "0", "--speed", "10", "--no-history",
              "--chimes", "--device", "file:'\(capture)',wav"],
-            at: [1.0, 1.7], then: "q")
+            at: [1.0, 1.7], then: "qy")
         #expect(pressed.status == 0)
         let templates = try ["transition", "transition", "stillness"].map { kind -> [Float] in
             let path = folder.appendingPathComponent("\(kind).wav").path

@@ -4,7 +4,7 @@ import Dispatch
 import Glibc
 #endif
 import Synchronization
-import TouchtimeCore
+public import TouchtimeCore
 
 /// Plays chimes through ALSA on one thread that owns the PCM for the whole session.
 ///
@@ -15,15 +15,15 @@ import TouchtimeCore
 /// clock cannot carry the chimes off their boundaries. Overlapping chimes are mixed, never
 /// queued. Callers never block: `schedule` only takes a lock to hand chimes over.
 public final class ChimePlayer: Sendable {
-    /// A chime waiting for its moment. `key` identifies the boundary it marks, so the same
-    /// boundary scheduled twice (predicted, then observed) plays once.
+    /// A chime waiting for its moment. `id` identifies the moment it marks: the player is the
+    /// one place where a moment scheduled twice (predicted, then observed) is played once.
     public struct Scheduled: Sendable {
-        public var key: String
+        public var id: ChimePlan.Cue.ID
         public var samples: [Float]
         public var at: ContinuousClock.Instant
 
-        public init(key: String, samples: [Float], at: ContinuousClock.Instant) {
-            self.key = key
+        public init(id: ChimePlan.Cue.ID, samples: [Float], at: ContinuousClock.Instant) {
+            self.id = id
             self.samples = samples
             self.at = at
         }
@@ -31,8 +31,8 @@ public final class ChimePlayer: Sendable {
 
     private struct Shared {
         var pending: [Scheduled] = []
-        /// Keys already handed to the mixer, newest last (bounded).
-        var started: [String] = []
+        /// Moments already handed to the mixer, newest last (bounded).
+        var started: [ChimePlan.Cue.ID] = []
         var muted = false
         var stopping = false
         var drainWhenIdle = false
@@ -40,6 +40,12 @@ public final class ChimePlayer: Sendable {
         var finished = false
         /// The stream runs and its frame-to-time mapping has settled.
         var ready = false
+
+        /// The one place a moment's chime is de-duplicated: scheduled unless already known.
+        mutating func schedule(_ chime: Scheduled) {
+            guard !started.contains(chime.id), !pending.contains(where: { $0.id == chime.id }) else { return }
+            pending.append(chime)
+        }
     }
 
     public static let sampleRate = ChimeSynthesizer.sampleRate
@@ -66,37 +72,27 @@ public final class ChimePlayer: Sendable {
     }
 
     /// Schedules chimes. Any pending chime still in the future is replaced (the session's plan
-    /// changed); pending chimes already due stay, and keys already played are skipped.
+    /// changed); pending chimes already due stay, and moments already played are skipped.
     public func replaceUpcoming(with chimes: [Scheduled], now: ContinuousClock.Instant = .now) {
         shared.withLock { state in
             state.pending.removeAll { $0.at > now }
-            for chime in chimes where !state.started.contains(chime.key) && !state.pending.contains(where: { $0.key == chime.key }) {
-                state.pending.append(chime)
-            }
+            for chime in chimes { state.schedule(chime) }
         }
     }
 
-    /// Schedules one chime unless its key was already scheduled or played.
+    /// Schedules one chime unless its moment was already scheduled or played.
     public func ensure(_ chime: Scheduled) {
-        shared.withLock { state in
-            guard !state.started.contains(chime.key), !state.pending.contains(where: { $0.key == chime.key }) else { return }
-            state.pending.append(chime)
-        }
-    }
-
-    /// Whether the chime for `key` has been or will be played.
-    public func knows(_ key: String) -> Bool {
-        shared.withLock { state in state.started.contains(key) || state.pending.contains { $0.key == key } }
+        shared.withLock { $0.schedule(chime) }
     }
 
     /// Waits (at most `timeout`) until the stream is running and its timing has settled, so a
     /// chime scheduled next lands on time. A sound server can hold a new stream's first writes
     /// for a second or more; this is where that wait belongs, before the session starts.
     @discardableResult
-    public func waitUntilReady(timeout: Duration = .seconds(3)) -> Bool {
+    public func waitUntilReady(timeout: Duration = .seconds(3), giveUp: () -> Bool = { false }) -> Bool {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
-        while clock.now < deadline {
+        while clock.now < deadline, !giveUp() {
             let (ready, stopped) = shared.withLock { ($0.ready, $0.finished || $0.failure != nil) }
             if ready { return true }
             if stopped { return false }
@@ -179,7 +175,7 @@ public final class ChimePlayer: Sendable {
             let (starting, muted, stop, drain) = shared.withLock { state -> ([Scheduled], Bool, Bool, Bool) in
                 let due = state.pending.filter { $0.at < periodEnd }
                 state.pending.removeAll { $0.at < periodEnd }
-                state.started += due.map(\.key)
+                state.started += due.map(\.id)
                 if state.started.count > 256 { state.started.removeFirst(state.started.count - 256) }
                 let idle = voices.isEmpty && due.isEmpty && state.pending.isEmpty
                 return (due, state.muted, state.stopping, state.drainWhenIdle && idle)

@@ -1,5 +1,4 @@
 public import TouchtimeCore
-import Synchronization
 
 /// A session's chimes: every voice rendered before the session starts, then each chime handed
 /// to the player ahead of its boundary, so its sound (not the write call) starts on time.
@@ -11,12 +10,12 @@ public final class SessionSound: Sendable {
     public let plan: ChimePlan
     private let player: ChimePlayer
     private let bank: [ChimeVoice: [Float]]
-    /// The key of the last chime reported, so a moment's several events report it once.
-    private let reported = Mutex<Set<String>>([])
 
     /// Renders every voice the plan can use, then opens the device. Throws if it cannot be opened.
+    /// Waiting for a sound server to start the stream (a second or more) stops early once
+    /// `giveUp` says so (the session is being ended).
     public init(
-        plan: ChimePlan, device: String, latency: Duration = .milliseconds(60),
+        plan: ChimePlan, device: String, latency: Duration = .milliseconds(60), giveUp: @escaping () -> Bool = { false },
         onFailure: @escaping @Sendable (ALSAError) -> Void
     ) throws(ALSAError) {
         // Open first: without a device there is nothing to render for.
@@ -26,7 +25,7 @@ public final class SessionSound: Sendable {
         for voice in plan.voices { bank[voice] = ChimeSynthesizer.render(voice) }
         self.bank = bank
         self.plan = plan
-        player.waitUntilReady()
+        player.waitUntilReady(giveUp: giveUp)
     }
 
     /// How far ahead the stream is written: a session must start at least this far in the
@@ -38,8 +37,8 @@ public final class SessionSound: Sendable {
         set { player.isMuted = newValue }
     }
 
-    /// Schedules the chimes of the next moment the engine will reach (the start, for an engine not yet started).
-    public func predict(_ engine: SessionEngine, start: ContinuousClock.Instant) {
+    /// Schedules the chimes of the next moment the session will reach (the start, for one not yet started).
+    public func predict(_ engine: some SessionModel, start: ContinuousClock.Instant) {
         var copy = engine
         let events: [SessionEvent]
         if copy.state == .ready {
@@ -53,16 +52,13 @@ public final class SessionSound: Sendable {
     }
 
     /// Called for each event as it happens: makes sure its chime plays (at once, if it was not
-    /// predicted) and returns the cue to report as a `chime` event, once per moment.
+    /// predicted) and returns the cue to report as a `chime` event (the plan gives a moment's
+    /// cue to one of its events only). Nil when the event has no chime, or it cannot sound.
     public func observe(_ event: SessionEvent, start: ContinuousClock.Instant) -> ChimePlan.Cue? {
         guard let cue = plan.cue(for: event), let chime = scheduled(cue, start: start) else { return nil }
         player.ensure(chime)
         guard !player.isMuted, player.failure == nil else { return nil }
-        let isNew = reported.withLock { keys in
-            if keys.count > 512 { keys.removeAll() }
-            return keys.insert(cue.key).inserted
-        }
-        return isNew ? cue : nil
+        return cue
     }
 
     /// Lets the last chimes (the finish) ring out, then closes the device.
@@ -77,6 +73,6 @@ public final class SessionSound: Sendable {
 
     private func scheduled(_ cue: ChimePlan.Cue, start: ContinuousClock.Instant) -> ChimePlayer.Scheduled? {
         guard let samples = bank[cue.voice] else { return nil }
-        return ChimePlayer.Scheduled(key: cue.key, samples: samples, at: start.advanced(by: cue.due))
+        return ChimePlayer.Scheduled(id: cue.id, samples: samples, at: start.advanced(by: cue.due))
     }
 }

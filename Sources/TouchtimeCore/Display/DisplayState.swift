@@ -57,15 +57,21 @@ public struct DisplayState: Sendable, Equatable {
     /// Seconds left before the session starts, during the lead-in.
     public var leadInLeft: Int?
     public var summary: Summary?
-    /// Practice: no countdown and no progress bars; the trainee judges the time.
-    public var hideClock = false
+    /// Whose keys the footer and the help show; practice also hides the countdown and the bars
+    /// (the trainee judges the time) and shows the segment's target instead.
+    public var controls: KeyController.Mode = .session
+    /// The current segment's planned length (protocol time): practice's target.
+    public var target: Duration = .zero
     /// Practice with `--reveal`: the last press's planned and actual time, for a moment.
     public var revealed: String?
 
+    /// Practice: no countdown and no progress bars.
+    public var hideClock: Bool { controls == .practice }
+
     /// The state at session time `now` (or, during a lead-in, `leadInLeft` seconds before the start).
     public static func make(
-        engine: SessionEngine, at now: Duration, muted: Bool = false, soundUnavailable: Bool = false,
-        overlay: Overlay = .none, leadInLeft: Int? = nil, summary: Summary? = nil
+        engine: some SessionModel, at now: Duration, soundUnavailable: Bool = false,
+        overlay: Overlay = .none, leadInLeft: Int? = nil, summary: Summary? = nil, controls: KeyController.Mode = .session
     ) -> DisplayState {
         let timeline = engine.timeline
         let segment = engine.currentSegment ?? timeline.segments[timeline.segments.count - 1]
@@ -101,12 +107,14 @@ public struct DisplayState: Sendable, Equatable {
             phaseMarks: phaseStarts,
             next: next.map(\.terminalSafe),
             paused: engine.isPaused,
-            muted: muted,
+            muted: engine.muted,
             soundUnavailable: soundUnavailable,
             speed: engine.speed,
             overlay: overlay,
             leadInLeft: leadInLeft,
-            summary: summary
+            summary: summary,
+            controls: controls,
+            target: segment.plannedDuration
         )
     }
 

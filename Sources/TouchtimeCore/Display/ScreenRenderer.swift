@@ -118,13 +118,9 @@ public enum ScreenRenderer {
     }
 
     static func helpLines(_ state: DisplayState, width: Int) -> [[Span]] {
-        let keys = [
-            ("space", "pause or resume"), ("n  →", "next segment"), ("p  ←", "back to the start (the previous one within 3 s)"),
-            ("+ / -", "15 s more / less"), ("m", "mute or unmute the chimes"), ("q", "quit (press q or y again to confirm)"),
-            ("?", "close this help"),
-        ]
+        let keys = KeyController.help(state.controls)
         return [titleLine(state, width: width), [], [Span(text: " Keys (a foot pedal that types them works too)", style: .title)], []]
-            + keys.map { [Span(text: "   " + TextWidth.fit($0.0, 7), style: .phase), Span(text: $0.1, style: .plain)] }
+            + keys.map { [Span(text: "   " + TextWidth.fit($0.keys, 7), style: .phase), Span(text: $0.action, style: .plain)] }
     }
 
     static func summaryLines(_ state: DisplayState, _ summary: DisplayState.Summary, width: Int, height: Int) -> [[Span]] {
@@ -170,8 +166,9 @@ public enum ScreenRenderer {
     /// The countdown in block digits when they fit, else as plain text.
     static func digitRows(_ state: DisplayState, width: Int) -> [[Span]] {
         if state.hideClock && state.leadInLeft == nil {
-            return [[], centered("practice: press space when the segment is done", width: width, style: .dim), [],
-                    state.revealed.map { centered($0, width: width, style: .phase) } ?? [], []]
+            return [centered("target \(DurationText.format(state.target))", width: width, style: .title), [],
+                    centered("press space when you judge the segment done", width: width, style: .dim), [],
+                    state.revealed.map { centered($0, width: width, style: .phase) } ?? []]
         }
         let style: Style = state.isStillness && state.leadInLeft == nil ? .stillDigits : .digits
         let text = state.countdown
@@ -193,7 +190,7 @@ public enum ScreenRenderer {
         if state.overlay == .confirmQuit {
             lines.append([Span(text: " Quit the session? Press q or y to confirm.", style: .warn)])
         } else {
-            lines.append([Span(text: " space pause · n next · p back · +/- 15 s · m mute · q quit · ? help", style: .dim)])
+            lines.append([Span(text: " " + KeyController.hints(state.controls), style: .dim)])
         }
         return lines
     }

@@ -23,13 +23,13 @@ public struct SessionTally: Sendable, Equatable {
             skips += 1
         case .back:
             backs += 1
-        case .extended:
+        case .extended(let amount):
             extensions += 1
-            extended += event.amount ?? .zero
-        case .sessionEnd:
+            extended += amount
+        case .sessionEnd(let completed):
             if let start = pausedAt { pausedTime += elapsed - start }
             pausedAt = nil
-            ended = (event.completed ?? true, elapsed)
+            ended = (completed, elapsed)
         default:
             break
         }

@@ -6,17 +6,32 @@
 /// - A warning mark: `warning`; a stroke mark: `pace` (unless pacing is off).
 /// - The session completes: `finish`. A session ended early gets no finish chime.
 public struct ChimePlan: Sendable {
-    /// One chime at one moment. Events of the same moment (phase-start and step-start) share a key,
-    /// so the chime is played once.
+    /// One chime at one moment.
     public struct Cue: Sendable, Hashable {
+        /// Which moment a chime marks. A boundary predicted ahead and then observed is the same
+        /// moment, so it plays once; a segment restarted later is a new moment.
+        public struct ID: Sendable, Hashable {
+            public enum Mark: Sendable, Hashable { case start, warning, stroke, finish }
+            public var mark: Mark
+            public var segmentIndex: Int?
+            /// Session time it is due.
+            public var due: Duration
+
+            public init(mark: Mark, segmentIndex: Int?, due: Duration) {
+                self.mark = mark
+                self.segmentIndex = segmentIndex
+                self.due = due
+            }
+        }
+
+        public var id: ID
         public var voice: ChimeVoice
-        public var key: String
-        /// Session time it is due.
-        public var due: Duration
         /// Offset on the protocol's timeline.
         public var planned: Duration
-        public var segmentIndex: Int?
         public var phaseID: String?
+
+        public var due: Duration { id.due }
+        public var segmentIndex: Int? { id.segmentIndex }
     }
 
     public let timeline: Timeline
@@ -32,44 +47,52 @@ public struct ChimePlan: Sendable {
     }
 
     /// The chime an event calls for, if any.
+    ///
+    /// A moment can bring several events (a phase's first step: phase-start and step-start); its
+    /// chime belongs to the first of them only, so each moment has one cue whichever events a
+    /// caller sees, and nothing needs to be de-duplicated by the caller.
     public func cue(for event: SessionEvent) -> Cue? {
         let segment = event.segmentIndex.flatMap { timeline.segments.indices.contains($0) ? timeline.segments[$0] : nil }
         let kind: ChimeKind
         let options: ChimeOptions
-        let name: String
+        let mark: Cue.ID.Mark
         switch event.kind {
         case .phaseStart, .stepStart, .stillnessStart:
-            guard let segment, let start = startKind(of: segment) else { return nil }
+            guard let segment, event.kind == Self.firstStartEvent(of: segment), let start = startKind(of: segment) else { return nil }
             kind = start
             options = timeline.chimeOptions(for: segment)
-            name = "start"
+            mark = .start
         case .warning:
             guard let segment else { return nil }
             kind = .warning
             options = timeline.chimeOptions(for: segment)
-            name = "warning"
+            mark = .warning
         case .stroke:
             guard pace, let segment else { return nil }
             kind = .pace
             options = timeline.chimeOptions(for: segment)
-            name = "stroke"
-        case .sessionEnd:
-            guard event.completed == true else { return nil }
+            mark = .stroke
+        case .sessionEnd(completed: true):
             kind = .finish
             options = timeline.treatment.chimes
-            name = "finish"
+            mark = .finish
         default:
             return nil
         }
-        let key = "\(name)/\(event.segmentIndex ?? -1)/\(event.due.components.seconds)/\(event.due.components.attoseconds)"
-        return Cue(voice: voice(kind, options), key: key, due: event.due, planned: event.planned,
-                   segmentIndex: event.segmentIndex, phaseID: event.phaseID)
+        return Cue(id: Cue.ID(mark: mark, segmentIndex: event.segmentIndex, due: event.due), voice: voice(kind, options),
+                   planned: event.planned, phaseID: event.phaseID)
     }
 
-    /// The cues for a list of events, one per key, in order.
+    /// The cues for a list of events, in order.
     public func cues(for events: [SessionEvent]) -> [Cue] {
-        var seen: Set<String> = []
-        return events.compactMap(cue(for:)).filter { seen.insert($0.key).inserted }
+        events.compactMap(cue(for:))
+    }
+
+    /// The first of the events that start `segment` (the engine emits phase-start, then
+    /// step-start or stillness-start).
+    static func firstStartEvent(of segment: Segment) -> SessionEvent.Kind {
+        if segment.startsPhase { return .phaseStart }
+        return segment.isStillness ? .stillnessStart : .stepStart
     }
 
     /// Every voice this session can need, so all can be rendered before it starts.

@@ -13,7 +13,7 @@
 /// var events = engine.start(at: .zero)          // session-start, phase-start warm
 /// events = engine.advance(to: .seconds(45))     // phase-start jawline, step-start 0
 /// ```
-public struct SessionEngine: Sendable, Equatable {
+public struct SessionEngine: SessionModel, Equatable {
     public enum State: Sendable, Equatable {
         case ready
         case running
@@ -40,6 +40,8 @@ public struct SessionEngine: Sendable, Equatable {
     private var strokesGiven = 0
     /// Whether the current segment's warning has been given.
     private var warningGiven = false
+    /// Whether the chimes are muted (`toggleMute`).
+    public private(set) var muted = false
 
     public init(timeline: Timeline, speed: Double = 1) {
         self.timeline = timeline
@@ -47,20 +49,6 @@ public struct SessionEngine: Sendable, Equatable {
     }
 
     // MARK: Queries
-
-    public var currentSegment: Segment? {
-        timeline.segments.indices.contains(currentIndex) ? timeline.segments[currentIndex] : nil
-    }
-
-    public var isFinished: Bool {
-        if case .finished = state { return true }
-        return false
-    }
-
-    public var isPaused: Bool {
-        if case .paused = state { return true }
-        return false
-    }
 
     /// Session time of the next thing due while running: a stroke tick, a warning, or the segment's end.
     public var nextDeadline: Duration? {
@@ -167,13 +155,16 @@ public struct SessionEngine: Sendable, Equatable {
                 change = min(Self.minimumRemaining - left, .zero)
             }
             anchor += change
-            var extended = event(.extended, at: now)
-            extended.amount = unscaled(change)
-            return [extended]
+            return [event(.extended(by: unscaled(change)), at: now)]
+        case (.toggleMute, .ready), (.toggleMute, .running), (.toggleMute, .paused):
+            muted.toggle()
+            return [event(.muted(muted), at: now)]
+        case (.quit, .ready), (.quit, .running), (.quit, .paused):
+            return [event(.quit, at: now)] + handle(.finish, at: now)
         case (.finish, .ready), (.finish, .running), (.finish, .paused):
             let position = plannedPosition(at: now)
             state = .finished(completed: false)
-            return [SessionEvent(kind: .sessionEnd, planned: position, due: now, completed: false)]
+            return [SessionEvent(kind: .sessionEnd(completed: false), planned: position, due: now)]
         default:
             return []
         }
@@ -188,7 +179,7 @@ public struct SessionEngine: Sendable, Equatable {
         guard index < timeline.segments.count else {
             currentIndex = timeline.segments.count
             state = .finished(completed: true)
-            return [SessionEvent(kind: .sessionEnd, planned: timeline.totalDuration, due: time, completed: true)]
+            return [SessionEvent(kind: .sessionEnd(completed: true), planned: timeline.totalDuration, due: time)]
         }
         currentIndex = index
         segmentStartedAt = time

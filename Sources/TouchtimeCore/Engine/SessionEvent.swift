@@ -1,30 +1,71 @@
-/// Something that happened in a session, as the engine reports it.
+/// Something that happened in a session, as the engine (or the audio layer) reports it.
+///
+/// What happened, and what it carries, is one value: `kind`. Where it happened (the segment,
+/// its phase and step) and when (on the protocol's timeline, and in session time) are the
+/// same for every kind.
 public struct SessionEvent: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
-        case sessionStart = "session-start"
-        case phaseStart = "phase-start"
-        case stepStart = "step-start"
-        case stillnessStart = "stillness-start"
-        case sessionEnd = "session-end"
+    public enum Kind: Sendable, Hashable {
+        case sessionStart
+        case phaseStart
+        case stepStart
+        case stillnessStart
+        /// The end: `completed` when every segment ran to its end or was skipped through.
+        case sessionEnd(completed: Bool)
         case paused
         case resumed
         case skipped
         case back
-        case extended
+        /// The current segment was lengthened (negative: shortened) by this much protocol time.
+        case extended(by: Duration)
         /// A massage segment ends in `warningBefore` (protocol option).
         case warning
         /// One stroke of a phase with `strokeSeconds` is done; the next begins.
         case stroke
-        /// A chime was played (written by the audio layer, not the engine).
-        case chime
-        /// Sound could not be played; the session goes on silently (written by the audio layer).
-        case audioUnavailable = "audio-unavailable"
-        /// The chimes were muted or unmuted (a key; `muted` says which).
-        case muted
+        /// A chime was played (reported by the audio layer, not the engine).
+        case chime(ChimeKind)
+        /// Sound could not be played; the session goes on silently (reported by the audio layer).
+        case audioUnavailable(reason: String)
+        /// The chimes were muted (true) or unmuted.
+        case muted(Bool)
         /// The user confirmed quitting; `session-end` follows.
         case quit
-        /// Practice: the trainee judged the segment complete (`amount` is the error: press minus planned).
-        case press
+        /// Practice: the trainee judged the segment complete; `error` is the press minus the
+        /// planned length (protocol time). A tap of the stroke drill has no error.
+        case press(error: Duration?)
+
+        /// The name in `--events` and plain lines.
+        public var name: String {
+            switch self {
+            case .sessionStart: return "session-start"
+            case .phaseStart: return "phase-start"
+            case .stepStart: return "step-start"
+            case .stillnessStart: return "stillness-start"
+            case .sessionEnd: return "session-end"
+            case .paused: return "paused"
+            case .resumed: return "resumed"
+            case .skipped: return "skipped"
+            case .back: return "back"
+            case .extended: return "extended"
+            case .warning: return "warning"
+            case .stroke: return "stroke"
+            case .chime: return "chime"
+            case .audioUnavailable: return "audio-unavailable"
+            case .muted: return "muted"
+            case .quit: return "quit"
+            case .press: return "press"
+            }
+        }
+
+        /// Every event name, in the order of the cases.
+        public static let names = [
+            "session-start", "phase-start", "step-start", "stillness-start", "session-end", "paused", "resumed", "skipped",
+            "back", "extended", "warning", "stroke", "chime", "audio-unavailable", "muted", "quit", "press",
+        ]
+
+        /// A segment begins: a phase, a step, or a stillness.
+        public var startsSegment: Bool {
+            self == .phaseStart || self == .stepStart || self == .stillnessStart
+        }
     }
 
     public var kind: Kind
@@ -38,37 +79,27 @@ public struct SessionEvent: Sendable, Equatable {
     public var planned: Duration
     /// When the engine scheduled it, in session time; the runner stamps the measured time.
     public var due: Duration
-    /// For `extended`: the protocol time added (negative when shortened).
-    public var amount: Duration?
-    /// For `session-end`: whether every segment ran to its end or was skipped through.
-    public var completed: Bool?
-    /// For `chime`: which one.
-    public var chime: ChimeKind?
-    /// For `audio-unavailable`: why.
-    public var reason: String?
-    /// For `muted`: whether the chimes are now muted.
-    public var muted: Bool?
 
     public init(
         kind: Kind, segmentIndex: Int? = nil, phaseID: String? = nil, stepIndex: Int? = nil,
-        planned: Duration, due: Duration, amount: Duration? = nil, completed: Bool? = nil,
-        chime: ChimeKind? = nil, reason: String? = nil, muted: Bool? = nil
+        planned: Duration, due: Duration
     ) {
-        self.muted = muted
-        self.chime = chime
-        self.reason = reason
         self.kind = kind
         self.segmentIndex = segmentIndex
         self.phaseID = phaseID
         self.stepIndex = stepIndex
         self.planned = planned
         self.due = due
-        self.amount = amount
-        self.completed = completed
+    }
+
+    /// For `session-end`, whether the session completed; nil for every other kind.
+    public var completed: Bool? {
+        if case .sessionEnd(let completed) = kind { return completed }
+        return nil
     }
 }
 
-/// What a user (keys, a foot pedal) or the program can ask of a running session.
+/// What a user (keys, a foot pedal), a signal or the program can ask of a running session.
 public enum SessionCommand: Sendable, Equatable {
     case pause
     case resume
@@ -80,6 +111,13 @@ public enum SessionCommand: Sendable, Equatable {
     case previous
     /// Lengthen (or, negative, shorten) the current segment by protocol time; never below 1 s left.
     case extend(Duration)
-    /// End the session now.
+    /// Mute the chimes, or unmute them.
+    case toggleMute
+    /// The trainee's press: in practice the segment is judged complete; in the stroke drill, a stroke.
+    /// A guided session ignores it.
+    case press
+    /// The user confirmed quitting: a `quit` event, then the end.
+    case quit
+    /// End the session now (a signal, or the program).
     case finish
 }

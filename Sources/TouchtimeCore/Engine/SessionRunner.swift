@@ -1,20 +1,10 @@
-/// Drives a `SessionEngine` in real time: sleeps to each absolute deadline on an injected clock,
-/// applies commands from a `CommandInbox`, and hands every event to `onEvent` the moment it happens.
+/// Drives a session (any `SessionModel`: a guided session, a practice, the stroke drill) in real
+/// time: sleeps to each absolute deadline on an injected clock, applies commands from a
+/// `CommandInbox`, and hands every event to `onEvent` the moment it happens.
 ///
 /// Production passes `ContinuousClock()`; tests pass a `ManualClock` and never sleep.
-/// The runner is deliberately thin: all decisions live in the engine.
+/// The runner is deliberately thin: all decisions live in the model.
 public struct SessionRunner<C: Clock>: Sendable where C.Duration == Duration {
-    /// An event with the session time at which the runner observed it (the measured `elapsed`).
-    public struct Stamped: Sendable, Equatable {
-        public var event: SessionEvent
-        public var elapsed: Duration
-
-        public init(event: SessionEvent, elapsed: Duration) {
-            self.event = event
-            self.elapsed = elapsed
-        }
-    }
-
     public let clock: C
 
     public init(clock: C) {
@@ -27,31 +17,34 @@ public struct SessionRunner<C: Clock>: Sendable where C.Duration == Duration {
         case interrupted
     }
 
-    /// Runs the session to its end (or until the task is cancelled) and returns the final engine.
+    /// Runs the session to its end (or until the task is cancelled) and returns the final model.
     ///
     /// The session starts at `start` (now, if nil): waiting for it is the lead-in, during which
-    /// only `finish` is heeded. `onEvent` is called on the runner's task, synchronously, so output
+    /// commands go to the model not yet started (which takes an ending and mute). `onEvent` is called on the runner's task, synchronously, so output
     /// is written before the next sleep; `onUpdate` after each change, with the start instant, so
     /// the audio layer can schedule the next boundary's chime ahead of time.
-    public func run(
-        _ engine: SessionEngine,
+    public func run<Model: SessionModel>(
+        _ engine: Model,
         startingAt start: C.Instant? = nil,
         inbox: CommandInbox? = nil,
-        onEvent: (Stamped) -> Void,
-        onUpdate: (SessionEngine, C.Instant) -> Void = { _, _ in }
-    ) async -> SessionEngine {
+        onEvent: (StampedEvent) -> Void,
+        onUpdate: (Model, C.Instant) -> Void = { _, _ in }
+    ) async -> Model {
         var engine = engine
         let start = start ?? clock.now
         func elapsed() -> Duration { start.duration(to: clock.now) }
         func emit(_ events: [SessionEvent]) {
-            for event in events { onEvent(Stamped(event: event, elapsed: elapsed())) }
+            for event in events { onEvent(StampedEvent(event: event, elapsed: elapsed())) }
         }
         while clock.now < start, !Task.isCancelled {
+            // The lead-in: a model not yet started takes only what makes sense before the start
+            // (an ending, mute); the rest does nothing.
             let wakes = await wait(until: start, inbox: inbox)
-            if wakes.contains(where: { if case .command(.finish) = $0 { return true } else { return false } }) {
-                emit(engine.handle(.finish, at: elapsed()))
-                return engine
+            for case .command(let command) in wakes {
+                emit(engine.handle(command, at: elapsed()))
+                onUpdate(engine, start)
             }
+            if engine.isFinished { return engine }
         }
         emit(engine.start(at: .zero))
         onUpdate(engine, start)

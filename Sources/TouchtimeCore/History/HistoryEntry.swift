@@ -1,47 +1,45 @@
-/// One session in the history: what ran, when, how long, and how it ended. One JSON line each.
+/// One session in the history: what ran, when, how long, how fast, and how it ended. One JSON
+/// line each.
 public struct HistoryEntry: Sendable, Equatable {
     public enum Outcome: String, Sendable, CaseIterable {
         case completed
         /// Ended by the user (`q`).
         case quit
-        /// Ended by a signal (SIGINT, SIGTERM, SIGHUP).
+        /// Ended by a signal (SIGINT, SIGTERM, SIGHUP, SIGQUIT).
         case aborted
+    }
+
+    public enum Mode: String, Sendable, CaseIterable {
+        /// A guided session (`touchtime run`).
+        case run
+        /// A blind timing practice.
+        case practice
+        /// The stroke cadence drill (`practice --strokes`).
+        case strokes
     }
 
     public var protocolID: String
     /// Identifies the protocol's content, so edits to a file of the same id are told apart.
     public var protocolHash: String
-    public var mode: String
+    public var mode: Mode
+    /// ISO 8601 UTC.
     public var start: String
     public var end: String
-    public var planned: Double
-    public var actual: Double
+    public var planned: Duration
+    public var actual: Duration
+    /// Rehearsal speed: 1 for a real treatment; a 10x rehearsal is not one.
+    public var speed: Double
     public var outcome: Outcome
     public var pauses: Int
     public var skips: Int
     public var extensions: Int
-    /// Practice only: mean absolute percentage error, the 0-100 rating, and each segment's
-    /// planned and actual seconds (written for the record; `missed` when it ran out).
+    /// Practice only: the score, and each segment with its identity.
     public var practice: PracticeSummary?
+    /// The stroke drill only: each paced segment's cadence.
+    public var strokes: [StrokeSummary]?
 
-    public struct PracticeSummary: Sendable, Equatable {
-        public var mape: Double
-        public var rating: Int
-        public var segments: [(planned: Double, actual: Double, missed: Bool)]
-
-        public init(mape: Double, rating: Int, segments: [(planned: Double, actual: Double, missed: Bool)]) {
-            self.mape = mape
-            self.rating = rating
-            self.segments = segments
-        }
-
-        public static func == (lhs: PracticeSummary, rhs: PracticeSummary) -> Bool {
-            lhs.mape == rhs.mape && lhs.rating == rhs.rating
-        }
-    }
-
-    public init(protocolID: String, protocolHash: String, mode: String, start: String, end: String, planned: Double,
-                actual: Double, outcome: Outcome, pauses: Int, skips: Int, extensions: Int) {
+    public init(protocolID: String, protocolHash: String, mode: Mode, start: String, end: String, planned: Duration,
+                actual: Duration, speed: Double = 1, outcome: Outcome, pauses: Int, skips: Int, extensions: Int) {
         self.protocolID = protocolID
         self.protocolHash = protocolHash
         self.mode = mode
@@ -49,10 +47,96 @@ public struct HistoryEntry: Sendable, Equatable {
         self.end = end
         self.planned = planned
         self.actual = actual
+        self.speed = speed
         self.outcome = outcome
         self.pauses = pauses
         self.skips = skips
         self.extensions = extensions
+    }
+
+    /// Which segment of a protocol a record is about, kept whole so that later reading needs
+    /// neither the protocol nor its order: stats match segments by `key`, never by position.
+    public struct SegmentIdentity: Sendable, Hashable {
+        /// Its index in the session's timeline.
+        public var index: Int
+        public var phaseID: String
+        /// The role's name (`phase`, `step`, `stillness-phase`, `stillness-after`, `stillness-between-steps`).
+        public var role: String
+        /// The step's index; for stillness between steps, the step before it.
+        public var step: Int?
+        /// What the screen called it ("Jawline: Left side").
+        public var title: String
+
+        public init(index: Int, phaseID: String, role: String, step: Int?, title: String) {
+            self.index = index
+            self.phaseID = phaseID
+            self.role = role
+            self.step = step
+            self.title = title
+        }
+
+        /// The identity of `timeline`'s segment `index`.
+        public init(_ timeline: Timeline, index: Int) {
+            let segment = timeline.segments[index]
+            var step = segment.stepIndex
+            if case .stillnessBetweenSteps(let after) = segment.role { step = after }
+            self.init(index: index, phaseID: timeline.phase(of: segment).id, role: segment.role.name, step: step,
+                      title: timeline.title(of: segment))
+        }
+
+        /// What matches across practices: the phase, the role and the step. Not the index (an
+        /// edited protocol moves it) and not the title (a retitled step is the same step).
+        public var key: String { "\(phaseID)/\(role)" + (step.map { "/\($0)" } ?? "") }
+    }
+
+    public struct PracticeSegment: Sendable, Equatable {
+        /// Nil on lines written before segments carried their identity; those match by position.
+        public var identity: SegmentIdentity?
+        /// The segment's position in the practice, for lines without an identity.
+        public var position: Int
+        public var planned: Duration
+        public var actual: Duration
+        public var missed: Bool
+
+        public init(identity: SegmentIdentity?, position: Int, planned: Duration, actual: Duration, missed: Bool) {
+            self.identity = identity
+            self.position = position
+            self.planned = planned
+            self.actual = actual
+            self.missed = missed
+        }
+
+        /// What stats group by.
+        public var key: String { identity?.key ?? "#\(position)" }
+    }
+
+    public struct PracticeSummary: Sendable, Equatable {
+        public var mape: Double
+        public var rating: Int
+        public var segments: [PracticeSegment]
+
+        public init(mape: Double, rating: Int, segments: [PracticeSegment]) {
+            self.mape = mape
+            self.rating = rating
+            self.segments = segments
+        }
+    }
+
+    public struct StrokeSummary: Sendable, Equatable {
+        public var identity: SegmentIdentity
+        public var target: Duration
+        public var taps: Int
+        /// Nil with fewer than two taps.
+        public var meanPeriod: Duration?
+        public var spread: Duration?
+
+        public init(identity: SegmentIdentity, target: Duration, taps: Int, meanPeriod: Duration?, spread: Duration?) {
+            self.identity = identity
+            self.target = target
+            self.taps = taps
+            self.meanPeriod = meanPeriod
+            self.spread = spread
+        }
     }
 
     /// A content hash of a timeline: FNV-1a (64-bit) of its JSON form, in hex.
@@ -66,25 +150,58 @@ public struct HistoryEntry: Sendable, Equatable {
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
+    // MARK: Writing
+
     public var jsonLine: String {
-        let fields: [(String, String)] = [
+        var fields: [(String, String)] = [
             ("protocol", JSONText.string(protocolID)), ("hash", JSONText.string(protocolHash)),
-            ("mode", JSONText.string(mode)), ("start", JSONText.string(start)), ("end", JSONText.string(end)),
-            ("planned", TimeText.seconds(.milliseconds(Int64((planned * 1000).rounded())), decimals: 3)),
-            ("actual", TimeText.seconds(.milliseconds(Int64((actual * 1000).rounded())), decimals: 3)),
+            ("mode", JSONText.string(mode.rawValue)), ("start", JSONText.string(start)), ("end", JSONText.string(end)),
+            ("planned", Self.seconds(planned)), ("actual", Self.seconds(actual)), ("speed", JSONText.number(speed)),
             ("outcome", JSONText.string(outcome.rawValue)),
             ("pauses", "\(pauses)"), ("skips", "\(skips)"), ("extensions", "\(extensions)"),
-        ] + (practice.map { practice in
-            let segments = practice.segments.map {
-                "{\"planned\":\(JSONText.number($0.planned)),\"actual\":\(TimeText.seconds(.milliseconds(Int64(($0.actual * 1000).rounded())), decimals: 3)),\"missed\":\($0.missed)}"
+        ]
+        if let practice {
+            let segments = practice.segments.map { segment in
+                Self.object(Self.identityFields(segment.identity) + [
+                    ("planned", Self.seconds(segment.planned)), ("actual", Self.seconds(segment.actual)),
+                    ("missed", segment.missed ? "true" : "false"),
+                ])
             }
-            return [("mape", TimeText.seconds(.milliseconds(Int64((practice.mape * 1000).rounded())), decimals: 3)),
-                    ("rating", "\(practice.rating)"), ("segments", "[" + segments.joined(separator: ",") + "]")]
-        } ?? [])
-        return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+            fields += [("mape", JSONText.number((practice.mape * 1000).rounded() / 1000)), ("rating", "\(practice.rating)"),
+                       ("segments", "[" + segments.joined(separator: ",") + "]")]
+        }
+        if let strokes {
+            let segments = strokes.map { stroke in
+                Self.object(Self.identityFields(stroke.identity) + [
+                    ("target", Self.seconds(stroke.target)), ("taps", "\(stroke.taps)"),
+                    ("meanPeriod", stroke.meanPeriod.map(Self.seconds) ?? "null"), ("spread", stroke.spread.map(Self.seconds) ?? "null"),
+                ])
+            }
+            fields.append(("strokes", "[" + segments.joined(separator: ",") + "]"))
+        }
+        return Self.object(fields)
     }
 
-    /// Parses one history line; the error says why a line cannot be read.
+    private static func identityFields(_ identity: SegmentIdentity?) -> [(String, String)] {
+        guard let identity else { return [] }
+        return [("segment", "\(identity.index)"), ("phase", JSONText.string(identity.phaseID)), ("role", JSONText.string(identity.role))]
+            + (identity.step.map { [("step", "\($0)")] } ?? []) + [("title", JSONText.string(identity.title))]
+    }
+
+    private static func object(_ fields: [(String, String)]) -> String {
+        "{" + fields.map { "\(JSONText.string($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+    }
+
+    private static func seconds(_ duration: Duration) -> String { TimeText.seconds(duration, decimals: 3) }
+
+    // MARK: Reading
+
+    /// The longest duration a line may hold: a bound far past any session (4 h of protocol,
+    /// paused for days), below where a number stops being a `Duration`.
+    public static let longestDuration: Duration = .seconds(10_000_000)
+
+    /// Parses one history line; the error says why a line cannot be read. Every number is
+    /// range-checked: a line out of range is skipped like a torn one, never trusted.
     public static func parse(_ line: String) throws(HistoryLineError) -> HistoryEntry {
         let node: JSONNode
         do {
@@ -92,57 +209,119 @@ public struct HistoryEntry: Sendable, Equatable {
         } catch {
             throw HistoryLineError(reason: "not JSON: \(error.message)")
         }
-        guard case .object(let members) = node.value else { throw HistoryLineError(reason: "not a JSON object") }
-        var values: [String: JSONNode.Value] = [:]
-        for member in members { values[member.key] = member.value.value }
-        func string(_ key: String) throws(HistoryLineError) -> String {
-            guard case .string(let value)? = values[key] else { throw HistoryLineError(reason: "missing \"\(key)\"") }
-            return value
-        }
-        func number(_ key: String) throws(HistoryLineError) -> Double {
-            guard case .number(let text)? = values[key], let value = Double(text), value.isFinite else {
-                throw HistoryLineError(reason: "missing \"\(key)\"")
+        let fields = try Fields(node, name: "line")
+        guard let mode = Mode(rawValue: try fields.string("mode")) else { throw HistoryLineError(reason: "unknown \"mode\"") }
+        guard let outcome = Outcome(rawValue: try fields.string("outcome")) else { throw HistoryLineError(reason: "unknown \"outcome\"") }
+        var entry = HistoryEntry(
+            protocolID: try fields.string("protocol"), protocolHash: try fields.string("hash"), mode: mode,
+            start: try fields.string("start"), end: try fields.string("end"), planned: try fields.duration("planned"),
+            actual: try fields.duration("actual"), speed: try fields.optionalNumber("speed", in: 0.1...1000) ?? 1, outcome: outcome,
+            pauses: try fields.count("pauses"), skips: try fields.count("skips"), extensions: try fields.count("extensions"))
+        if fields.has("mape") {
+            var segments: [PracticeSegment] = []
+            for (position, item) in try fields.array("segments").enumerated() {
+                let segment = try Fields(item, name: "segments")
+                segments.append(PracticeSegment(
+                    identity: try segment.identity(), position: position, planned: try segment.duration("planned", positive: true),
+                    actual: try segment.duration("actual"), missed: try segment.optionalBool("missed") ?? false))
             }
+            entry.practice = PracticeSummary(mape: try fields.number("mape", in: 0...1_000_000), rating: try fields.count("rating", upTo: 100),
+                                             segments: segments)
+        }
+        if fields.has("strokes") {
+            entry.strokes = try fields.array("strokes").map { item throws(HistoryLineError) in
+                let stroke = try Fields(item, name: "strokes")
+                guard let identity = try stroke.identity() else { throw HistoryLineError(reason: "bad \"strokes\"") }
+                return StrokeSummary(identity: identity, target: try stroke.duration("target", positive: true), taps: try stroke.count("taps"),
+                                     meanPeriod: try stroke.optionalDuration("meanPeriod"), spread: try stroke.optionalDuration("spread"))
+            }
+        }
+        return entry
+    }
+
+    /// The members of one JSON object, read with range checks.
+    private struct Fields {
+        var values: [String: JSONNode.Value] = [:]
+        /// The object's name in messages: `line` for the line itself, else the array it sits in.
+        var name: String
+
+        init(_ node: JSONNode, name: String) throws(HistoryLineError) {
+            guard case .object(let members) = node.value else {
+                throw HistoryLineError(reason: name == "line" ? "not a JSON object" : "bad \"\(name)\"")
+            }
+            self.name = name
+            for member in members { values[member.key] = member.value.value }
+        }
+
+        func has(_ key: String) -> Bool { values[key] != nil }
+
+        func bad(_ key: String) -> HistoryLineError {
+            HistoryLineError(reason: name == "line" ? "bad \"\(key)\"" : "bad \"\(name)\"")
+        }
+
+        func missing(_ key: String) -> HistoryLineError {
+            HistoryLineError(reason: name == "line" ? "missing \"\(key)\"" : "bad \"\(name)\"")
+        }
+
+        func string(_ key: String) throws(HistoryLineError) -> String {
+            guard case .string(let value)? = values[key] else { throw missing(key) }
             return value
         }
-        func count(_ key: String) throws(HistoryLineError) -> Int {
-            let value = try number(key)
-            guard value >= 0, value < 1e9, value == value.rounded() else { throw HistoryLineError(reason: "bad \"\(key)\"") }
+
+        func optionalNumber(_ key: String, in range: ClosedRange<Double>) throws(HistoryLineError) -> Double? {
+            guard let value = values[key] else { return nil }
+            guard case .number(let text) = value, let number = Double(text), number.isFinite, range.contains(number) else { throw bad(key) }
+            return number
+        }
+
+        func number(_ key: String, in range: ClosedRange<Double>) throws(HistoryLineError) -> Double {
+            guard let number = try optionalNumber(key, in: range) else { throw missing(key) }
+            return number
+        }
+
+        func count(_ key: String, upTo limit: Double = 1e9) throws(HistoryLineError) -> Int {
+            let value = try number(key, in: 0...limit)
+            guard value == value.rounded() else { throw bad(key) }
             return Int(value)
         }
-        guard let outcome = Outcome(rawValue: try string("outcome")) else { throw HistoryLineError(reason: "unknown \"outcome\"") }
-        var practice: PracticeSummary?
-        if values["mape"] != nil {
-            var segments: [(planned: Double, actual: Double, missed: Bool)] = []
-            if case .array(let items)? = values["segments"] {
-                for item in items {
-                    guard case .object(let fields) = item.value else { throw HistoryLineError(reason: "bad \"segments\"") }
-                    var planned: Double?, actual: Double?, missed = false
-                    for field in fields {
-                        switch (field.key, field.value.value) {
-                        case ("planned", .number(let text)): planned = Double(text)
-                        case ("actual", .number(let text)): actual = Double(text)
-                        case ("missed", .bool(let value)): missed = value
-                        default: break
-                        }
-                    }
-                    guard let planned, let actual, planned.isFinite, actual.isFinite, planned > 0 else {
-                        throw HistoryLineError(reason: "bad \"segments\"")
-                    }
-                    segments.append((planned, actual, missed))
-                }
-            }
-            practice = PracticeSummary(mape: try number("mape"), rating: try count("rating"), segments: segments)
+
+        func optionalDuration(_ key: String) throws(HistoryLineError) -> Duration? {
+            if case .null? = values[key] { return nil }
+            return try optionalNumber(key, in: 0...HistoryEntry.longestDuration.seconds).map { Duration.milliseconds(Int64(($0 * 1000).rounded())) }
         }
-        var entry = HistoryEntry(protocolID: try string("protocol"), protocolHash: try string("hash"), mode: try string("mode"),
-                            start: try string("start"), end: try string("end"), planned: try number("planned"),
-                            actual: try number("actual"), outcome: outcome, pauses: try count("pauses"),
-                            skips: try count("skips"), extensions: try count("extensions"))
-        entry.practice = practice
-        return entry
+
+        func duration(_ key: String, positive: Bool = false) throws(HistoryLineError) -> Duration {
+            guard let duration = try optionalDuration(key) else { throw missing(key) }
+            if positive, duration <= .zero { throw bad(key) }
+            return duration
+        }
+
+        func optionalBool(_ key: String) throws(HistoryLineError) -> Bool? {
+            guard let value = values[key] else { return nil }
+            guard case .bool(let flag) = value else { throw bad(key) }
+            return flag
+        }
+
+        func array(_ key: String) throws(HistoryLineError) -> [JSONNode] {
+            guard case .array(let items)? = values[key] else { throw missing(key) }
+            return items
+        }
+
+        /// A segment's identity, or nil on a line written before segments carried one.
+        func identity() throws(HistoryLineError) -> SegmentIdentity? {
+            guard has("phase") else { return nil }
+            let index = try count("segment", upTo: 100_000)
+            let step = has("step") ? try count("step", upTo: 100_000) : nil
+            return SegmentIdentity(index: index, phaseID: try string("phase"), role: try string("role"), step: step,
+                                   title: try string("title"))
+        }
     }
 }
 
 public struct HistoryLineError: Error, Sendable, Equatable {
     public var reason: String
+
+    public init(reason: String) {
+        self.reason = reason
+    }
 }

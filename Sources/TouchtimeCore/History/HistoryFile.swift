@@ -27,11 +27,29 @@ public enum HistoryFile {
         BaseDirectory.data.path("touchtime/history.jsonl", environment: environment)
     }
 
+    /// Refuses, before a session, a place where its record could not be written safely: anything
+    /// but a regular file (a FIFO would block the end of the session forever, a directory or a
+    /// device would lose the line). A file that does not exist yet is fine: it is created.
+    public static func checkDestination(_ path: String) throws(WriteError) {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return }
+        if let kind = FileSystem.nonRegularKind(status.st_mode) {
+            throw WriteError(path: path, reason: "not a regular file (\(kind))")
+        }
+    }
+
     public static func append(_ entry: HistoryEntry, to path: String) throws(WriteError) {
         try makeFolders(for: path)
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw WriteError(path: path, reason: FileSystem.describe(errno)) }
+        // Never blocks: a FIFO put in the file's place since the session began is refused, not waited on.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0o600)
+        guard descriptor >= 0 else {
+            throw WriteError(path: path, reason: errno == ENXIO ? "not a regular file (a FIFO)" : FileSystem.describe(errno))
+        }
         defer { close(descriptor) }
+        var status = stat()
+        if fstat(descriptor, &status) == 0, let kind = FileSystem.nonRegularKind(status.st_mode) {
+            throw WriteError(path: path, reason: "not a regular file (\(kind))")
+        }
         var line = entry.jsonLine + "\n"
         let written = line.withUTF8 { buffer in write(descriptor, buffer.baseAddress, buffer.count) }
         guard written == line.utf8.count else {

@@ -1,13 +1,32 @@
 /// Progress over practices of one protocol, from the history: how far off each segment is
 /// lately, the trend of the score, the best rating, and practice streaks (consecutive days).
+///
+/// Segments are matched across practices by their identity (phase, role, step), never by
+/// position: a practice that skipped or repeated a segment does not shift the others, and an
+/// edited protocol keeps the segments it kept.
 public struct PracticeStats: Sendable, Equatable {
+    /// One segment's recent error.
+    public struct SegmentError: Sendable, Equatable {
+        /// What the segment is matched by (see `HistoryEntry.PracticeSegment.key`).
+        public var key: String
+        /// Its title as last recorded; nil on old lines that named no segment.
+        public var title: String?
+        /// Its index in the protocol's timeline when last recorded (on old lines, its position in
+        /// the practice): the order rows are shown in.
+        public var position: Int
+        /// Mean absolute error %, over the last `window` practices that reached it.
+        public var meanAbsoluteError: Double
+        /// How many of those practices reached it.
+        public var practices: Int
+    }
+
     public var protocolID: String
     public var practices: Int
     /// Mean absolute percentage error of each practice, oldest first.
     public var trend: [Double]
     public var bestRating: Int
-    /// Per segment (by index): mean absolute error % over the last `window` practices that reached it.
-    public var segmentErrors: [Double?]
+    /// Per segment reached in the last `window` practices, in the order of the newest practice.
+    public var segmentErrors: [SegmentError]
     /// Days in a row with a practice, ending today or yesterday (else 0), and the longest run.
     public var currentStreak: Int
     public var longestStreak: Int
@@ -19,29 +38,50 @@ public struct PracticeStats: Sendable, Equatable {
     public static func compute(_ entries: [HistoryEntry], today: String) -> [PracticeStats] {
         var order: [String] = []
         var byProtocol: [String: [HistoryEntry]] = [:]
-        for entry in entries where entry.mode == "practice" && entry.practice != nil {
+        for entry in entries where entry.mode == .practice && entry.practice != nil {
             if byProtocol[entry.protocolID] == nil { order.append(entry.protocolID) }
             byProtocol[entry.protocolID, default: []].append(entry)
         }
         return order.compactMap { id in
             guard let list = byProtocol[id] else { return nil }
             let summaries = list.compactMap(\.practice)
-            let recent = summaries.suffix(window)
-            let segmentCount = recent.map(\.segments.count).max() ?? 0
-            let errors: [Double?] = (0..<segmentCount).map { index in
-                let values = recent.compactMap { summary -> Double? in
-                    guard index < summary.segments.count else { return nil }
-                    let segment = summary.segments[index]
-                    return abs(segment.actual - segment.planned) / segment.planned * 100
-                }
-                return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
-            }
             let days = Set(list.map { String($0.start.prefix(10)) })
             let (current, longest) = streaks(days: days, today: today)
             return PracticeStats(protocolID: id, practices: list.count, trend: summaries.map(\.mape),
-                                 bestRating: summaries.map(\.rating).max() ?? 0, segmentErrors: errors,
+                                 bestRating: summaries.map(\.rating).max() ?? 0,
+                                 segmentErrors: segmentErrors(summaries.suffix(window)),
                                  currentStreak: current, longestStreak: longest)
         }
+    }
+
+    /// Each segment's mean absolute error over the practices that reached it, newest order first.
+    static func segmentErrors(_ recent: ArraySlice<HistoryEntry.PracticeSummary>) -> [SegmentError] {
+        var rows: [String: SegmentError] = [:]
+        var errors: [String: [Double]] = [:]
+        var order: [String] = []
+        for summary in recent.reversed() {
+            // A segment repeated within one practice counts once there: its mean.
+            var inThis: [String: [Double]] = [:]
+            for segment in summary.segments where segment.planned > .zero {
+                let error = abs((segment.actual - segment.planned) / segment.planned) * 100
+                if inThis[segment.key] == nil, rows[segment.key] == nil {
+                    order.append(segment.key)
+                    rows[segment.key] = SegmentError(key: segment.key, title: segment.identity?.title,
+                                                     position: segment.identity?.index ?? segment.position,
+                                                     meanAbsoluteError: 0, practices: 0)
+                }
+                inThis[segment.key, default: []].append(error)
+            }
+            for (key, values) in inThis {
+                errors[key, default: []].append(values.reduce(0, +) / Double(values.count))
+            }
+        }
+        return order.compactMap { key in
+            guard var row = rows[key], let values = errors[key], !values.isEmpty else { return nil }
+            row.meanAbsoluteError = values.reduce(0, +) / Double(values.count)
+            row.practices = values.count
+            return row
+        }.sorted { $0.position < $1.position }
     }
 
     /// Runs of consecutive days among `days` (`YYYY-MM-DD`).

@@ -28,6 +28,18 @@ enum FileSystem {
         return names.sorted()
     }
 
+    /// What a file that is not a regular one is ("a FIFO", "a directory"), nil for a regular file.
+    static func nonRegularKind(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "a directory"
+        case S_IFIFO: return "a FIFO"
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFSOCK: return "a socket"
+        default: return "not a file"
+        }
+    }
+
     /// errno as a short phrase for messages ("no such file", "permission denied").
     static func describe(_ code: Int32) -> String {
         switch code {

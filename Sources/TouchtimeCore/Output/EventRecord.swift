@@ -12,9 +12,9 @@ public struct EventRecord: Sendable {
         self.wall = wall
     }
 
-    /// One JSON object, keys in a fixed order: `event` first, then where, then when.
+    /// One JSON object, keys in a fixed order: `event` first, then where, then what it carries, then when.
     public func jsonLine(timeline: Timeline, speed: Double) -> String {
-        var fields: [(String, String)] = [("event", JSONText.string(event.kind.rawValue))]
+        var fields: [(String, String)] = [("event", JSONText.string(event.kind.name))]
         if event.kind == .sessionStart {
             fields.append(("protocol", JSONText.string(timeline.treatment.id)))
             fields.append(("title", JSONText.string(timeline.treatment.title)))
@@ -24,13 +24,15 @@ public struct EventRecord: Sendable {
         if let phase = event.phaseID { fields.append(("phase", JSONText.string(phase))) }
         if let step = event.stepIndex { fields.append(("step", "\(step)")) }
         if let segment = event.segmentIndex { fields.append(("segment", "\(segment)")) }
-        if let amount = event.amount {
-            fields.append((event.kind == .press ? "error" : "amount", TimeText.seconds(amount, decimals: 3)))
+        switch event.kind {
+        case .extended(let amount): fields.append(("amount", TimeText.seconds(amount, decimals: 3)))
+        case .press(let error?): fields.append(("error", TimeText.seconds(error, decimals: 3)))
+        case .sessionEnd(let completed): fields.append(("completed", completed ? "true" : "false"))
+        case .chime(let kind): fields.append(("kind", JSONText.string(kind.rawValue)))
+        case .audioUnavailable(let reason): fields.append(("reason", JSONText.string(reason)))
+        case .muted(let muted): fields.append(("muted", muted ? "true" : "false"))
+        default: break
         }
-        if let completed = event.completed { fields.append(("completed", completed ? "true" : "false")) }
-        if let chime = event.chime { fields.append(("kind", JSONText.string(chime.rawValue))) }
-        if let reason = event.reason { fields.append(("reason", JSONText.string(reason))) }
-        if let muted = event.muted { fields.append(("muted", muted ? "true" : "false")) }
         fields.append(("planned", TimeText.seconds(event.planned, decimals: 3)))
         fields.append(("elapsed", TimeText.seconds(elapsed, decimals: 6)))
         fields.append(("wall", JSONText.string(wall)))
@@ -38,18 +40,20 @@ public struct EventRecord: Sendable {
     }
 
     /// `MM:SS.mmm  event  where  what`, with text from the protocol made terminal-safe;
-    /// nil for events too frequent or too technical for a person's log (stroke ticks, chimes).
+    /// nil for events too frequent or too technical for a person's log (stroke ticks, chimes,
+    /// the stroke drill's taps).
     public func plainLine(timeline: Timeline) -> String? {
         let time = TimeText.elapsed(elapsed)
-        let name = event.kind.rawValue.padding(to: 15)
+        let name = event.kind.name.padding(to: 15)
+        let phase = (event.phaseID ?? "").terminalSafe
         switch event.kind {
         case .sessionStart:
             let phases = timeline.treatment.phases.count
             return "\(time)  \(name) \(timeline.treatment.title.terminalSafe) (\(DurationText.clock(timeline.totalDuration)), \(phases) phases)"
-        case .sessionEnd:
-            return "\(time)  \(name) \(event.completed == false ? "ended early" : "complete")"
+        case .sessionEnd(let completed):
+            return "\(time)  \(name) \(completed ? "complete" : "ended early")"
         case .phaseStart, .stepStart, .stillnessStart:
-            guard let index = event.segmentIndex else { return "\(time)  \(name)" }
+            guard let index = event.segmentIndex, timeline.segments.indices.contains(index) else { return "\(time)  \(name)" }
             let segment = timeline.segments[index]
             let phase = timeline.phase(of: segment)
             let place = event.kind == .stepStart ? "\(phase.id)/\(segment.stepIndex.map { $0 + 1 } ?? 0)" : phase.id
@@ -61,21 +65,23 @@ public struct EventRecord: Sendable {
             default: text = "\(timeline.stepTitle(of: segment)) (\(length)): \(timeline.cue(of: segment))"
             }
             return "\(time)  \(name) \(place.terminalSafe.padding(to: 12)) \(text.terminalSafe)"
-        case .extended:
-            let amount = event.amount.map { DurationText.format($0) } ?? ""
-            return "\(time)  \(name) \((event.phaseID ?? "").terminalSafe.padding(to: 12)) \(amount.hasPrefix("-") ? amount : "+" + amount)"
+        case .extended(let amount):
+            let text = DurationText.format(amount)
+            return "\(time)  \(name) \(phase.padding(to: 12)) \(text.hasPrefix("-") ? text : "+" + text)"
         case .paused, .resumed, .skipped, .back:
-            return "\(time)  \(name) \((event.phaseID ?? "").terminalSafe)"
+            return "\(time)  \(name) \(phase)"
         case .warning:
-            let left = event.segmentIndex.map { DurationText.format(timeline.segments[$0].plannedEnd - event.planned) } ?? ""
-            return "\(time)  \(name) \((event.phaseID ?? "").terminalSafe.padding(to: 12)) \(left) left"
-        case .muted:
-            return "\(time)  \(name) \(event.muted == false ? "unmuted" : "muted")"
+            let left = event.segmentIndex.flatMap { timeline.segments.indices.contains($0) ? timeline.segments[$0] : nil }
+                .map { DurationText.format($0.plannedEnd - event.planned) } ?? ""
+            return "\(time)  \(name) \(phase.padding(to: 12)) \(left) left"
+        case .muted(let muted):
+            return "\(time)  \(name) \(muted ? "muted" : "unmuted")"
         case .quit:
             return "\(time)  \(name)"
-        case .press:
-            return "\(time)  \(name) \((event.phaseID ?? "").terminalSafe)"
-        case .stroke, .chime, .audioUnavailable:
+        case .press(.some):
+            // The error stays out of the line: the practice is blind unless --reveal asks.
+            return "\(time)  \(name) \(phase)"
+        case .press(nil), .stroke, .chime, .audioUnavailable:
             return nil
         }
     }

@@ -1,15 +1,130 @@
 /// Trainee practice: the protocol's segments without a clock. The trainee presses when they
-/// judge a segment complete; the press ends it. A segment left running to 3x its planned
-/// length ends itself and counts as missed.
+/// judge a segment complete; the press ends it and starts the next. A segment left running to
+/// 3x its planned length ends itself and counts as missed.
 ///
-/// The engine does the timing: practice runs it on a timeline whose segments last 3x their
-/// planned length, and a press is the `next` command. `PracticeScorer` reads the events.
-public enum PracticeSession {
+/// A value, like the engine it wraps: the timing runs on an engine whose segments last 3x their
+/// planned length (that is the miss deadline), while everything seen from outside (the
+/// timeline, the events' offsets, the screen) is the protocol's own. Presses are scored as they
+/// happen, in protocol time with pauses left out, so the score is a pure function of the
+/// commands and their times.
+///
+/// ```swift
+/// var practice = PracticeSession(timeline: Timeline(treatment))
+/// _ = practice.start(at: .zero)
+/// let events = practice.handle(.press, at: .seconds(9))   // press (error -1 s), the next segment's start
+/// practice.score.results                                   // [warm: planned 10 s, actual 9 s]
+/// ```
+public struct PracticeSession: SessionModel, Equatable {
     /// How many times its planned length a segment may run before it counts as missed.
     public static let missFactor = 3
 
-    /// The protocol with every duration stretched by `missFactor`: segment for segment the same timeline.
-    public static func stretched(_ treatment: TreatmentProtocol) -> TreatmentProtocol {
+    public let timeline: Timeline
+    /// The same segments, each `missFactor` times as long: it decides when a segment runs out.
+    private var engine: SessionEngine
+    /// The segment running and not yet scored.
+    private var running: Int?
+    public private(set) var score = PracticeScore()
+
+    /// `timeline` is the protocol's own; `speed` rehearses the practice faster (tests).
+    public init(timeline: Timeline, speed: Double = 1) {
+        self.timeline = timeline
+        self.engine = SessionEngine(timeline: Timeline(Self.stretched(timeline.treatment)), speed: speed)
+    }
+
+    // MARK: SessionModel
+
+    public var speed: Double { engine.speed }
+    public var state: SessionEngine.State { engine.state }
+    public var currentIndex: Int { engine.currentIndex }
+    /// Practice has no mute key: its chimes (`--chimes`) are the trainee's choice for the whole practice.
+    public var muted: Bool { false }
+    /// The miss deadline of the current segment: nothing else falls due in a practice.
+    public var nextDeadline: Duration? { engine.nextDeadline }
+
+    /// Session time left of the current segment's planned length (zero once past it).
+    public func remaining(at now: Duration) -> Duration {
+        guard let segment = currentSegment else { return .zero }
+        return max(segment.plannedDuration - spent(at: now), .zero) / speed
+    }
+
+    public func plannedPosition(at now: Duration) -> Duration {
+        guard let segment = currentSegment else { return timeline.totalDuration }
+        return segment.plannedStart + min(spent(at: now), segment.plannedDuration)
+    }
+
+    public mutating func start(at now: Duration) -> [SessionEvent] {
+        account(engine.start(at: now))
+    }
+
+    public mutating func advance(to now: Duration) -> [SessionEvent] {
+        account(engine.advance(to: now))
+    }
+
+    /// Takes the press, an ending (`quit`, `finish`), and pause and resume (the program's own,
+    /// when the trainee stops the process with Ctrl-Z); nothing else changes a practice.
+    public mutating func handle(_ command: SessionCommand, at now: Duration) -> [SessionEvent] {
+        switch command {
+        case .press:
+            guard state == .running, let index = running, let segment = currentSegment, index == currentIndex else { return [] }
+            let result = PracticeResult(segmentIndex: index, planned: segment.plannedDuration, actual: spent(at: now), missed: false)
+            score.results.append(result)
+            running = nil
+            let press = SessionEvent(kind: .press(error: result.error), segmentIndex: index, phaseID: timeline.phase(of: segment).id,
+                                     stepIndex: segment.stepIndex, planned: segment.plannedEnd, due: now)
+            // The engine's own `skipped` is the press, told as such.
+            return [press] + account(engine.handle(.next, at: now).filter { $0.kind != .skipped })
+        case .quit, .finish, .pause, .resume:
+            let position = plannedPosition(at: now)
+            return account(engine.handle(command, at: now)).map { event in
+                var event = event
+                if !event.kind.startsSegment { event.planned = position }
+                return event
+            }
+        default:
+            return []
+        }
+    }
+
+    // MARK: Internals
+
+    /// Protocol time spent in the current segment, pauses left out.
+    private func spent(at now: Duration) -> Duration {
+        guard let stretched = engine.currentSegment else { return .zero }
+        return engine.plannedPosition(at: now) - stretched.plannedStart
+    }
+
+    /// Scores what the engine's events say happened (a segment that ran out is missed) and
+    /// gives each event its offset on the protocol's own timeline.
+    private mutating func account(_ events: [SessionEvent]) -> [SessionEvent] {
+        events.map { event in
+            var event = event
+            switch event.kind {
+            case .phaseStart, .stepStart, .stillnessStart:
+                guard let index = event.segmentIndex, timeline.segments.indices.contains(index) else { break }
+                if let previous = running, previous != index { missed(previous) }
+                running = index
+                event.planned = timeline.segments[index].plannedStart
+            case .sessionEnd(completed: true):
+                if let previous = running { missed(previous) }
+                running = nil
+                event.planned = timeline.totalDuration
+            case .sessionEnd(completed: false):
+                running = nil  // abandoned: the unfinished segment is not scored
+            default:
+                break
+            }
+            return event
+        }
+    }
+
+    private mutating func missed(_ index: Int) {
+        let planned = timeline.segments[index].plannedDuration
+        score.results.append(PracticeResult(segmentIndex: index, planned: planned, actual: planned * Self.missFactor, missed: true))
+    }
+
+    /// The protocol with every duration stretched by `missFactor`: segment for segment the same
+    /// timeline, without marks (no warnings, no stroke ticks: the point is to feel the time).
+    static func stretched(_ treatment: TreatmentProtocol) -> TreatmentProtocol {
         var stretched = treatment
         let factor = missFactor
         stretched.phases = treatment.phases.map { phase in
@@ -38,8 +153,16 @@ public enum PracticeSession {
 public struct PracticeResult: Sendable, Equatable {
     public var segmentIndex: Int
     public var planned: Duration
+    /// Protocol time from the segment's start to the press (3x planned when missed).
     public var actual: Duration
     public var missed: Bool
+
+    public init(segmentIndex: Int, planned: Duration, actual: Duration, missed: Bool) {
+        self.segmentIndex = segmentIndex
+        self.planned = planned
+        self.actual = actual
+        self.missed = missed
+    }
 
     /// Press minus planned (positive: late).
     public var error: Duration { actual - planned }
@@ -48,57 +171,14 @@ public struct PracticeResult: Sendable, Equatable {
     public var errorPercent: Double { planned > .zero ? error / planned * 100 : 0 }
 }
 
-/// Scores a practice from its events: fed every event as it happens.
-///
-/// The score is the mean absolute percentage error over the segments (lower is better; a
-/// missed segment counts at its 3x, +200 %). The rating, 0 to 100, is `100 - 2 x MAPE`, never
-/// below 0: perfect timing is 100, a mean error of 25 % is 50, 50 % or more is 0.
-public struct PracticeScorer: Sendable {
-    public let timeline: Timeline
-    public let speed: Double
-    public private(set) var results: [PracticeResult] = []
-    private var current: (segment: Int, start: Duration)?
+/// A practice's numbers: the mean absolute percentage error over the segments scored (lower is
+/// better; a missed segment counts at its 3x, +200 %), and a rating of 0 to 100,
+/// `max(0, 100 - 2 x MAPE)`: perfect timing is 100, a mean error of 25 % is 50, 50 % or more is 0.
+public struct PracticeScore: Sendable, Equatable {
+    public internal(set) var results: [PracticeResult] = []
 
-    /// `timeline` is the protocol's own (not the stretched one).
-    public init(timeline: Timeline, speed: Double = 1) {
-        self.timeline = timeline
-        self.speed = speed
-    }
-
-    /// Records an event; returns the result it completed, if any (for `press` events and `--reveal`).
-    @discardableResult
-    public mutating func record(_ event: SessionEvent, elapsed: Duration) -> PracticeResult? {
-        switch event.kind {
-        case .skipped:
-            guard let current else { return nil }
-            self.current = nil
-            return finish(current, at: elapsed, missed: false)
-        case .phaseStart, .stepStart, .stillnessStart:
-            guard let index = event.segmentIndex else { return nil }
-            var completed: PracticeResult?
-            if let current, current.segment != index {
-                // Started without a press: the previous segment ran out.
-                completed = finish(current, at: elapsed, missed: true)
-            }
-            if current?.segment != index { current = (index, elapsed) }
-            return completed
-        case .sessionEnd:
-            defer { current = nil }
-            if event.completed == true, let current {
-                return finish(current, at: elapsed, missed: true)
-            }
-            return nil  // abandoned: the unfinished segment is not scored
-        default:
-            return nil
-        }
-    }
-
-    private mutating func finish(_ segment: (segment: Int, start: Duration), at elapsed: Duration, missed: Bool) -> PracticeResult {
-        let planned = timeline.segments[segment.segment].plannedDuration
-        let actual = missed ? planned * PracticeSession.missFactor : (elapsed - segment.start) * speed
-        let result = PracticeResult(segmentIndex: segment.segment, planned: planned, actual: actual, missed: missed)
-        results.append(result)
-        return result
+    public init(results: [PracticeResult] = []) {
+        self.results = results
     }
 
     /// Mean absolute percentage error, nil before any segment is scored.

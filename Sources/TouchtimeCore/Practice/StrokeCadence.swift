@@ -11,6 +11,13 @@ public struct StrokeCadence: Sendable, Equatable {
     /// Mean period minus target, as a percentage of the target (positive: strokes too slow).
     public var errorPercent: Double { (meanPeriod - target) / target * 100 }
 
+    public init(taps: Int, meanPeriod: Duration, spread: Duration, target: Duration) {
+        self.taps = taps
+        self.meanPeriod = meanPeriod
+        self.spread = spread
+        self.target = target
+    }
+
     /// Nil with fewer than two taps (no interval to measure).
     public static func analyze(taps: [Duration], target: Duration) -> StrokeCadence? {
         guard taps.count >= 2, target > .zero else { return nil }

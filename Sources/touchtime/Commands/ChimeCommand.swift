@@ -76,9 +76,10 @@ struct ChimeCommand: AsyncParsableCommand {
         player.waitUntilReady()
         let clock = ContinuousClock()
         var at = clock.now.advanced(by: .milliseconds(150))
-        for voice in voices {
+        for (index, voice) in voices.enumerated() {
             let samples = ChimeSynthesizer.render(voice)
-            player.ensure(ChimePlayer.Scheduled(key: voice.kind.rawValue, samples: samples, at: at))
+            let id = ChimePlan.Cue.ID(mark: .start, segmentIndex: index, due: clock.now.duration(to: at))
+            player.ensure(ChimePlayer.Scheduled(id: id, samples: samples, at: at))
             StandardStream.output.write("\(TextWidth.fit(voice.kind.rawValue, 11)) \(Self.descriptions[voice.kind] ?? "")\n")
             let length = Duration.seconds(Double(samples.count) / Double(ChimeSynthesizer.sampleRate))
             try? await clock.sleep(until: at.advanced(by: length), tolerance: nil)

@@ -34,9 +34,10 @@ struct HistoryCommand: ParsableCommand {
         }
         var rows = [["START (UTC)", "PROTOCOL", "MODE", "PLANNED", "ACTUAL", "OUTCOME", "PAUSES", "SKIPS", "EXTENSIONS"]]
         for entry in entries {
+            // A rehearsal is told from a treatment: its speed follows the mode.
+            let mode = entry.speed == 1 ? entry.mode.rawValue : "\(entry.mode.rawValue) x\(JSONText.number(entry.speed))"
             rows.append([String(entry.start.prefix(16).map { $0 == "T" ? " " : $0 }).terminalSafe, entry.protocolID.terminalSafe,
-                         entry.mode.terminalSafe, DurationText.clock(.milliseconds(Int64(entry.planned * 1000))),
-                         DurationText.clock(.milliseconds(Int64(entry.actual * 1000))), entry.outcome.rawValue,
+                         mode, DurationText.clock(entry.planned), DurationText.clock(entry.actual), entry.outcome.rawValue,
                          "\(entry.pauses)", "\(entry.skips)", "\(entry.extensions)"])
         }
         StandardStream.output.write(TextTable.render(rows))

@@ -5,13 +5,17 @@ struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
         abstract: "Practice progress per protocol: each segment's mean absolute error lately, the score's trend, best rating, streaks.",
-        discussion: "Errors are averaged over the last 10 practices; the trend sparkline runs oldest to newest (lower is better)."
+        discussion: """
+            Each segment's error is averaged over those of the last 10 practices that reached it (OVER says how \
+            many); segments are matched by phase and step, not by position, so a segment skipped in one practice \
+            shifts nothing. The trend sparkline runs oldest to newest (lower is better).
+            """
     )
 
     @Option(help: ArgumentHelp("Only this protocol.", valueName: "id"))
     var `protocol`: String?
 
-    @Flag(help: "Print comma-separated values: protocol, segment, title, mean absolute error %, practices.")
+    @Flag(help: "Print comma-separated values: protocol, segment, title, mean absolute error %, practices that reached it.")
     var csv = false
 
     @OptionGroup var history: HistoryOptions
@@ -28,18 +32,21 @@ struct StatsCommand: ParsableCommand {
             return
         }
         for stat in stats {
+            // Titles as recorded; old lines named no segment: their position names one in the protocol as it is now.
             let timeline = (try? ProtocolCatalog.current.resolve(stat.protocolID)).map { Timeline($0.0) }
-            func title(_ index: Int) -> String {
-                guard let timeline, index < timeline.segments.count else { return "segment \(index + 1)" }
-                return timeline.title(of: timeline.segments[index]).terminalSafe
+            func title(_ row: PracticeStats.SegmentError) -> String {
+                if let title = row.title { return title.terminalSafe }
+                guard let timeline, timeline.segments.indices.contains(row.position) else { return "segment \(row.position + 1)" }
+                return timeline.title(of: timeline.segments[row.position]).terminalSafe
             }
             func percent(_ value: Double) -> String {
                 TimeText.seconds(.milliseconds(Int64((value * 1000).rounded())), decimals: 1)
             }
             if csv {
-                for (index, error) in stat.segmentErrors.enumerated() {
-                    let name = title(index).contains(",") ? "\"\(title(index))\"" : title(index)
-                    StandardStream.output.write("\(stat.protocolID),\(index + 1),\(name),\(error.map(percent) ?? ""),\(stat.practices)\n")
+                for row in stat.segmentErrors {
+                    let name = title(row)
+                    let quoted = name.contains(",") || name.contains("\"") ? "\"" + name.replacing("\"", with: "\"\"") + "\"" : name
+                    StandardStream.output.write("\(stat.protocolID.terminalSafe),\(row.position + 1),\(quoted),\(percent(row.meanAbsoluteError)),\(row.practices)\n")
                 }
                 continue
             }
@@ -49,9 +56,10 @@ struct StatsCommand: ParsableCommand {
                   streak: \(stat.currentStreak) day\(stat.currentStreak == 1 ? "" : "s") now, longest \(stat.longestStreak)
 
                 """)
-            var rows = [["  SEGMENT", "MEAN ABS ERROR (LAST \(PracticeStats.window))"]]
-            for (index, error) in stat.segmentErrors.enumerated() {
-                rows.append(["  " + title(index), error.map { percent($0) + " %" } ?? "-"])
+            var rows = [["  SEGMENT", "MEAN ABS ERROR", "OVER"]]
+            for row in stat.segmentErrors {
+                rows.append(["  " + title(row), percent(row.meanAbsoluteError) + " %",
+                             "\(row.practices) practice\(row.practices == 1 ? "" : "s")"])
             }
             StandardStream.output.write(TextTable.render(rows) + "\n")
         }

@@ -1,68 +1,31 @@
 import Dispatch
+import TouchtimeCore
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A key (or a foot pedal that types one), as the display understands it.
-enum Key: Equatable {
-    case space, next, previous, longer, shorter, mute, quit, yes, help, other
-}
-
-/// Reads standard input on its own thread and hands each key to `handler`.
+/// Reads standard input on a thread of its own and hands each key over as it arrives.
 enum KeyReader {
-    /// Reads keys from standard input; unless `anyInput`, only when it is a terminal.
-    static func start(anyInput: Bool = false, _ handler: @escaping @Sendable (Key) -> Void) {
-        guard anyInput || isatty(STDIN_FILENO) == 1 else { return }
-        // A blocking read, on a queue of its own.
+    /// Reads keys from standard input until it ends: from a terminal always, from a pipe or a
+    /// file only when `fromPipe` (a practice driven by a script or a pedal daemon).
+    static func start(fromPipe: Bool, _ handler: @escaping @Sendable (Key) -> Void) {
+        guard fromPipe || Terminal.inputIsTerminal else { return }
         DispatchQueue(label: "touchtime.keys").async {
+            var decoder = KeyDecoder()
             var buffer = [UInt8](repeating: 0, count: 64)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
-                if count < 0 {
-                    if errno == EINTR || errno == EAGAIN { continue }
-                    return
-                }
-                if count == 0 { return }
-                for key in parse(Array(buffer[0..<count])) { handler(key) }
-            }
-        }
-    }
-
-    /// Keys from a chunk of input: arrows arrive as `ESC [ C` and `ESC [ D` (or `ESC O C`).
-    static func parse(_ bytes: [UInt8]) -> [Key] {
-        var keys: [Key] = []
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x1B {
-                if index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "[") || bytes[index + 1] == UInt8(ascii: "O") {
-                    switch bytes[index + 2] {
-                    case UInt8(ascii: "C"): keys.append(.next)
-                    case UInt8(ascii: "D"): keys.append(.previous)
-                    default: keys.append(.other)
-                    }
-                    index += 3
-                    // Skip the rest of a longer sequence (ESC [ 1 ; 5 C and the like).
+                if count < 0, errno == EINTR { continue }
+                if count < 0, errno == EAGAIN {
+                    // A non-blocking descriptor (set by whoever shares it): wait for input instead of spinning.
+                    var poller = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+                    _ = poll(&poller, 1, -1)
                     continue
                 }
-                index += 1
-                continue
+                guard count > 0 else { return }
+                for key in decoder.decode(Array(buffer[0..<count])) { handler(key) }
             }
-            switch byte {
-            case UInt8(ascii: " "), UInt8(ascii: "\r"), UInt8(ascii: "\n"): keys.append(.space)
-            case UInt8(ascii: "n"), UInt8(ascii: "N"): keys.append(.next)
-            case UInt8(ascii: "p"), UInt8(ascii: "P"): keys.append(.previous)
-            case UInt8(ascii: "+"), UInt8(ascii: "="): keys.append(.longer)
-            case UInt8(ascii: "-"), UInt8(ascii: "_"): keys.append(.shorter)
-            case UInt8(ascii: "m"), UInt8(ascii: "M"): keys.append(.mute)
-            case UInt8(ascii: "q"), UInt8(ascii: "Q"): keys.append(.quit)
-            case UInt8(ascii: "y"), UInt8(ascii: "Y"): keys.append(.yes)
-            case UInt8(ascii: "?"), UInt8(ascii: "h"): keys.append(.help)
-            default: keys.append(.other)
-            }
-            index += 1
         }
-        return keys
     }
 }

@@ -11,6 +11,7 @@ enum ExitStatus {
     static let noInput = ExitCode(66)           // EX_NOINPUT
     static let unavailable = ExitCode(69)       // EX_UNAVAILABLE
     static let cannotCreate = ExitCode(73)      // EX_CANTCREAT
+    static let ioError = ExitCode(74)           // EX_IOERR
 
     static func signal(_ number: Int32) -> ExitCode { ExitCode(128 + number) }
 }

@@ -4,23 +4,50 @@ import TouchtimeCore
 import Glibc
 #endif
 
-/// Writes a session's events as they happen: plain lines for people, JSON Lines for programs.
+/// Where a session's events go as they happen: plain lines for people, JSON Lines for programs,
+/// each through its own `OutputChannel`, so that neither can hold up or end the session.
 struct SessionOutput: Sendable {
     let timeline: Timeline
     let speed: Double
-    /// Plain lines, or nil when standard output carries the JSON Lines instead.
-    let plain: StandardStream?
-    let events: StandardStream?
+    /// Plain lines, or nil when the full screen or `--events -` has standard output.
+    let plain: OutputChannel?
+    let events: OutputChannel?
 
-    func emit(_ stamped: SessionRunner<ContinuousClock>.Stamped) {
+    func emit(_ stamped: StampedEvent) {
         let record = EventRecord(event: stamped.event, elapsed: stamped.elapsed, wall: Self.wallNow())
         events?.write(record.jsonLine(timeline: timeline, speed: speed) + "\n")
         if let line = record.plainLine(timeline: timeline) { plain?.write(line + "\n") }
     }
 
-    /// A plain line before the session starts, such as the lead-in countdown.
+    /// A plain line that is not an event (the lead-in, a reveal, a prompt).
     func note(_ line: String) {
         plain?.write(line + "\n")
+    }
+
+    /// Text for the user at the end (a practice's report), once the terminal is back: after the
+    /// plain lines when there are some, on the terminal after the full screen, and on standard
+    /// error when standard output carries only JSON.
+    func report(_ text: String) {
+        if let plain {
+            plain.write(text)
+        } else if events?.isStandardOutput == true {
+            StandardStream.error.write(text)
+        } else {
+            StandardStream.output.write(text)
+        }
+    }
+
+    /// Waits (bounded) for what is queued to be written, closes the files opened, and returns
+    /// one line per stream that failed.
+    func finish(timeout: Duration = .seconds(2)) -> [String] {
+        let channels = [plain, events].compactMap { $0 }
+        for channel in channels {
+            if !channel.flush(timeout: timeout) {
+                return channels.compactMap(\.problem) + ["\(channel.name): cannot write \(channel.role): the reader stopped reading; what it did not take is lost"]
+            }
+            channel.close()
+        }
+        return channels.compactMap(\.problem)
     }
 
     static func wallNow() -> String {

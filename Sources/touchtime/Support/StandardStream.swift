@@ -12,13 +12,6 @@ struct StandardStream: Sendable {
 
     var isTerminal: Bool { isatty(descriptor) == 1 }
 
-    /// Opens a file for appending (earlier sessions' lines are kept), creating it if needed.
-    static func appending(to path: String) -> Result<StandardStream, Errno> {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return .failure(Errno(code: errno)) }
-        return .success(StandardStream(descriptor: descriptor))
-    }
-
     /// Writes the whole text; returns false when the reader has gone (a closed pipe) or the disk failed.
     @discardableResult
     func write(_ text: String) -> Bool {

@@ -16,7 +16,7 @@ public enum ChimeOnsets {
     }
 
     public static func find(
-        _ sequence: [[Float]], in recording: [Float], threshold: Float = 0.004, search: Int = 48
+        _ sequence: [[Float]], in recording: [Float], threshold: Float = 0.004, search: Int = 48, sampleRate: Int = 48_000
     ) -> Result {
         var residual = recording
         var onsets: [Int?] = []
@@ -27,7 +27,7 @@ public enum ChimeOnsets {
                 onsets.append(nil)
                 continue
             }
-            let window = min(template.count, ChimeSynthesizer.sampleRate / 20)
+            let window = min(template.count, sampleRate / 20)
             var best: (onset: Int, error: Float)?
             for candidate in (rough - lead - search)...(rough - lead + search) {
                 guard candidate >= 0, candidate + window <= residual.count else { continue }

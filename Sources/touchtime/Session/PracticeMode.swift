@@ -1,0 +1,74 @@
+import TouchtimeCore
+
+/// Blind practice: no clock on screen, the press is the only key that acts, and a report at the end.
+struct PracticeMode: SessionMode {
+    let model: PracticeSession
+    /// Show each press's planned and actual time (`--reveal`).
+    let reveal: Bool
+    /// `--chimes`: each new segment sounds as in a run.
+    let chimes: ChimePlan?
+
+    var historyMode: HistoryEntry.Mode { .practice }
+    var controls: KeyController.Mode { .practice }
+    var keysFromPipe: Bool { true }
+    var resumesAfterStop: Bool { true }
+    var introduction: String? {
+        "practise \(model.timeline.treatment.title): press space or Enter when you judge each segment done"
+    }
+
+    func observe(_ stamped: StampedEvent, output: SessionOutput, screen: BedsideDisplay?) {
+        guard reveal, case .press(let error?) = stamped.event.kind, let index = stamped.event.segmentIndex else { return }
+        let planned = model.timeline.segments[index].plannedDuration
+        let text = "planned \(DurationText.format(planned)), actual \(Self.seconds(planned + error)) (\(Self.signed(error)))"
+        output.note("           " + text)
+        screen?.reveal(text)
+    }
+
+    func record(_ final: PracticeSession, into entry: inout HistoryEntry) {
+        let score = final.score
+        guard let mape = score.meanAbsolutePercentError, let rating = score.rating else { return }
+        entry.practice = .init(mape: mape, rating: rating, segments: score.results.enumerated().map { position, result in
+            HistoryEntry.PracticeSegment(identity: .init(final.timeline, index: result.segmentIndex), position: position,
+                                         planned: result.planned, actual: result.actual, missed: result.missed)
+        })
+    }
+
+    /// The end report: a table per segment, the score, the worst segment, the change since the
+    /// previous practice of the same protocol (read after this one was recorded).
+    func report(_ final: PracticeSession, entry: HistoryEntry, history: [HistoryEntry]) -> String? {
+        let score = final.score
+        let timeline = final.timeline
+        guard let mape = score.meanAbsolutePercentError, let rating = score.rating, let worst = score.worst else {
+            return "\nNo segment was completed: nothing to score.\n"
+        }
+        var rows = [["SEGMENT", "PLANNED", "ACTUAL", "ERROR", "ERROR %"]]
+        for result in score.results {
+            let segment = timeline.segments[result.segmentIndex]
+            rows.append([timeline.title(of: segment).terminalSafe, DurationText.format(result.planned),
+                         result.missed ? "missed" : Self.seconds(result.actual), Self.signed(result.error),
+                         Self.percent(result.errorPercent, signed: true) + " %"])
+        }
+        var text = "\n" + TextTable.render(rows) + "\n"
+        text += "score: \(Self.percent(mape)) % mean absolute error, rating \(rating)/100\n"
+        text += "worst: \(timeline.title(of: timeline.segments[worst.segmentIndex]).terminalSafe) (\(Self.signed(worst.error)))\n"
+        // This practice is the last of its protocol in the history (when it was recorded): the one before it is the previous.
+        var practices = history.filter { $0.mode == .practice && $0.protocolID == entry.protocolID && $0.practice != nil }
+        if practices.last?.start == entry.start { practices.removeLast() }
+        if let previous = practices.last?.practice {
+            let change = mape - previous.mape
+            text += "since your last practice: \(Self.percent(previous.mape)) % -> \(Self.percent(mape)) % "
+                + "(\(change <= 0 ? "better" : "worse") by \(Self.percent(abs(change))) points)\n"
+        }
+        return text
+    }
+
+    static func seconds(_ duration: Duration) -> String { TimeText.seconds(duration, decimals: 1) + "s" }
+
+    static func signed(_ duration: Duration) -> String {
+        (duration >= .zero ? "+" : "") + TimeText.seconds(duration, decimals: 1) + " s"
+    }
+
+    static func percent(_ value: Double, signed: Bool = false) -> String {
+        (signed && value >= 0 ? "+" : "") + TimeText.seconds(.milliseconds(Int64((value * 1000).rounded())), decimals: 1)
+    }
+}

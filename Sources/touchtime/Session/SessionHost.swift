@@ -1,0 +1,211 @@
+import ArgumentParser
+import Synchronization
+import TouchtimeAudio
+import TouchtimeCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The one session shell: what every session has, written once. `run`, `practice` and the
+/// stroke drill are `SessionMode`s that supply only what differs.
+///
+/// In order: the outputs and the history's place are checked (refused before the session, never
+/// found broken after it), the sound opened, the lead-in counted, the display and the keys
+/// started, the runner run; then the record is written first of all, the summary shown, the
+/// terminal given back, and only then the report, every deferred warning and the exit status.
+///
+/// Signals are watched from the command's first instruction (`SignalWatcher.install()`): an
+/// ending signal at any moment, a burst of them, or one while the device opens, ends the
+/// session in order with its record and exit status 128 + the signal's number. A side output
+/// that fails (a reader gone, a full disk) never ends the session; it is reported once, after,
+/// and the exit status is 74.
+struct SessionHost<Mode: SessionMode> {
+    let mode: Mode
+    let options: SessionOptions
+    let speed: Double
+    /// The ALSA device, when the mode has chimes.
+    var device = "default"
+    /// Close the full screen at the end without waiting for a key.
+    var exitAtEnd = false
+
+    func run() async throws {
+        SignalWatcher.install()
+        let timeline = mode.model.timeline
+        let output = try options.makeOutput(timeline, speed: speed)
+        if let path = options.historyPath {
+            do throws(HistoryFile.WriteError) {
+                try HistoryFile.checkDestination(path)
+            } catch {
+                reportError(error.description)
+                throw ExitStatus.cannotCreate
+            }
+        }
+
+        let clock = ContinuousClock()
+        let inbox = CommandInbox()
+        let closeSummary = CommandInbox()
+        let screen = Mutex<BedsideDisplay?>(nil)
+        let controller = Mutex(KeyController(mode: mode.controls))
+        let resumes = mode.resumesAfterStop
+        SignalWatcher.watch { signal in
+            switch signal {
+            case SIGTSTP:
+                // Ctrl-Z: the clock stops, the terminal is given back, then the process stops.
+                inbox.send(.pause)
+                Terminal.shared.suspend()
+                kill(getpid(), SIGSTOP)
+            case SIGCONT:
+                Terminal.shared.resume()
+                screen.withLock { $0 }?.redrawAll()
+                if resumes { inbox.send(.resume) }
+            case SIGWINCH:
+                screen.withLock { $0 }?.redrawAll()
+            default:
+                inbox.send(.finish)
+                closeSummary.send(.finish)
+            }
+        }
+
+        // Sound: every chime rendered and the device open before the session starts.
+        let startTime = StartTime()
+        let soundLost = DeferredWarning()
+        if options.usesDisplay { soundLost.deferUntilFlushed() }
+        var sound: SessionSound?
+        var unavailable: String?
+        if let plan = mode.chimes, SignalWatcher.firstEnding == nil {
+            let device = device
+            do throws(ALSAError) {
+                sound = try SessionSound(plan: plan, device: device, giveUp: { SignalWatcher.firstEnding != nil }) { error in
+                    // The device was lost mid-session: one line, a badge, and the session goes on silently.
+                    soundLost.post("sound lost on '\(device)': \(error); the session goes on without chimes")
+                    if let start = startTime.value {
+                        let event = SessionEvent(kind: .audioUnavailable(reason: error.description), planned: .zero, due: .zero)
+                        output.emit(StampedEvent(event: event, elapsed: start.duration(to: clock.now)))
+                    }
+                }
+            } catch {
+                unavailable = error.description
+                reportError("sound unavailable on '\(device)': \(error); the session goes on without chimes")
+            }
+        }
+
+        // With sound, the first boundary must lie beyond the audio buffer for its chime to be on time.
+        let start = clock.now.advanced(by: max(.seconds(options.leadIn), sound?.minimumLead ?? .zero))
+        startTime.set(start)
+        if let introduction = mode.introduction { output.note(introduction.terminalSafe) }
+        if options.leadIn > 0 {
+            output.note("\(TimeText.elapsed(.zero - .seconds(options.leadIn)))  lead-in         "
+                        + "\(timeline.treatment.title.terminalSafe) begins in \(DurationText.format(.seconds(options.leadIn)))")
+        }
+        let unavailableAtStart = unavailable != nil
+        let display: BedsideDisplay? = options.usesDisplay
+            ? BedsideDisplay(model: mode.model, controls: controller.withLock { $0 }, start: start,
+                             color: BedsideDisplay.wantsColor(Environment.variables),
+                             soundUnavailable: { unavailableAtStart || soundLost.isSet })
+            : nil
+        screen.withLock { $0 = display }
+        defer {
+            // A thrown error or any early way out: the terminal is given back all the same.
+            display?.close()
+            Terminal.shared.restore()
+        }
+        if let display { display.open() } else { Terminal.shared.takeKeys() }
+
+        let plainPrompt = output.plain != nil
+        KeyReader.start(fromPipe: mode.keysFromPipe) { key in
+            let now = start.duration(to: clock.now)
+            let (outcome, controls) = controller.withLock { controller in (controller.handle(key, at: now), controller) }
+            display?.update(controls)
+            if outcome.overlay == .confirmQuit, plainPrompt { output.note("press q (or y) again within 3 s to quit") }
+            if outcome.close { closeSummary.send(.finish) }
+            if let command = outcome.command { inbox.send(command) }
+        }
+
+        sound?.predict(mode.model, start: start)
+        var tally = SessionTally()
+        var startedWall = SessionOutput.wallNow()
+        let final = await SessionRunner(clock: clock).run(mode.model, startingAt: start, inbox: inbox, onEvent: { stamped in
+            output.emit(stamped)
+            tally.record(stamped.event, elapsed: stamped.elapsed)
+            switch stamped.event.kind {
+            case .sessionStart:
+                startedWall = SessionOutput.wallNow()
+                if let unavailable {
+                    output.emit(StampedEvent(event: SessionEvent(kind: .audioUnavailable(reason: unavailable), planned: .zero, due: .zero),
+                                             elapsed: stamped.elapsed))
+                }
+            case .muted(let muted):
+                sound?.isMuted = muted
+            default:
+                break
+            }
+            if let cue = sound?.observe(stamped.event, start: start) {
+                let chime = SessionEvent(kind: .chime(cue.voice.kind), segmentIndex: cue.segmentIndex, phaseID: cue.phaseID,
+                                         planned: cue.planned, due: cue.due)
+                output.emit(StampedEvent(event: chime, elapsed: stamped.elapsed))
+            }
+            mode.observe(stamped, output: output, screen: display)
+        }, onUpdate: { model, start in
+            sound?.predict(model, start: start)
+            display?.update(model)
+        })
+
+        // The record before anything else: whatever happens next, it is written.
+        let signal = SignalWatcher.firstEnding
+        if signal != nil { sound?.stop() }
+        var entry = HistoryEntry(
+            protocolID: timeline.treatment.id, protocolHash: HistoryEntry.hash(of: timeline), mode: mode.historyMode,
+            start: startedWall, end: SessionOutput.wallNow(), planned: timeline.totalDuration,
+            actual: max(tally.ended?.at ?? .zero, .zero),
+            speed: speed, outcome: signal != nil ? .aborted : final.state == .finished(completed: true) ? .completed : .quit,
+            pauses: tally.pauses, skips: tally.skips, extensions: tally.extensions)
+        mode.record(final, into: &entry)
+        var problems: [String] = []
+        var recorded = false
+        if let path = options.historyPath {
+            do throws(HistoryFile.WriteError) {
+                try HistoryFile.append(entry, to: path)
+                recorded = true
+            } catch {
+                problems.append(error.description)
+            }
+        }
+
+        if let display {
+            display.update(final)
+            if mode.showsSummary, signal == nil {
+                display.showSummary(tally.summary(planned: timeline.totalDuration))
+                let controls = controller.withLock { controller in
+                    controller.showSummary()
+                    return controller
+                }
+                display.update(controls)
+                // Wait for a key, unless asked not to or no key can come (standard input is no terminal).
+                if !exitAtEnd, Terminal.inputIsTerminal, SignalWatcher.firstEnding == nil {
+                    _ = await closeSummary.next()
+                }
+            }
+        }
+        if SignalWatcher.firstEnding == nil { sound?.finish() } else { sound?.stop() }
+        display?.close()
+        Terminal.shared.restore()
+
+        // The terminal is back: the report, then whatever went wrong, one line each.
+        let history = recorded ? options.historyPath.map { HistoryFile.read($0).entries.map(\.entry) } ?? [] : []
+        if let report = mode.report(final, entry: entry, history: history) { output.report(report) }
+        soundLost.flush()
+        problems = output.finish() + problems
+        for problem in problems { reportError(problem) }
+        if let signal = SignalWatcher.firstEnding { throw ExitStatus.signal(signal) }
+        if !problems.isEmpty { throw ExitStatus.ioError }
+    }
+}
+
+/// The session's start instant, set once and read from the audio thread.
+final class StartTime: Sendable {
+    private let instant = Mutex<ContinuousClock.Instant?>(nil)
+
+    func set(_ value: ContinuousClock.Instant) { instant.withLock { $0 = value } }
+    var value: ContinuousClock.Instant? { instant.withLock { $0 } }
+}
