@@ -10,7 +10,10 @@ struct Touchtime: AsyncParsableCommand {
             protocol in ./Protocols, in $XDG_CONFIG_HOME/touchtime/protocols, or bundled with touchtime.
 
             Exit codes: 0 success; 64 bad command line; 65 invalid protocol; 66 protocol file missing or \
-            unreadable; 69 sound device unavailable (chime); 73 output file cannot be created; 129, 130, 143 ended by SIGHUP, SIGINT, SIGTERM.
+            unreadable; 69 sound device unavailable (chime); 73 output file cannot be created, or an events or \
+            history place that cannot be written safely (refused before the session); 74 the session ran but \
+            its record, events or lines could not all be written; 129, 130, 131, 143 ended by SIGHUP, SIGINT, \
+            SIGQUIT, SIGTERM.
             """,
         version: "0.1.0",
         subcommands: [RunCommand.self, ShowCommand.self, ValidateCommand.self, ListCommand.self, ChimeCommand.self, RenderCommand.self, PracticeCommand.self, HistoryCommand.self, StatsCommand.self]

@@ -66,7 +66,7 @@ struct BinaryRunner {
         process.standardOutput = try FileHandle(forWritingTo: outFile)
         process.standardError = try FileHandle(forWritingTo: errFile)
         process.standardInput = input ?? FileHandle.nullDevice
-        try process.run()
+        try runUnblocked(process)
         // Whatever happens below, the binary (and all it started) does not outlive the test.
         var finished = false
         defer {
@@ -91,6 +91,18 @@ struct BinaryRunner {
         return Result(status: process.terminationStatus,
                       stdout: (try? String(contentsOf: outFile, encoding: .utf8)) ?? "",
                       stderr: (try? String(contentsOf: errFile, encoding: .utf8)) ?? "")
+    }
+
+    /// Starts `process` with no signal blocked, as a shell would. The test runner's threads block
+    /// most signals and a spawned child inherits that mask: a `sleep` started by a test's script
+    /// then never dies of SIGTERM, and a test of signals would test something no user runs.
+    static func runUnblocked(_ process: Process) throws {
+        var none = sigset_t()
+        var saved = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &saved)
+        defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
+        try process.run()
     }
 
     /// Runs a bash script (which names the binary as `$TOUCHTIME`) with the tests' environment:

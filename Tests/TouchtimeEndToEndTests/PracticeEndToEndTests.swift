@@ -101,12 +101,16 @@ import TouchtimeTestSupport
         let folder = try BinaryRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let capture = folder.appendingPathComponent("practice.wav").path
+        let events = folder.appendingPathComponent("events.jsonl").path
         // Presses at 1.0 s (into the jawline) and 1.7 s (into the stillness between its steps), then q.
         let pressed = try BinaryRunner.runPressing(
             ["practice", "trainee-drill", "--plain", "--lead-in", "0", "--speed", "10", "--no-history",
-             "--chimes", "--device", "file:'\(capture)',wav"],
+             "--chimes", "--device", "file:'\(capture)',wav", "--events", events],
             at: [1.0, 1.7], then: "qy")
         #expect(pressed.status == 0)
+        let chimes = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n").filter { $0.contains(#""event":"chime""#) }
+        #expect(chimes.map { $0.contains(#""kind":"stillness""#) ? "stillness" : "transition" } == ["transition", "transition", "stillness"],
+                "each chime is an event")
         let templates = try ["transition", "transition", "stillness"].map { kind -> [Float] in
             let path = folder.appendingPathComponent("\(kind).wav").path
             #expect(try BinaryRunner.run(["chime", kind, "--out", path]).status == 0)
@@ -117,5 +121,16 @@ import TouchtimeTestSupport
         #expect(found.residualPeak <= 4.0 / 32767, "the start, one chime per press, and nothing else")
         let onsets = found.onsets.compactMap { $0 }
         #expect(onsets.count == 3 && abs(Double(onsets[2] - onsets[1]) / 48_000 - 0.7) < 0.05, "a chime at each press")
+    }
+
+    @Test func aDeviceThatCannotPlayIsNamedWithItsReason() throws {
+        let pressed = try BinaryRunner.runPressing(
+            ["practice", "trainee-drill", "--plain", "--lead-in", "0", "--speed", "50", "--no-history", "--chimes", "--device", "hw:7,7"],
+            at: [0.3], then: "qy")
+        #expect(pressed.status == 0)
+        #expect(pressed.stderr.split(separator: "\n").count == 1, "\(pressed.stderr)")
+        // The reason from ALSA, in its own words, not only that it failed.
+        #expect(pressed.stderr.hasPrefix("touchtime: sound unavailable on 'hw:7,7': ") && pressed.stderr.contains("(snd_pcm_open)"))
+        #expect(pressed.stderr.hasSuffix("; the session goes on without chimes\n"))
     }
 }

@@ -29,6 +29,32 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1, "reported once: \(result.stderr)")
     }
 
+    @Test func aReaderThatStopsReadingNeverHoldsUpTheSession() throws {
+        let (folder, history) = try folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // 600 steps of 0.5 s at 100x (3 s): some 90 KiB of events, more than a pipe holds.
+        let steps = (0..<200).map { _ in #"{"cue": "A step.", "duration": 0.5}"# }.joined(separator: ",")
+        let phases = (0..<3).map { #"{"id": "p\#($0)", "title": "Phase \#($0)", "cue": "A cue.", "steps": [\#(steps)]}"# }
+        let protocolPath = folder.appendingPathComponent("many.json").path
+        try #"{"format": "touchtime/1", "id": "many", "title": "Many", "phases": [\#(phases.joined(separator: ","))]}"#
+            .write(toFile: protocolPath, atomically: true, encoding: .utf8)
+        let fifo = folder.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let started = Date()
+        // The reader opens the FIFO and never reads; the session must still run on time, to its end.
+        let result = try BinaryRunner.shell("""
+            sleep 30 < '\(fifo)' & reader=$!
+            "$TOUCHTIME" run '\(protocolPath)' --plain --speed 100 --lead-in 0 --no-sound --history '\(history)' --events '\(fifo)'
+            echo "status=$?"; kill $reader
+            """, timeout: 25)
+        let seconds = Date().timeIntervalSince(started)
+        #expect(result.lines.last == "status=74")
+        #expect(result.lines.dropLast().last?.contains("session-end     complete") == true)
+        #expect(seconds < 9, "3 s of session and at most 2 s waiting for the reader at the end: \(seconds) s")
+        #expect(result.stderr.contains("\(fifo): cannot write events: the reader stopped reading"))
+        #expect(lines(history).count == 1)
+    }
+
     @Test func aFullDiskForTheEventsIsReportedOnce() throws {
         let (folder, history) = try folder()
         defer { try? FileManager.default.removeItem(at: folder) }

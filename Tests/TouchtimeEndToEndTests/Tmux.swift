@@ -5,9 +5,9 @@ import Foundation
 ///
 /// The server runs in the foreground (`tmux -D`) as this process's own child, on a socket in the
 /// test's folder, so it can be ended for certain: `tmux kill-server` only sends the server a
-/// SIGTERM, which a server started from a test runner can have blocked (it left servers running
-/// for hours). `close()`, also called on deinit, kills every process under the server, then the
-/// server, and reaps it.
+/// SIGTERM, which a server started from a test runner's thread had blocked (it left servers
+/// running for hours). `close()`, also called on deinit, kills every process under the server,
+/// then the server, and reaps it.
 final class Tmux {
     let folder: URL
     private let socket: String
@@ -23,7 +23,7 @@ final class Tmux {
         server.standardInput = FileHandle.nullDevice
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
-        try server.run()
+        try BinaryRunner.runUnblocked(server)
         let deadline = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: socket), Date() < deadline { usleep(10_000) }
         tmux(["new-session", "-d", "-s", "t", "-x", "\(width)", "-y", "\(height)", "bash --norc --noprofile"], capture: false)

@@ -67,6 +67,12 @@ enum SignalWatcher {
             action.sa_flags = Int32(SA_RESTART)
             sigaction(number, &action, nil)
         }
+        // A parent may have started us with some of them blocked (a test runner's thread does):
+        // blocked, they would never arrive.
+        var watched = sigset_t()
+        sigemptyset(&watched)
+        for number in ending + screen { sigaddset(&watched, number) }
+        pthread_sigmask(SIG_UNBLOCK, &watched, nil)
         for number in crashes {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { number in

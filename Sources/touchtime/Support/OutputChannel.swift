@@ -6,10 +6,12 @@ import TouchtimeCore
 import Glibc
 #endif
 
-/// A session's side output (plain lines, `--events`): written in order on a thread of its own,
-/// so that a slow, stuck or vanished reader never holds up, or ends, the session.
+/// A session's side output (plain lines, `--events`): written in order, and never in a way that
+/// lets a slow, stuck or vanished reader hold up, or end, the session.
 ///
-/// The session hands each line over without waiting. The first write that fails (a reader that
+/// A line is written at once when that cannot block (a file or a device; a pipe with room for
+/// it, asked of the kernel), so a reader sees it the moment its event happens; otherwise it is
+/// queued for a thread of the channel's own, and the session goes on. The first write that fails (a reader that
 /// went away: EPIPE, SIGPIPE being ignored; a full disk: ENOSPC) is kept, later lines are
 /// counted and dropped, and the host reports it once, after the session, when the terminal is
 /// back. A reader that stops reading holds at most `limit` bytes in memory.
@@ -20,6 +22,10 @@ final class OutputChannel: Sendable {
     let role: String
     private let descriptor: Int32
     private let closesDescriptor: Bool
+    /// Whether a write of a line can block: never for files and devices; for a pipe, only when
+    /// it has no room; anything else (a socket) is always written from the queue.
+    private let kind: Kind
+    private enum Kind { case immediate, pipe, queued }
     private let queue: DispatchQueue
     private let state = Mutex(State())
 
@@ -39,6 +45,16 @@ final class OutputChannel: Sendable {
         self.role = role
         self.closesDescriptor = closesDescriptor
         self.queue = DispatchQueue(label: "touchtime.output.\(descriptor)")
+        var status = stat()
+        if fstat(descriptor, &status) != 0 {
+            kind = .queued
+        } else {
+            switch status.st_mode & S_IFMT {
+            case S_IFREG, S_IFCHR: kind = .immediate
+            case S_IFIFO: kind = .pipe
+            default: kind = .queued
+            }
+        }
     }
 
     /// Standard output, for plain lines or for `--events -`.
@@ -48,9 +64,25 @@ final class OutputChannel: Sendable {
 
     var isStandardOutput: Bool { descriptor == STDOUT_FILENO }
 
-    /// Queues `text` (whole lines) for writing; never blocks.
+    /// Writes `text` (whole lines) now if that cannot block, else queues it; never waits for a reader.
     func write(_ text: String) {
         let size = text.utf8.count
+        let written = state.withLock { state -> Bool in
+            if state.failure != nil {
+                state.lost += 1
+                return true
+            }
+            // In order: only when nothing waits in the queue.
+            guard state.queuedBytes == 0, cannotBlock(size) else { return false }
+            if let error = writeAll(text) {
+                state.failure = error
+                state.lost += 1
+            } else {
+                state.written += 1
+            }
+            return true
+        }
+        guard !written else { return }
         let accepted = state.withLock { state -> Bool in
             guard state.failure == nil, state.queuedBytes + size <= Self.limit else {
                 state.lost += 1
@@ -98,6 +130,25 @@ final class OutputChannel: Sendable {
     func close(timeout: Duration = .seconds(2)) {
         guard closesDescriptor else { return }
         if flush(timeout: timeout) { _ = Glibc.close(descriptor) }
+    }
+
+    /// Whether writing `size` bytes now returns at once.
+    private func cannotBlock(_ size: Int) -> Bool {
+        switch kind {
+        case .immediate:
+            return true
+        case .pipe:
+            // A pipe holds 16 pages, and a small write that does not fit the last page's rest takes a new
+            // one, so bytes unread do not tell how full it is. With lines of at most 1 KiB, each full page
+            // holds over 3 KiB: while at most half the capacity is unread, a page is always free.
+            guard size <= 1024 else { return false }
+            var unread: Int32 = 0
+            let capacity = fcntl(descriptor, 1032)  // F_GETPIPE_SZ (Linux)
+            guard capacity > 0, ioctl(descriptor, UInt(FIONREAD), &unread) == 0 else { return false }
+            return Int(unread) <= Int(capacity) / 2
+        case .queued:
+            return false
+        }
     }
 
     /// One blocking write of the whole text; the error's text on failure.

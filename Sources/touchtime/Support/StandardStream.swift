@@ -29,10 +29,6 @@ struct StandardStream: Sendable {
             return true
         }
     }
-
-    func close() {
-        _ = Glibc.close(descriptor)
-    }
 }
 
 struct Errno: Error, CustomStringConvertible {
