@@ -86,11 +86,11 @@ import Testing
         var second = Self.entry
         second.outcome = .aborted
         try HistoryFile.append(second, to: path)
-        let reading = HistoryFile.read(path)
+        let reading = try HistoryFile.read(path)
         #expect(reading.entries.map(\.line) == [1, 4])
         #expect(reading.entries.map(\.entry.outcome) == [.completed, .aborted])
         #expect(reading.skipped == ["history.jsonl:2: skipped: not JSON: unexpected end of file: expected a value"])
-        #expect(HistoryFile.read(folder.appendingPathComponent("none.jsonl").path).entries.isEmpty)
+        #expect(try HistoryFile.read(folder.appendingPathComponent("none.jsonl").path).entries.isEmpty)
     }
 
     @Test func aPlaceThatIsNotARegularFileIsRefusedNeverWaitedOn() throws {

@@ -5,10 +5,15 @@ import Glibc
 /// The session history: `$XDG_DATA_HOME/touchtime/history.jsonl` (default
 /// `~/.local/share/touchtime/history.jsonl`), one JSON line a session.
 ///
-/// Nothing is lost: each line is written with one `write` to a file opened with `O_APPEND`
-/// (so two sessions ending at once never interleave), then `fsync`ed; the folder is created if
-/// missing. A line that cannot be read (a torn write, a hand edit) is skipped with its number
-/// and never stops the reading of the rest.
+/// Nothing is lost. Each line is written with one `write` to a file opened with `O_APPEND`,
+/// under an exclusive lock (two sessions ending at once never interleave), then `fsync`ed.
+/// A write cut short (a full disk) is cut back off, so the next line is never glued to a
+/// fragment; a file that does not end with a newline (torn by a crash) gets one before the next
+/// line. The folder is created if missing, private to its owner (0700), the file 0600: they hold
+/// a clinic's records. A line that cannot be read (a torn write, a hand edit, a number out of
+/// range) is skipped with its number and never stops the reading of the rest.
+///
+/// Reading is streamed: from the start a chunk at a time, or from the end for the newest lines.
 public enum HistoryFile {
     public struct Reading: Sendable {
         /// Entries with their line numbers, in file order.
@@ -23,9 +28,22 @@ public enum HistoryFile {
         public var description: String { "\(path): cannot write the history: \(reason)" }
     }
 
+    /// A history that exists but cannot be read (permissions, a directory in its place).
+    public struct ReadError: Error, Sendable, CustomStringConvertible {
+        public struct Reason: Error, Sendable {
+            var text: String
+        }
+
+        public var path: String
+        public var reason: String
+        public var description: String { "\(path): cannot read the history: \(reason)" }
+    }
+
     public static func defaultPath(environment: [String: String]) -> String? {
         BaseDirectory.data.path("touchtime/history.jsonl", environment: environment)
     }
+
+    // MARK: Writing
 
     /// Refuses, before a session, a place where its record could not be written safely: anything
     /// but a regular file (a FIFO would block the end of the session forever, a directory or a
@@ -41,48 +59,140 @@ public enum HistoryFile {
     public static func append(_ entry: HistoryEntry, to path: String) throws(WriteError) {
         try makeFolders(for: path)
         // Never blocks: a FIFO put in the file's place since the session began is refused, not waited on.
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0o600)
+        // Read and write: the last byte is read to see whether the file ends with a newline.
+        let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0o600)
         guard descriptor >= 0 else {
             throw WriteError(path: path, reason: errno == ENXIO ? "not a regular file (a FIFO)" : FileSystem.describe(errno))
         }
         defer { close(descriptor) }
         var status = stat()
-        if fstat(descriptor, &status) == 0, let kind = FileSystem.nonRegularKind(status.st_mode) {
+        guard fstat(descriptor, &status) == 0 else { throw WriteError(path: path, reason: FileSystem.describe(errno)) }
+        if let kind = FileSystem.nonRegularKind(status.st_mode) {
             throw WriteError(path: path, reason: "not a regular file (\(kind))")
         }
+        // One writer at a time between the size read here and the write: so a cut-short write
+        // can be cut back to exactly where it began.
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw WriteError(path: path, reason: FileSystem.describe(errno)) }
+        }
+        let before = lseek(descriptor, 0, SEEK_END)
+        guard before >= 0 else { throw WriteError(path: path, reason: FileSystem.describe(errno)) }
         var line = entry.jsonLine + "\n"
+        if before > 0 {
+            var last: UInt8 = 0
+            if pread(descriptor, &last, 1, before - 1) == 1, last != 0x0A {
+                line = "\n" + line  // the file was torn: start on a line of our own
+            }
+        }
+        let size = line.utf8.count
         let written = line.withUTF8 { buffer in write(descriptor, buffer.baseAddress, buffer.count) }
-        guard written == line.utf8.count else {
-            throw WriteError(path: path, reason: written < 0 ? FileSystem.describe(errno) : "short write")
+        guard written == size else {
+            let reason = written < 0 ? FileSystem.describe(errno) : "only \(written) of \(size) bytes written (is the disk full?)"
+            // Cut the fragment back off: the next line must not be glued to it.
+            _ = ftruncate(descriptor, before)
+            throw WriteError(path: path, reason: reason)
         }
         guard fsync(descriptor) == 0 else { throw WriteError(path: path, reason: FileSystem.describe(errno)) }
     }
 
-    /// Reads every line it can; a missing file is an empty history.
-    public static func read(_ path: String, name: String = "history.jsonl") -> Reading {
-        guard let bytes = try? FileSystem.readAll(path) else { return Reading(entries: [], skipped: []) }
-        var entries: [(Int, HistoryEntry)] = []
-        var skipped: [String] = []
-        var number = 0
-        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            number += 1
-            guard !line.isEmpty else { continue }
-            do {
-                entries.append((number, try HistoryEntry.parse(String(decoding: line, as: UTF8.self))))
-            } catch {
-                skipped.append("\(name):\(number): skipped: \(error.reason)")
+    // MARK: Reading
+
+    /// Reads every line it can, in file order; a missing file is an empty history.
+    public static func read(_ path: String, name: String = "history.jsonl") throws(ReadError) -> Reading {
+        var reading = Reading(entries: [], skipped: [])
+        try scan(path, name: name) { line, result in
+            switch result {
+            case .success(let entry): reading.entries.append((line, entry))
+            case .failure(let skipped): reading.skipped.append(skipped.description)
             }
+            return true
         }
-        return Reading(entries: entries, skipped: skipped)
+        return reading
     }
 
+    /// A line that could not be read, by number: `history.jsonl:LINE: skipped: REASON`.
+    public struct Skipped: Error, Sendable, CustomStringConvertible {
+        public var name: String
+        public var line: Int
+        public var reason: String
+        public var description: String { "\(name):\(line): skipped: \(reason)" }
+    }
+
+    /// Each line in file order, read a chunk at a time; `body` returns false to stop.
+    public static func scan(
+        _ path: String, name: String = "history.jsonl", _ body: (Int, Result<HistoryEntry, Skipped>) -> Bool
+    ) throws(ReadError) {
+        try withLines(path) { (lines: HistoryLines) throws(HistoryFile.ReadError.Reason) in
+            // Empty lines are not passed on but count: the numbers are the file's own.
+            try lines.forward { line in body(line.number, parse(line, name: name, number: line.number)) }
+        }
+    }
+
+    /// Each line from the newest to the oldest, read from the end a chunk at a time: the last
+    /// few cost what they are, however long the history. `body` returns false to stop.
+    public static func scanBackward(
+        _ path: String, name: String = "history.jsonl", _ body: (Result<HistoryEntry, Skipped>) -> Bool
+    ) throws(ReadError) {
+        try withLines(path) { (lines: HistoryLines) throws(HistoryFile.ReadError.Reason) in
+            var failure: HistoryFile.ReadError.Reason?
+            try lines.backward { line in
+                var result = parse(line, name: name, number: 0)
+                if case .failure(var skipped) = result {
+                    // Numbered only when reported: counting lines from the start costs a full read.
+                    do throws(HistoryFile.ReadError.Reason) {
+                        skipped.line = try lines.lineNumber(at: line.offset)
+                    } catch {
+                        failure = error
+                        return false
+                    }
+                    result = .failure(skipped)
+                }
+                return body(result)
+            }
+            if let failure { throw failure }
+        }
+    }
+
+    private static func parse(_ line: HistoryLines.Line, name: String, number: Int) -> Result<HistoryEntry, Skipped> {
+        guard !line.tooLong else {
+            return .failure(Skipped(name: name, line: number, reason: "longer than \(HistoryLines.longest >> 20) MiB"))
+        }
+        do {
+            return .success(try HistoryEntry.parse(String(decoding: line.bytes, as: UTF8.self)))
+        } catch {
+            return .failure(Skipped(name: name, line: number, reason: error.reason))
+        }
+    }
+
+    private static func withLines(
+        _ path: String, _ body: (HistoryLines) throws(HistoryFile.ReadError.Reason) -> Void
+    ) throws(ReadError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return }  // no history yet
+            throw ReadError(path: path, reason: FileSystem.describe(errno))
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw ReadError(path: path, reason: FileSystem.describe(errno)) }
+        if let kind = FileSystem.nonRegularKind(status.st_mode) {
+            throw ReadError(path: path, reason: "not a regular file (\(kind))")
+        }
+        do {
+            try body(HistoryLines(descriptor: descriptor, size: Int(status.st_size)))
+        } catch {
+            throw ReadError(path: path, reason: error.text)
+        }
+    }
+
+    /// Creates the missing folders of `path`, private to their owner.
     private static func makeFolders(for path: String) throws(WriteError) {
         var folder = ""
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
         for (index, part) in parts.enumerated() {
             folder += (index == 0 ? "" : "/") + part
             guard !folder.isEmpty else { continue }
-            if mkdir(folder, 0o755) != 0, errno != EEXIST {
+            if mkdir(folder, 0o700) != 0, errno != EEXIST {
                 throw WriteError(path: path, reason: FileSystem.describe(errno))
             }
         }

@@ -22,7 +22,7 @@ public struct PracticeStats: Sendable, Equatable {
 
     public var protocolID: String
     public var practices: Int
-    /// Mean absolute percentage error of each practice, oldest first.
+    /// Mean absolute percentage error of the last `trendLength` practices, oldest first.
     public var trend: [Double]
     public var bestRating: Int
     /// Per segment reached in the last `window` practices, in the order of the newest practice.
@@ -31,26 +31,59 @@ public struct PracticeStats: Sendable, Equatable {
     public var currentStreak: Int
     public var longestStreak: Int
 
+    /// Segment errors average over this many of the latest practices.
     public static let window = 10
+    /// The trend shows this many of the latest practices: a sparkline of every practice ever
+    /// would be a line of thousands of characters.
+    public static let trendLength = 30
 
     /// Stats per protocol with at least one practice, in order of first appearance.
     /// `today` is `YYYY-MM-DD` (UTC), for the current streak.
     public static func compute(_ entries: [HistoryEntry], today: String) -> [PracticeStats] {
-        var order: [String] = []
-        var byProtocol: [String: [HistoryEntry]] = [:]
-        for entry in entries where entry.mode == .practice && entry.practice != nil {
-            if byProtocol[entry.protocolID] == nil { order.append(entry.protocolID) }
-            byProtocol[entry.protocolID, default: []].append(entry)
+        var accumulator = Accumulator()
+        for entry in entries { accumulator.add(entry) }
+        return accumulator.stats(today: today)
+    }
+
+    /// Takes a history's entries one at a time, in file order, keeping only what the stats need
+    /// (the last few practices of each protocol, its days, its best rating): a history of any
+    /// length is read in bounded memory.
+    public struct Accumulator: Sendable {
+        private struct PerProtocol: Sendable {
+            var practices = 0
+            var bestRating = 0
+            var days: Set<String> = []
+            var trend: [Double] = []
+            var recent: [HistoryEntry.PracticeSummary] = []
         }
-        return order.compactMap { id in
-            guard let list = byProtocol[id] else { return nil }
-            let summaries = list.compactMap(\.practice)
-            let days = Set(list.map { String($0.start.prefix(10)) })
-            let (current, longest) = streaks(days: days, today: today)
-            return PracticeStats(protocolID: id, practices: list.count, trend: summaries.map(\.mape),
-                                 bestRating: summaries.map(\.rating).max() ?? 0,
-                                 segmentErrors: segmentErrors(summaries.suffix(window)),
-                                 currentStreak: current, longestStreak: longest)
+
+        private var order: [String] = []
+        private var protocols: [String: PerProtocol] = [:]
+
+        public init() {}
+
+        public mutating func add(_ entry: HistoryEntry) {
+            guard entry.mode == .practice, let practice = entry.practice else { return }
+            if protocols[entry.protocolID] == nil { order.append(entry.protocolID) }
+            var state = protocols[entry.protocolID] ?? PerProtocol()
+            state.practices += 1
+            state.bestRating = max(state.bestRating, practice.rating)
+            state.days.insert(String(entry.start.prefix(10)))
+            state.trend.append(practice.mape)
+            if state.trend.count > PracticeStats.trendLength { state.trend.removeFirst() }
+            state.recent.append(practice)
+            if state.recent.count > PracticeStats.window { state.recent.removeFirst() }
+            protocols[entry.protocolID] = state
+        }
+
+        public func stats(today: String) -> [PracticeStats] {
+            order.compactMap { id in
+                guard let state = protocols[id] else { return nil }
+                let (current, longest) = PracticeStats.streaks(days: state.days, today: today)
+                return PracticeStats(protocolID: id, practices: state.practices, trend: state.trend, bestRating: state.bestRating,
+                                     segmentErrors: PracticeStats.segmentErrors(state.recent[...]),
+                                     currentStreak: current, longestStreak: longest)
+            }
         }
     }
 

@@ -56,38 +56,42 @@ struct JSONSyntaxError: Error, Sendable, Equatable {
     var message: String
 }
 
-/// Turns byte offsets into line:column, only for the few places that are reported.
+/// Turns byte offsets into line:column, for the few places that are reported.
 struct LineIndex: Sendable {
     private let bytes: [UInt8]
-    private let lineStarts: [Int]
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
-        var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == 0x0A {
-            starts.append(offset + 1)
-        }
-        self.lineStarts = starts
     }
 
     func position(of offset: Int) -> SourcePosition {
-        // The last line start at or before the offset.
-        var low = 0
-        var high = lineStarts.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
-        }
-        // Columns count scalars, not bytes: skip UTF-8 continuation bytes and a leading BOM.
+        positions(of: [offset])[0]
+    }
+
+    /// The positions of `offsets` (in increasing order), found in one pass over the bytes: a
+    /// position costs nothing more than walking to it, however long its line.
+    /// Columns count Unicode scalars, not bytes; a leading byte-order mark is not a column.
+    func positions(of offsets: [Int]) -> [SourcePosition] {
+        var result: [SourcePosition] = []
+        result.reserveCapacity(offsets.count)
+        var line = 1
         var column = 1
-        var i = lineStarts[low]
-        if i == 0 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }
-        let end = min(offset, bytes.count)
-        while i < end {
-            if bytes[i] & 0xC0 != 0x80 { column += 1 }
-            i += 1
+        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        for offset in offsets {
+            let end = min(max(offset, 0), bytes.count)
+            while index < end {
+                let byte = bytes[index]
+                if byte == 0x0A {
+                    line += 1
+                    column = 1
+                } else if byte & 0xC0 != 0x80 {
+                    column += 1
+                }
+                index += 1
+            }
+            result.append(SourcePosition(line: line, column: column))
         }
-        return SourcePosition(line: low + 1, column: column)
+        return result
     }
 }
 

@@ -15,15 +15,15 @@ struct ProtocolDecoder {
     static let minimumDuration = 0.1
     static let maximumSessionSeconds = 4.0 * 3600
 
-    private let lines: LineIndex
-    private(set) var problems: [ProtocolProblem] = []
+    /// Every problem found, with the byte offset it was found at: positions (line:column) are
+    /// worked out at the end, once, for those that are printed (a hostile file can hold a
+    /// hundred thousand problems on one line; positioning each of them was quadratic).
+    private(set) var problems: [(offset: Int?, problem: ProtocolProblem)] = []
 
-    init(lines: LineIndex) {
-        self.lines = lines
-    }
+    init() {}
 
     private mutating func report(_ path: String, _ offset: Int?, _ message: String) {
-        problems.append(ProtocolProblem(path: path, position: offset.map(lines.position(of:)), message: message))
+        problems.append((offset, ProtocolProblem(path: path, position: nil, message: message)))
     }
 
     mutating func decodeProtocol(_ root: JSONNode) -> TreatmentProtocol? {

@@ -20,27 +20,35 @@ public enum ProtocolLoader {
     /// Decodes protocol JSON; `file` names the source in messages.
     public static func decode(_ bytes: [UInt8], file: String) throws(ProtocolLoadError) -> TreatmentProtocol {
         guard bytes.count <= maximumFileSize else {
+            // Only the first bytes past the limit were read: the file's size is not known, only that it is too large.
             throw .invalid(file: file, problems: [ProtocolProblem(
-                path: "", position: nil,
-                message: "the file is \(bytes.count) bytes, larger than the \(maximumFileSize) bytes (1 MiB) a protocol may be")])
+                path: "", position: nil, message: "the file is larger than the 1 MiB a protocol may be")])
         }
-        let lines = LineIndex(bytes)
         let root: JSONNode
         do {
             root = try JSONParser.parse(bytes)
         } catch {
             throw .invalid(file: file, problems: [ProtocolProblem(
-                path: "", position: lines.position(of: error.offset), message: error.message)])
+                path: "", position: LineIndex(bytes).positions(of: [error.offset])[0], message: error.message)])
         }
-        var decoder = ProtocolDecoder(lines: lines)
+        var decoder = ProtocolDecoder()
         guard let decoded = decoder.decodeProtocol(root), decoder.problems.isEmpty else {
-            // In file order, so a reader can fix them top to bottom.
+            // In file order, so a reader can fix them top to bottom (stable: equal places keep the order found).
             let ordered = decoder.problems.enumerated().sorted { lhs, rhs in
-                let left = lhs.element.position.map { ($0.line, $0.column) } ?? (0, 0)
-                let right = rhs.element.position.map { ($0.line, $0.column) } ?? (0, 0)
+                let left = lhs.element.offset ?? -1
+                let right = rhs.element.offset ?? -1
                 return left != right ? left < right : lhs.offset < rhs.offset
+            }.map(\.element)
+            // Only those printed get a line and column, in one pass over the file.
+            let shown = ordered.prefix(ProtocolLoadError.reportedProblemLimit)
+            let offsets = shown.compactMap(\.offset)
+            var positions = LineIndex(bytes).positions(of: offsets).makeIterator()
+            let problems = ordered.enumerated().map { index, item -> ProtocolProblem in
+                var problem = item.problem
+                if index < shown.count, item.offset != nil { problem.position = positions.next() }
+                return problem
             }
-            throw .invalid(file: file, problems: ordered.map(\.element))
+            throw .invalid(file: file, problems: problems)
         }
         return decoded
     }

@@ -49,7 +49,7 @@ public struct EventRecord: Sendable {
         switch event.kind {
         case .sessionStart:
             let phases = timeline.treatment.phases.count
-            return "\(time)  \(name) \(timeline.treatment.title.terminalSafe) (\(DurationText.clock(timeline.totalDuration)), \(phases) phases)"
+            return "\(time)  \(name) \(timeline.treatment.title.terminalSafe) (\(DurationText.clock(timeline.totalDuration)), \(Counted.text(phases, "phase")))"
         case .sessionEnd(let completed):
             return "\(time)  \(name) \(completed ? "complete" : "ended early")"
         case .phaseStart, .stepStart, .stillnessStart:
@@ -84,33 +84,6 @@ public struct EventRecord: Sendable {
         case .press(nil), .stroke, .chime, .audioUnavailable:
             return nil
         }
-    }
-}
-
-/// Minimal JSON text encoding for the fields we write, with a stable key order.
-public enum JSONText {
-    public static func string(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default:
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
-    public static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }
 

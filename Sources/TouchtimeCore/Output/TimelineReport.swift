@@ -30,7 +30,7 @@ public enum TimelineReport {
         let treatment = timeline.treatment
         var lines: [String] = []
         lines.append(treatment.title.terminalSafe)
-        lines.append("\(treatment.id) · \(origin.terminalSafe) · \(treatment.phases.count) phases · \(DurationText.clock(timeline.totalDuration))")
+        lines.append("\(treatment.id) · \(origin.terminalSafe) · \(Counted.text(treatment.phases.count, "phase")) · \(DurationText.clock(timeline.totalDuration))")
         if let description = treatment.description {
             lines += wrap(description.terminalSafe, width: width)
         }
@@ -51,7 +51,7 @@ public enum TimelineReport {
             }
         }
         lines.append("")
-        lines.append("total \(DurationText.clock(timeline.totalDuration)) (\(DurationText.format(timeline.totalDuration))), \(treatment.phases.count) phases, \(timeline.segments.count) segments")
+        lines.append("total \(DurationText.clock(timeline.totalDuration)) (\(DurationText.format(timeline.totalDuration))), \(Counted.text(treatment.phases.count, "phase")), \(Counted.text(timeline.segments.count, "segment"))")
         let barWidth = max(width - 10, 10)
         lines.append("timeline |\(bar(timeline, width: barWidth))|")
         var legend = treatment.phases.enumerated().map { index, phase in

@@ -26,7 +26,7 @@ struct ChimeCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("transition, stillness, warning, finish, pace or all.", valueName: "kind"))
     var kind: String = "all"
 
-    @Option(help: ArgumentHelp("Chime volume, 0 to 100.", valueName: "0-100"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Chime volume, 0 to 100.", valueName: "0-100"))
     var volume: Int = 100
 
     @Option(help: ArgumentHelp("The ALSA playback device.", valueName: "name"))
@@ -46,6 +46,9 @@ struct ChimeCommand: AsyncParsableCommand {
         guard (0...100).contains(volume) else {
             throw ValidationError("--volume must be between 0 and 100, got \(volume)")
         }
+        guard !device.isEmpty else {
+            throw ValidationError("--device needs an ALSA device name, such as default")
+        }
     }
 
     func run() async throws {
@@ -63,7 +66,7 @@ struct ChimeCommand: AsyncParsableCommand {
                 throw ExitStatus.cannotCreate
             }
             let seconds = Double(samples.count) / Double(ChimeSynthesizer.sampleRate)
-            StandardStream.output.write("wrote \(out): \(voices.count) chime\(voices.count == 1 ? "" : "s"), \(DurationText.format(.milliseconds(Int64((seconds * 1000).rounded())))), 48 kHz mono 16-bit\n")
+            StandardStream.output.write("wrote \(out): \(Counted.text(voices.count, "chime")), \(DurationText.format(.milliseconds(Int64((seconds * 1000).rounded())))), 48 kHz mono 16-bit\n")
             return
         }
         let player: ChimePlayer

@@ -8,7 +8,7 @@ struct HistoryCommand: ParsableCommand {
         discussion: "Lines of the history that cannot be read are reported as 'history.jsonl:LINE: skipped: REASON' and never stop the listing."
     )
 
-    @Option(help: ArgumentHelp("Show at most N sessions.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Show at most N sessions.", valueName: "n"))
     var last: Int?
 
     @Flag(help: "Print the sessions as JSON Lines.")
@@ -17,26 +17,33 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var history: HistoryOptions
 
     func validate() throws {
-        if let last, last < 1 { throw ValidationError("--last must be at least 1") }
+        if let last, last < 1 { throw ValidationError("--last must be at least 1, got \(last)") }
     }
 
     func run() throws {
-        let reading = try history.read()
-        var entries = reading.entries.map(\.entry).reversed().map { $0 }
-        if let last { entries = Array(entries.prefix(last)) }
-        if json {
-            for entry in entries { StandardStream.output.write(entry.jsonLine + "\n") }
-            return
+        let reader = try history.reader()
+        var entries: [HistoryEntry] = []
+        var shown = 0
+        // From the end of the file: --last 10 reads the last ten lines, however long the history.
+        try reader.newestFirst { entry in
+            shown += 1
+            if json {
+                StandardStream.output.write(entry.jsonLine + "\n")
+            } else {
+                entries.append(entry)
+            }
+            return last.map { shown < $0 } ?? true
         }
+        if json { return }
         guard !entries.isEmpty else {
-            StandardStream.output.write("No sessions yet in \(history.path ?? "the history").\n")
+            StandardStream.output.write("No sessions yet in \(reader.path.escapingUnsafe).\n")
             return
         }
         var rows = [["START (UTC)", "PROTOCOL", "MODE", "PLANNED", "ACTUAL", "OUTCOME", "PAUSES", "SKIPS", "EXTENSIONS"]]
         for entry in entries {
             // A rehearsal is told from a treatment: its speed follows the mode.
             let mode = entry.speed == 1 ? entry.mode.rawValue : "\(entry.mode.rawValue) x\(JSONText.number(entry.speed))"
-            rows.append([String(entry.start.prefix(16).map { $0 == "T" ? " " : $0 }).terminalSafe, entry.protocolID.terminalSafe,
+            rows.append([String(entry.start.prefix(16).map { $0 == "T" ? " " : $0 }), entry.protocolID,
                          mode, DurationText.clock(entry.planned), DurationText.clock(entry.actual), entry.outcome.rawValue,
                          "\(entry.pauses)", "\(entry.skips)", "\(entry.extensions)"])
         }

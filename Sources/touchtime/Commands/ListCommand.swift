@@ -21,7 +21,7 @@ struct ListCommand: ParsableCommand {
                              DurationText.clock(treatment.totalDuration), from])
             case .failure(let error):
                 let count = error.lines.count
-                rows.append([entry.id, "invalid: \(count) problem\(count == 1 ? "" : "s") (touchtime validate \(entry.origin))",
+                rows.append([entry.id, "invalid: \(Counted.text(count, "problem")) (touchtime validate \(entry.origin))",
                              "-", "-", from])
             }
         }

@@ -33,11 +33,13 @@ struct PracticeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The ALSA playback device, for --chimes.", valueName: "name"))
     var device: String = "default"
 
-    @Option(help: .hidden)
-    var speed: Double = 1
+    @Option(name: .customLong("speed"), parsing: .unconditional, help: .hidden)
+    var speedNumber = DecimalNumber(1)
+
+    var speed: Double { speedNumber.value }
 
     func validate() throws {
-        guard speed.isFinite, (0.1...1000).contains(speed) else {
+        guard (0.1...1000).contains(speed) else {
             throw ValidationError("--speed must be between 0.1 and 1000, got \(speed)")
         }
         guard !device.isEmpty else {

@@ -15,7 +15,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The WAV file to write.", valueName: "file.wav"))
     var out: String
 
-    @Option(help: ArgumentHelp("Chime volume, 0 to 100.", valueName: "0-100"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Chime volume, 0 to 100.", valueName: "0-100"))
     var volume: Int = 100
 
     @Flag(name: .customLong("no-pace"), help: "No stroke-pacing ticks.")

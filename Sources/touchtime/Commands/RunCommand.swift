@@ -15,8 +15,10 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("A protocol file, or the id of a known protocol (see 'touchtime list').", valueName: "protocol"))
     var protocolName: String = BundledProtocols.defaultID
 
-    @Option(help: "Rehearsal speed: run X times faster (0.1 to 1000).")
-    var speed: Double = 1
+    @Option(name: .customLong("speed"), parsing: .unconditional, help: "Rehearsal speed: run X times faster (0.1 to 1000).")
+    var speedNumber = DecimalNumber(1)
+
+    var speed: Double { speedNumber.value }
 
     @OptionGroup var session: SessionOptions
 
@@ -29,7 +31,7 @@ struct RunCommand: AsyncParsableCommand {
     var noPace = false
 
     func validate() throws {
-        guard speed.isFinite, (0.1...1000).contains(speed) else {
+        guard (0.1...1000).contains(speed) else {
             throw ValidationError("--speed must be between 0.1 and 1000, got \(speed)")
         }
     }

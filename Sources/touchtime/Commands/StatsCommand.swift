@@ -21,9 +21,11 @@ struct StatsCommand: ParsableCommand {
     @OptionGroup var history: HistoryOptions
 
     func run() throws {
-        let reading = try history.read()
+        // One pass over the history, keeping only what the stats need: any length in bounded memory.
+        var accumulator = PracticeStats.Accumulator()
+        try history.reader().forEach { accumulator.add($0) }
         let today = String(SessionOutput.wallNow().prefix(10))
-        let all = PracticeStats.compute(reading.entries.map(\.entry), today: today)
+        let all = accumulator.stats(today: today)
         let stats = all.filter { self.protocol == nil || $0.protocolID == self.protocol }
         if csv {
             StandardStream.output.write("protocol,segment,title,mean_abs_error_percent,practices\n")
@@ -51,15 +53,15 @@ struct StatsCommand: ParsableCommand {
                 continue
             }
             StandardStream.output.write("""
-                \(stat.protocolID.terminalSafe): \(stat.practices) practice\(stat.practices == 1 ? "" : "s"), best rating \(stat.bestRating)/100
-                  score trend (oldest to newest, lower is better): \(PracticeStats.sparkline(stat.trend)) \(stat.trend.last.map { "last " + percent($0) + " %" } ?? "")
-                  streak: \(stat.currentStreak) day\(stat.currentStreak == 1 ? "" : "s") now, longest \(stat.longestStreak)
+                \(stat.protocolID.terminalSafe): \(Counted.text(stat.practices, "practice")), best rating \(stat.bestRating)/100
+                  score trend (\(stat.practices > stat.trend.count ? "the last \(stat.trend.count), " : "")oldest to newest, lower is better): \(PracticeStats.sparkline(stat.trend)) \(stat.trend.last.map { "last " + percent($0) + " %" } ?? "")
+                  streak: \(Counted.text(stat.currentStreak, "day")) now, longest \(stat.longestStreak)
 
                 """)
             var rows = [["  SEGMENT", "MEAN ABS ERROR", "OVER"]]
             for row in stat.segmentErrors {
                 rows.append(["  " + title(row), percent(row.meanAbsoluteError) + " %",
-                             "\(row.practices) practice\(row.practices == 1 ? "" : "s")"])
+                             "\(Counted.text(row.practices, "practice"))"])
             }
             StandardStream.output.write(TextTable.render(rows) + "\n")
         }

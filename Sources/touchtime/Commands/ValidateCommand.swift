@@ -28,9 +28,11 @@ struct ValidateCommand: ParsableCommand {
             do {
                 let (treatment, origin) = try catalog.resolve(file)
                 let name = origin == .bundled ? BundledProtocols.displayName(for: treatment.id) : file
-                StandardStream.output.write("\(name): ok (\(treatment.phases.count) phases, \(DurationText.clock(treatment.totalDuration)))\n")
+                // The file's name and its problems quote what the user and the file hold: sanitised.
+                let summary = "\(name): ok (\(Counted.text(treatment.phases.count, "phase")), \(DurationText.clock(treatment.totalDuration)))"
+                StandardStream.output.write(summary.escapingUnsafe + "\n")
             } catch {
-                for line in error.lines { StandardStream.output.write(line + "\n") }
+                for line in error.lines { StandardStream.output.write(line.escapingUnsafe + "\n") }
                 if case .invalid = error { sawInvalid = true } else { sawUnreadable = true }
             }
         }

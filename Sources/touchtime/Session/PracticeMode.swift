@@ -34,8 +34,9 @@ struct PracticeMode: SessionMode {
     }
 
     /// The end report: a table per segment, the score, the worst segment, the change since the
-    /// previous practice of the same protocol (read after this one was recorded).
-    func report(_ final: PracticeSession, entry: HistoryEntry, history: [HistoryEntry]) -> String? {
+    /// previous practice of the same protocol (read from the end of the history, after this one
+    /// was recorded: nothing in the history can cost this practice its record).
+    func report(_ final: PracticeSession, entry: HistoryEntry, history: HistoryReader?) -> String? {
         let score = final.score
         let timeline = final.timeline
         guard let mape = score.meanAbsolutePercentError, let rating = score.rating, let worst = score.worst else {
@@ -51,10 +52,11 @@ struct PracticeMode: SessionMode {
         var text = "\n" + TextTable.render(rows) + "\n"
         text += "score: \(Self.percent(mape)) % mean absolute error, rating \(rating)/100\n"
         text += "worst: \(timeline.title(of: timeline.segments[worst.segmentIndex]).terminalSafe) (\(Self.signed(worst.error)))\n"
-        // This practice is the last of its protocol in the history (when it was recorded): the one before it is the previous.
-        var practices = history.filter { $0.mode == .practice && $0.protocolID == entry.protocolID && $0.practice != nil }
-        if practices.last?.start == entry.start { practices.removeLast() }
-        if let previous = practices.last?.practice {
+        let previous = try? history?.newest { other in
+            other.mode == .practice && other.protocolID == entry.protocolID && other.practice != nil
+                && !(other.start == entry.start && other.end == entry.end)  // not this practice itself
+        }
+        if let previous = previous?.practice {
             let change = mape - previous.mape
             text += "since your last practice: \(Self.percent(previous.mape)) % -> \(Self.percent(mape)) % "
                 + "(\(change <= 0 ? "better" : "worse") by \(Self.percent(abs(change))) points)\n"

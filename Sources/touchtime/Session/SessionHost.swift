@@ -192,7 +192,7 @@ struct SessionHost<Mode: SessionMode> {
         Terminal.shared.restore()
 
         // The terminal is back: the report, then whatever went wrong, one line each.
-        let history = recorded ? options.historyPath.map { HistoryFile.read($0).entries.map(\.entry) } ?? [] : []
+        let history = recorded ? options.historyPath.map(HistoryReader.init(path:)) : nil
         if let report = mode.report(final, entry: entry, history: history) { output.report(report) }
         soundLost.flush()
         problems = output.finish() + problems

@@ -29,8 +29,9 @@ protocol SessionMode: Sendable {
     func observe(_ stamped: StampedEvent, output: SessionOutput, screen: BedsideDisplay?)
     /// The mode's part of the history line.
     func record(_ final: Model, into entry: inout HistoryEntry)
-    /// Text shown once the terminal is back, given the record just written and the history after it.
-    func report(_ final: Model, entry: HistoryEntry, history: [HistoryEntry]) -> String?
+    /// Text shown once the terminal is back, given the record just written and the history it
+    /// was written to (nil when it was not).
+    func report(_ final: Model, entry: HistoryEntry, history: HistoryReader?) -> String?
 }
 
 extension SessionMode {
@@ -41,5 +42,5 @@ extension SessionMode {
     var introduction: String? { nil }
     func observe(_ stamped: StampedEvent, output: SessionOutput, screen: BedsideDisplay?) {}
     func record(_ final: Model, into entry: inout HistoryEntry) {}
-    func report(_ final: Model, entry: HistoryEntry, history: [HistoryEntry]) -> String? { nil }
+    func report(_ final: Model, entry: HistoryEntry, history: HistoryReader?) -> String? { nil }
 }

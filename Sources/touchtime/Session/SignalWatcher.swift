@@ -16,7 +16,8 @@ import Glibc
 /// - SIGINT, SIGTERM, SIGHUP, SIGQUIT end the session in order; the first one names the exit
 ///   status (128 + its number). Later ones change nothing.
 /// - SIGTSTP, SIGCONT, SIGWINCH are handed to the session (Ctrl-Z, fg, a resize).
-/// - SIGPIPE is ignored: a reader that went away is an output error, reported, never a death.
+/// - SIGPIPE and SIGXFSZ are ignored: a reader that went away, or a file-size limit, is an
+///   output error, reported, never a death.
 /// - SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGABRT (a crash, which should never happen)
 ///   first give the terminal back, then crash as they would have.
 enum SignalWatcher {
@@ -55,6 +56,8 @@ enum SignalWatcher {
         DispatchQueue(label: "touchtime.signals").async { readLoop(reader) }
 
         signal(SIGPIPE, SIG_IGN)
+        // Past a file-size limit (ulimit -f) a write fails with EFBIG, reported; it is no reason to die.
+        signal(SIGXFSZ, SIG_IGN)
         for number in ending + screen {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { number in

@@ -20,7 +20,7 @@ struct StrokeDrillMode: SessionMode {
     }
 
     /// Per paced segment: the target, the taps, the mean stroke period, its spread, the error.
-    func report(_ final: StrokeDrill, entry: HistoryEntry, history: [HistoryEntry]) -> String? {
+    func report(_ final: StrokeDrill, entry: HistoryEntry, history: HistoryReader?) -> String? {
         var rows = [["SEGMENT", "TARGET", "TAPS", "MEAN PERIOD", "SPREAD", "ERROR %"]]
         for result in final.results {
             let name = final.timeline.title(of: final.timeline.segments[result.segmentIndex]).terminalSafe

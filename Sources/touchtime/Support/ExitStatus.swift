@@ -16,9 +16,10 @@ enum ExitStatus {
     static func signal(_ number: Int32) -> ExitCode { ExitCode(128 + number) }
 }
 
-/// Error lines go to standard error, one line each, prefixed with the program name.
+/// Error lines go to standard error, one line each, prefixed with the program name. A line may
+/// quote a file's text (a key, a file name): the sanitiser shows any control in it as `\u{1B}`.
 func reportError(_ line: String) {
-    StandardStream.error.write("touchtime: \(line)\n")
+    StandardStream.error.write("touchtime: \(line.escapingUnsafe)\n")
 }
 
 extension ProtocolLoadError {

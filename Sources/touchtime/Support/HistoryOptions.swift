@@ -1,20 +1,74 @@
 import ArgumentParser
 import TouchtimeCore
 
-/// `--history FILE` for the commands that read the history, and the reading itself.
+/// `--history FILE` for the commands that read the history (`history`, `stats`), and the reading.
 struct HistoryOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The history file (default $XDG_DATA_HOME/touchtime/history.jsonl).", valueName: "file"))
     var history: String?
 
-    var path: String? { history ?? HistoryFile.defaultPath(environment: Environment.variables) }
+    func validate() throws {
+        if history?.isEmpty == true { throw ValidationError("--history needs a file name") }
+    }
 
-    /// The history's entries; each unreadable line is reported on standard error and skipped.
-    func read() throws -> HistoryFile.Reading {
-        guard let path else {
+    func reader() throws -> HistoryReader {
+        guard let path = history ?? HistoryFile.defaultPath(environment: Environment.variables) else {
             throw ValidationError("no history file: set HOME or XDG_DATA_HOME, or pass --history")
         }
-        let reading = HistoryFile.read(path, name: path.split(separator: "/").last.map(String.init) ?? path)
-        for line in reading.skipped { reportError(line) }
-        return reading
+        return HistoryReader(path: path)
+    }
+}
+
+/// Reads the history for a command: each line that cannot be read is reported on standard error
+/// (`history.jsonl:LINE: skipped: REASON`) and skipped; a history that cannot be read at all is
+/// one line and exit 66.
+struct HistoryReader {
+    let path: String
+
+    var name: String { path.split(separator: "/").last.map(String.init) ?? path }
+
+    /// Every entry in file order, each handed to `body` as it is read.
+    func forEach(_ body: (HistoryEntry) -> Void) throws {
+        try reading { () throws(HistoryFile.ReadError) in
+            try HistoryFile.scan(path, name: name) { _, result in
+                switch result {
+                case .success(let entry): body(entry)
+                case .failure(let skipped): reportError(skipped.description)
+                }
+                return true
+            }
+        }
+    }
+
+    /// Entries from the newest back, until `body` returns false.
+    func newestFirst(_ body: (HistoryEntry) -> Bool) throws {
+        try reading { () throws(HistoryFile.ReadError) in
+            try HistoryFile.scanBackward(path, name: name) { result in
+                switch result {
+                case .success(let entry): return body(entry)
+                case .failure(let skipped):
+                    reportError(skipped.description)
+                    return true
+                }
+            }
+        }
+    }
+
+    /// The newest entry that `matches`, read from the end.
+    func newest(where matches: (HistoryEntry) -> Bool) throws -> HistoryEntry? {
+        var found: HistoryEntry?
+        try newestFirst { entry in
+            if matches(entry) { found = entry }
+            return found == nil
+        }
+        return found
+    }
+
+    private func reading(_ body: () throws(HistoryFile.ReadError) -> Void) throws {
+        do {
+            try body()
+        } catch {
+            reportError(error.description)
+            throw ExitStatus.noInput
+        }
     }
 }

@@ -7,8 +7,12 @@ import Glibc
 
 /// The options of every session command: `run`, `practice` and its stroke drill.
 struct SessionOptions: ParsableArguments {
-    @Option(name: .customLong("lead-in"), help: ArgumentHelp("Seconds of countdown before the first phase (0 to 600).", valueName: "seconds"))
-    var leadIn: Double = 3
+    // Unconditional: `--lead-in -1` is a number to refuse with a reason, not a missing value.
+    @Option(name: .customLong("lead-in"), parsing: .unconditional,
+            help: ArgumentHelp("Seconds of countdown before the first phase (0 to 600).", valueName: "seconds"))
+    var leadInNumber = DecimalNumber(3)
+
+    var leadIn: Double { leadInNumber.value }
 
     @Flag(help: "One line per event (the default when standard output is not a terminal).")
     var plain = false

@@ -1,8 +1,8 @@
 import ArgumentParser
 
-/// The sound options shared by `run`, `chime` and `render`.
+/// `run`'s sound options.
 struct SoundOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Chime volume, 0 to 100 (an audio taper: 50 is about -12 dB).", valueName: "0-100"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Chime volume, 0 to 100 (an audio taper: 50 is about -12 dB).", valueName: "0-100"))
     var volume: Int = 100
 
     @Option(help: ArgumentHelp("The ALSA playback device, such as default, plughw:0,0 or pulse.", valueName: "name"))

@@ -1,0 +1,135 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The lines of a file read a chunk at a time, forward or from the end, never the whole file
+/// at once: a history of 100,000 sessions costs what its last few lines cost when only those
+/// are wanted. A line longer than `longest` is reported as such, never held.
+struct HistoryLines {
+    /// A line: its bytes (without the newline), where it starts, whether it was too long to
+    /// keep, and its number from 1 (known when reading forward; 0 reading backward).
+    struct Line {
+        var bytes: ArraySlice<UInt8>
+        var offset: Int
+        var tooLong: Bool
+        var number = 0
+    }
+
+    static let chunk = 1 << 16
+    /// No history line is anywhere near this long; a longer one is not read into memory.
+    static let longest = 1 << 20
+
+    let descriptor: Int32
+    let size: Int
+
+    /// Every non-empty line in file order; `body` returns false to stop.
+    func forward(_ body: (Line) -> Bool) throws(HistoryFile.ReadError.Reason) {
+        // The start of a line whose end is in a later chunk (dropped, once too long to keep).
+        var pending: [UInt8] = []
+        var pendingOffset = 0
+        var discarding = false
+        var position = 0
+        var number = 1
+        var buffer = [UInt8](repeating: 0, count: Self.chunk)
+        while position < size {
+            let count = try read(into: &buffer, at: position, count: min(Self.chunk, size - position))
+            if count == 0 { break }
+            var start = 0
+            while let newline = buffer[start..<count].firstIndex(of: 0x0A) {
+                let piece = buffer[start..<newline]
+                let line: Line
+                if pending.isEmpty && !discarding {
+                    line = Line(bytes: piece, offset: position + start, tooLong: false, number: number)
+                } else {
+                    let tooLong = discarding || pending.count + piece.count > Self.longest
+                    line = Line(bytes: tooLong ? [] : (pending + piece)[...], offset: pendingOffset, tooLong: tooLong, number: number)
+                    pending = []
+                    discarding = false
+                }
+                if !line.bytes.isEmpty || line.tooLong, !body(line) { return }
+                number += 1
+                start = newline + 1
+            }
+            if start < count, !discarding {
+                if pending.isEmpty { pendingOffset = position + start }
+                pending += buffer[start..<count]
+                if pending.count > Self.longest {
+                    pending = []
+                    discarding = true
+                }
+            }
+            position += count
+        }
+        if !pending.isEmpty || discarding {
+            _ = body(Line(bytes: pending[...], offset: pendingOffset, tooLong: discarding, number: number))
+        }
+    }
+
+    /// Every non-empty line from the last to the first; `body` returns false to stop.
+    func backward(_ body: (Line) -> Bool) throws(HistoryFile.ReadError.Reason) {
+        var end = size
+        // The bytes after the newest newline found so far: the end of a line whose start is further back.
+        var carry: [UInt8] = []
+        var carryTooLong = false
+        var buffer = [UInt8](repeating: 0, count: Self.chunk)
+        while end > 0 {
+            let start = max(0, end - Self.chunk)
+            let count = try read(into: &buffer, at: start, count: end - start)
+            guard count == end - start else { throw .init(text: "the file changed while it was read") }
+            var lineEnd = count  // exclusive, within buffer; the line continues into `carry`
+            var index = count
+            while index > 0 {
+                index -= 1
+                guard buffer[index] == 0x0A else { continue }
+                let line = Line(bytes: carryTooLong ? [] : buffer[(index + 1)..<lineEnd] + carry, offset: start + index + 1,
+                                tooLong: carryTooLong)
+                carry = []
+                carryTooLong = false
+                if !line.bytes.isEmpty || line.tooLong, !body(line) { return }
+                lineEnd = index
+            }
+            // What precedes the first newline of this chunk continues further back.
+            if !carryTooLong {
+                carry = Array(buffer[0..<lineEnd]) + carry
+                if carry.count > Self.longest {
+                    carry = []
+                    carryTooLong = true
+                }
+            }
+            end = start
+        }
+        if !carry.isEmpty || carryTooLong {
+            _ = body(Line(bytes: carry[...], offset: 0, tooLong: carryTooLong))
+        }
+    }
+
+    /// The line number (from 1) of the line starting at `offset`: its newlines counted, only when asked.
+    func lineNumber(at offset: Int) throws(HistoryFile.ReadError.Reason) -> Int {
+        var buffer = [UInt8](repeating: 0, count: Self.chunk)
+        var newlines = 0
+        var position = 0
+        while position < offset {
+            let count = try read(into: &buffer, at: position, count: min(Self.chunk, offset - position))
+            if count == 0 { break }
+            newlines += buffer[0..<count].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            position += count
+        }
+        return newlines + 1
+    }
+
+    private func read(into buffer: inout [UInt8], at offset: Int, count: Int) throws(HistoryFile.ReadError.Reason) -> Int {
+        var total = 0
+        while total < count {
+            let got = buffer.withUnsafeMutableBytes { raw in
+                pread(descriptor, raw.baseAddress.map { $0 + total }, count - total, off_t(offset + total))
+            }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw .init(text: FileSystem.describe(errno))
+            }
+            if got == 0 { break }
+            total += got
+        }
+        return total
+    }
+}
