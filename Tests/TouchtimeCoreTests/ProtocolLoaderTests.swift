@@ -218,6 +218,23 @@ import Testing
         #expect(ProtocolDecoder.closest(to: "tittle", in: keys) == "title")
         #expect(ProtocolDecoder.closest(to: "colour", in: keys) == nil)
     }
+
+    @Test func tensOfThousandsOfProblemsOnOneLineArePlacedOnlyWhereShown() {
+        // One line, 20,000 unknown keys (a hostile file): the first 100 in file order are printed,
+        // each with its column and its suggestion; the rest are counted.
+        let keys = (0..<20_000).map { #", "durationn\#($0)": 0"# }.joined()
+        let text = #"{"format": "touchtime/1", "id": "x", "title": "X", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 1}]"# + keys + "}"
+        let lines = Fixtures.problems(text)
+        #expect(lines.count == 101)
+        #expect(lines.last == "t.json: ... and 19900 more problems")
+        let prefix = #"{"format": "touchtime/1", "id": "x", "title": "X", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 1}], "#
+        #expect(lines[0] == "t.json:1:\(prefix.count + 1): durationn0: unknown key \"durationn0\": expected one of format, id, title, description, chimes, phases")
+        let columns = lines.dropLast().compactMap { Int($0.split(separator: ":")[2]) }
+        #expect(columns.count == 100 && columns == columns.sorted() && Set(columns).count == 100)
+        // A near miss printed among them still gets its suggestion.
+        let near = #"{"format": "touchtime/1", "id": "x", "title": "X", "phasse": []}"#
+        #expect(Fixtures.problems(near).contains { $0.hasSuffix(#"phasse: unknown key "phasse": did you mean "phases"?"#) })
+    }
 }
 
 @Suite struct ChimeOptionLoadingTests {

@@ -15,15 +15,34 @@ struct ProtocolDecoder {
     static let minimumDuration = 0.1
     static let maximumSessionSeconds = 4.0 * 3600
 
-    /// Every problem found, with the byte offset it was found at: positions (line:column) are
-    /// worked out at the end, once, for those that are printed (a hostile file can hold a
-    /// hundred thousand problems on one line; positioning each of them was quadratic).
-    private(set) var problems: [(offset: Int?, problem: ProtocolProblem)] = []
+    /// A problem as found: where (a byte offset), and what. What costs time to say (a line and a
+    /// column, a "did you mean") is worked out at the end, once, for the problems that are
+    /// printed: a hostile file can hold a hundred thousand problems on one line.
+    struct Found {
+        var offset: Int?
+        var problem: ProtocolProblem
+        /// An unknown key and the keys it could have meant, for a suggestion if it is printed.
+        var unknownKey: (key: String, known: [String])?
+
+        /// The problem with its full message (and its suggestion, for an unknown key).
+        var described: ProtocolProblem {
+            guard let unknownKey else { return problem }
+            var described = problem
+            if let suggestion = ProtocolDecoder.closest(to: unknownKey.key, in: unknownKey.known) {
+                described.message += ": did you mean \"\(suggestion)\"?"
+            } else {
+                described.message += ": expected one of \(unknownKey.known.filter { $0 != "$schema" }.joined(separator: ", "))"
+            }
+            return described
+        }
+    }
+
+    private(set) var problems: [Found] = []
 
     init() {}
 
     private mutating func report(_ path: String, _ offset: Int?, _ message: String) {
-        problems.append((offset, ProtocolProblem(path: path, position: nil, message: message)))
+        problems.append(Found(offset: offset, problem: ProtocolProblem(path: path, position: nil, message: message)))
     }
 
     mutating func decodeProtocol(_ root: JSONNode) -> TreatmentProtocol? {
@@ -244,13 +263,9 @@ struct ProtocolDecoder {
                 byKey[member.key] = member
             } else {
                 let keyPath = path.isEmpty ? member.key : "\(path).\(member.key)"
-                var message = "unknown key \"\(member.key)\""
-                if let suggestion = Self.closest(to: member.key, in: knownKeys) {
-                    message += ": did you mean \"\(suggestion)\"?"
-                } else {
-                    message += ": expected one of \(knownKeys.filter { $0 != "$schema" }.joined(separator: ", "))"
-                }
-                report(keyPath, member.keyOffset, message)
+                problems.append(Found(offset: member.keyOffset,
+                                      problem: ProtocolProblem(path: keyPath, position: nil, message: "unknown key \"\(member.key)\""),
+                                      unknownKey: (member.key, knownKeys)))
             }
         }
         return byKey

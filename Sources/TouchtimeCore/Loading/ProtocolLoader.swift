@@ -44,8 +44,9 @@ public enum ProtocolLoader {
             let offsets = shown.compactMap(\.offset)
             var positions = LineIndex(bytes).positions(of: offsets).makeIterator()
             let problems = ordered.enumerated().map { index, item -> ProtocolProblem in
-                var problem = item.problem
-                if index < shown.count, item.offset != nil { problem.position = positions.next() }
+                guard index < shown.count else { return item.problem }
+                var problem = item.described
+                if item.offset != nil { problem.position = positions.next() }
                 return problem
             }
             throw .invalid(file: file, problems: problems)
