@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""The history at scale (issue 9): a generated history of 100,000 sessions, and what reading it costs.
+
+Measures whole processes with /usr/bin/time (wall seconds and peak memory), each several times,
+the median quoted:
+  history --last 10      reads the last lines from the end of the file
+  stats                  one pass, keeping only what the stats need
+  end of a practice      a practice pressed once and quit at once, with the big history minus the
+                         same with an empty one: what finding the previous practice costs
+With --peer, a second binary runs the same commands in the same loop (A B A B ...), and the ratio
+of the medians is printed.
+
+Targets: `history --last 10` and the end of a practice under 20 ms and 20 MB; `stats` under 60 MB.
+
+Usage: python3 Benchmarks/history_scale.py [--binary PATH] [--peer PATH] [--lines N] [--runs N]
+"""
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SEGMENTS = [  # the trainee drill's segments: index, phase, role, step, title, planned
+    (0, "warm", "phase", None, "Warm", 10), (1, "jawline", "step", 0, "Jawline: Left", 8),
+    (2, "jawline", "stillness-between-steps", 0, "Jawline: stillness", 4), (3, "jawline", "step", 1, "Jawline: Right", 8),
+    (4, "lift", "step", 0, "Lift: Cheeks", 6), (5, "lift", "step", 1, "Lift: Temples", 5), (6, "lift", "step", 2, "Lift: Forehead", 7),
+    (7, "pause", "stillness-phase", None, "Pause", 5), (8, "centering", "phase", None, "Centering", 10),
+]
+
+
+def history(lines, path):
+    random.seed(9)
+    with open(path, "w") as f:
+        for n in range(lines):
+            day = 1 + n // 200
+            start = f"2026-{1 + (day // 28) % 12:02d}-{1 + day % 28:02d}T09:{n % 60:02d}:00.000Z"
+            entry = {"protocol": "trainee-drill" if n % 3 else "neurotouch-symmetry", "hash": "ba8d6afc254a8071",
+                     "mode": "practice" if n % 2 else "run", "start": start, "end": start, "planned": 63.0, "actual": 62.0,
+                     "speed": 1, "outcome": "completed", "pauses": 0, "skips": 0, "extensions": 0}
+            if entry["mode"] == "practice":
+                segments = []
+                for index, phase, role, step, title, planned in SEGMENTS:
+                    segment = {"segment": index, "phase": phase, "role": role}
+                    if step is not None:
+                        segment["step"] = step
+                    segment.update({"title": title, "planned": planned, "actual": round(planned * random.uniform(0.7, 1.3), 3),
+                                    "missed": False})
+                    segments.append(segment)
+                entry.update({"mape": round(random.uniform(2, 40), 3), "rating": random.randint(20, 96), "segments": segments})
+            f.write(json.dumps(entry, separators=(",", ":")) + "\n")
+
+
+def measure(command, stdin=None):
+    """Wall seconds (this process's monotonic clock) and peak memory (MB, from /usr/bin/time) of one run."""
+    with tempfile.NamedTemporaryFile("r") as report:
+        started = time.monotonic()
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name] + command, input=stdin,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        wall = time.monotonic() - started
+        peak = report.read().split()[-1]
+    return wall, int(peak) / 1024
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "touchtime"))
+    parser.add_argument("--peer", help="a second binary, run on the same history in the same loop")
+    parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        big = os.path.join(folder, "history.jsonl")
+        history(options.lines, big)
+        print(f"history: {options.lines} lines, {os.path.getsize(big) / 1e6:.1f} MB")
+        binaries = [("touchtime", options.binary)] + ([("peer", options.peer)] if options.peer else [])
+
+        def practice(binary, path):
+            # Pressed once, then quit: the practice ends at once; what remains is its end.
+            return [binary, "practice", "trainee-drill", "--plain", "--lead-in", "0", "--speed", "1000", "--history", path]
+
+        cases = {
+            "history --last 10": lambda b, scratch: (measure([b, "history", "--last", "10", "--history", big]), None),
+            "stats": lambda b, scratch: (measure([b, "stats", "--history", big]), None),
+            "end of a practice": lambda b, scratch: (measure(practice(b, scratch), stdin=b" qy"),
+                                                     measure(practice(b, os.path.join(folder, "empty.jsonl")), stdin=b" qy")),
+        }
+        results = {}
+        for name, case in cases.items():
+            for label, binary in binaries:
+                results[(name, label)] = []
+            for run in range(options.runs):
+                for label, binary in binaries:
+                    scratch = os.path.join(folder, f"scratch-{label}-{run}.jsonl")
+                    subprocess.run(["cp", big, scratch], check=True)
+                    # A fresh copy is 80 MB of dirty pages that the practice's fsync would write out: not
+                    # what a history on a disk costs. Flush it first.
+                    with open(scratch, "rb+") as copy:
+                        os.fsync(copy.fileno())
+                    (wall, peak), empty = case(binary, scratch)
+                    if empty:  # the end's cost: the same practice with an empty history subtracted
+                        wall -= empty[0]
+                    results[(name, label)].append((wall, peak))
+                    os.remove(scratch)
+        met = True
+        for name in cases:
+            line = f"{name:20}"
+            medians = {}
+            for label, _ in binaries:
+                walls = [w for w, _ in results[(name, label)]]
+                peaks = [p for _, p in results[(name, label)]]
+                medians[label] = statistics.median(walls)
+                line += f"  {label}: {medians[label] * 1000:8.1f} ms, peak {statistics.median(peaks):6.1f} MB"
+                if label == "touchtime":
+                    limit_ms, limit_mb = (None, 60) if name == "stats" else (20, 20)
+                    met &= statistics.median(peaks) <= limit_mb and (limit_ms is None or medians[label] * 1000 <= limit_ms)
+            if options.peer and medians["peer"] > 0:
+                line += f"  ratio {medians['touchtime'] / medians['peer']:.3f}"
+            print(line, flush=True)
+        print("targets (history --last 10 and the end of a practice <= 20 ms and 20 MB; stats <= 60 MB):",
+              "met" if met else "NOT met")
+        sys.exit(0 if met else 1)
+
+
+if __name__ == "__main__":
+    main()
