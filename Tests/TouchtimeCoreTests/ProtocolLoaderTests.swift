@@ -92,7 +92,7 @@ import Testing
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "steps": [{"cue": "c"}]}]}"#,
          #"t.json:1:111: phases[0].steps[0]: missing key "duration": expected how long the step lasts"#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "   ", "duration": 5}]}"#,
-         "t.json:1:96: phases[0].cue: expected some text, found an empty string"),
+         "t.json:1:96: phases[0].cue: expected some text, found only blanks"),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "duration": 5}]}"#,
          #"t.json:1:63: phases[0]: missing key "cue": expected a string"#),
         (#"{"format": "touchtime/1", "id": "x", "title": 7, "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,

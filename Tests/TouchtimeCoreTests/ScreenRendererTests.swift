@@ -116,3 +116,13 @@ import Testing
         #expect(summary.contains { $0.contains("pauses") && $0.contains("2 (20s)") })
     }
 }
+
+extension String {
+    /// Without the blanks around it, to compare a centred screen line.
+    var trimmingWhitespace: String {
+        var characters = Substring(self)
+        while characters.first?.isWhitespace == true { characters.removeFirst() }
+        while characters.last?.isWhitespace == true { characters.removeLast() }
+        return String(characters)
+    }
+}

@@ -1,12 +1,18 @@
 /// Parses and formats the duration forms a protocol file may use.
 ///
-/// A duration is a JSON number of seconds (fractions allowed) or a string:
-/// `"45"`, `"45s"`, `"1.5s"`, `"2m"`, `"1m30s"`, `"1h5m"`, `"1:30"` (m:ss) or `"1:02:03"` (h:mm:ss).
+/// A duration is a JSON number of seconds (fractions allowed) or a string in the grammar of
+/// `TextGrammar.duration`: `"45"`, `"45s"`, `"1.5s"`, `"2m"`, `"1m30s"`, `"1h5m"`, `"1:30"`
+/// (m:ss) or `"1:02:03"` (h:mm:ss), from 0.1 s to 4 hours.
 public enum DurationText {
-    /// Seconds for a duration string, or nil when the string is not one of the accepted forms.
-    /// The result is always finite and non-negative.
+    /// Seconds for a duration string in the grammar, or nil.
     public static func seconds(parsing text: String) -> Double? {
-        let trimmed = text.trimmingWhitespace
+        TextGrammar.isDuration(text) ? value(of: text) : nil
+    }
+
+    /// Seconds for text of a duration's shape, in the grammar or not (`"5h"`, `"1h90m"`): what it
+    /// would mean, so a message can say what is wrong with it. Nil when it has no meaning.
+    static func value(of text: String) -> Double? {
+        let trimmed = text.trimmingSpaces
         guard !trimmed.isEmpty else { return nil }
         if trimmed.contains(":") {
             return clockSeconds(trimmed)
@@ -134,10 +140,11 @@ extension Duration {
 }
 
 extension String {
-    var trimmingWhitespace: String {
+    /// Without the spaces (U+0020) around it: the only ones a duration may have.
+    var trimmingSpaces: String {
         var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        while scalars.first == " " { scalars.removeFirst() }
+        while scalars.last == " " { scalars.removeLast() }
         return String(scalars)
     }
 }

@@ -135,7 +135,14 @@ struct ProtocolDecoder {
         let betweenIsValid = members["stillnessBetweenSteps"] == nil || between != nil
         var stroke: Duration?
         if let member = members["strokeSeconds"] {
-            stroke = duration(member.value, path: "\(path).strokeSeconds")
+            if case .string(let literal) = member.value.value, !TextGrammar.isStrokeSeconds(literal),
+               DurationText.value(of: literal).map(Self.strokeRange.contains) == true {
+                // A duration of another form ("1m", "0:30"): as text a stroke is given in seconds.
+                report("\(path).strokeSeconds", member.value.offset,
+                       "expected a stroke in seconds, such as 4 or \"4s\", found \(shortText(member.value))")
+            } else {
+                stroke = duration(member.value, path: "\(path).strokeSeconds")
+            }
             if let value = stroke, !Self.strokeRange.contains(value.seconds) {
                 report("\(path).strokeSeconds", member.value.offset,
                        "expected a stroke of 0.5 to 60 seconds, found \(shortText(member.value))")
@@ -290,11 +297,12 @@ struct ProtocolDecoder {
 
     private mutating func text(_ node: JSONNode, path: String) -> String? {
         guard let value = string(node, path: path) else { return nil }
-        if value.trimmingWhitespace.isEmpty {
-            report(path, node.offset, "expected some text, found an empty string")
+        if value.unicodeScalars.allSatisfy(TextGrammar.isBlank) {
+            report(path, node.offset, "expected some text, found \(value.isEmpty ? "an empty string" : "only blanks")")
             return nil
         }
-        let length = value.count
+        // Characters as JSON Schema counts them: Unicode scalars (code points).
+        let length = value.unicodeScalars.count
         if length > Self.maximumTextLength {
             report(path, node.offset, "expected at most \(Self.maximumTextLength) characters, found \(length)")
             return nil
@@ -348,7 +356,12 @@ struct ProtocolDecoder {
             }
             seconds = value
         case .string(let literal):
-            guard let value = DurationText.seconds(parsing: literal) else {
+            guard TextGrammar.isDuration(literal), let value = DurationText.value(of: literal) else {
+                // Out of range, or of no form: say which.
+                if let value = DurationText.value(of: literal), value < Self.minimumDuration || value > Self.maximumSessionSeconds {
+                    seconds = value
+                    break
+                }
                 report(path, node.offset, "\(expected), found \(quoted(literal))")
                 return nil
             }
