@@ -3,9 +3,14 @@
 
   leftovers.py snapshot FILE   record the processes alive now
   leftovers.py check FILE      after the suite: any process started since the snapshot that is
-                               still alive (zombies aside) is printed, killed, and fails the check
+                               still alive (zombies aside) and carries the run's mark is printed,
+                               killed, and fails the check
 
-The check waits a few seconds first, so a process that is ending anyway is not counted.
+The run's mark is the environment variable TOUCHTIME_CI_RUN, which .ci/test sets to a value of its
+own: whatever the suite starts inherits it (and keeps it when it daemonizes, re-parented to init),
+while a process that someone else started on the machine meanwhile does not have it. Without the
+variable set, every new process counts. The check waits a few seconds first, so a process that is
+ending anyway is not counted.
 """
 import os
 import signal
@@ -34,6 +39,17 @@ def processes():
     return table
 
 
+def marked(pid, mark):
+    """Whether the process carries TOUCHTIME_CI_RUN=mark in its environment."""
+    if mark is None:
+        return True
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            return f"TOUCHTIME_CI_RUN={mark}".encode() in f.read().split(b"\0")
+    except OSError:
+        return False
+
+
 def ancestors(pid, table):
     seen = set()
     while pid in table and pid not in seen:
@@ -56,7 +72,8 @@ def main():
     while True:
         table = processes()
         mine = ancestors(os.getpid(), table)
-        left = {pid: info for pid, info in table.items() if pid not in before and pid not in mine}
+        left = {pid: info for pid, info in table.items()
+                if pid not in before and pid not in mine and marked(pid, os.environ.get("TOUCHTIME_CI_RUN"))}
         if not left or time.time() > deadline:
             break
         time.sleep(0.2)
