@@ -32,8 +32,13 @@ let package = Package(
             pkgConfig: "alsa",
             providers: [.apt(["libasound2-dev"])]
         ),
-        // Audio: pure chime synthesis and WAV files, and ALSA playback (the only user of CALSA).
-        .target(name: "TouchtimeAudio", dependencies: ["TouchtimeCore", "CALSA"]),
+        // Speech: flite's built-in English voice (no pkg-config file: the module map links it).
+        .systemLibrary(name: "CFlite", providers: [.apt(["flite1-dev"])]),
+        // The resampler for speech (16 kHz and others to the stream's 48 kHz).
+        .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+        // Audio: pure chime synthesis and WAV files, speech, and ALSA playback (the only user of
+        // CALSA, CFlite and CSoxr).
+        .target(name: "TouchtimeAudio", dependencies: ["TouchtimeCore", "CALSA", "CFlite", "CSoxr"]),
         // Test support: shipped, never linked into the executable.
         .target(name: "TouchtimeTestSupport"),
         // The thin executable: argument parsing, the session host, the terminal, keys and signals.

@@ -78,6 +78,11 @@ def phase(rng, index, remaining):
         item["strokeSeconds"] = rng.choice([0.5, 4, 60, "4s", "0.5", "60"])
     if rng.random() < 0.3:
         item["chimes"] = chimes(rng)
+    if rng.random() < 0.2:
+        item["say"] = rng.choice(TEXTS)
+    for step in item.get("steps", []):
+        if rng.random() < 0.2:
+            step["say"] = rng.choice(TEXTS)
     return item
 
 
@@ -94,6 +99,21 @@ def chimes(rng):
     return options
 
 
+def voice(rng):
+    options = {}
+    if rng.random() < 0.5:
+        options["say"] = rng.choice(["title", "cue", "both", "none"])
+    if rng.random() < 0.4:
+        options["rate"] = rng.choice([0.5, 1, 1.25, 2, 2.0])
+    if rng.random() < 0.4:
+        options["volume"] = rng.choice([0, 70, 100])
+    if rng.random() < 0.4:
+        options["language"] = rng.choice(["en", "de", "pt-br", "en-us", "fr", "yue"])
+    if rng.random() < 0.4:
+        options["warnings"] = rng.choice([True, False])
+    return options
+
+
 def protocol(rng):
     document = {"format": "touchtime/1", "id": rng.choice(["x", "my-ritual", "a1-b2-c3", "z" * 64]), "title": rng.choice(TEXTS)}
     if rng.random() < 0.3:
@@ -102,6 +122,8 @@ def protocol(rng):
         document["$schema"] = "touchtime.schema.json"
     if rng.random() < 0.3:
         document["chimes"] = chimes(rng)
+    if rng.random() < 0.3:
+        document["voice"] = voice(rng)
     # Phases of at most a few minutes each: the 4-hour total (a rule no schema can state) is never reached.
     document["phases"] = [phase(rng, index, 0) for index in range(rng.randint(1, 6))]
     for item in document["phases"]:
@@ -117,7 +139,7 @@ def mutate(rng, document):
     document = copy.deepcopy(document)
     phases = document["phases"]
     target = rng.choice(phases)
-    kind = rng.randrange(16)
+    kind = rng.randrange(18)
     if kind == 0:
         target.pop("steps", None)
         target.pop("stillnessBetweenSteps", None)
@@ -166,6 +188,19 @@ def mutate(rng, document):
                                       [{"cue": "c", "duration": 1}] * 201, "steps"])
         if rng.random() < 0.5:
             target.pop("duration", None)
+    elif kind == 16:
+        options = document.setdefault("voice", {})
+        key = rng.choice(["say", "rate", "volume", "language", "warnings", "speed"])
+        options[key] = rng.choice({
+            "say": ["title", "shout", "", None, "none"],
+            "rate": [0.49, 0.5, 2, 2.01, "1", 0],
+            "volume": [-1, 0, 100, 101, 50.5, "80"],
+            "language": ["en", "EN", "e", "english", "pt-br", "pt_br", "de\n", "abcd", "en-", "", 1],
+            "warnings": [True, False, "yes", 1, None],
+            "speed": [1],
+        }[key])
+    elif kind == 17:
+        (target if rng.random() < 0.6 else rng.choice(target.get("steps") or [target]))["say"] = rng.choice(BLANKS + ["", "x" * 2001, 5, None, "Now."])
     else:
         document["phases"] = rng.choice([[], "phases", phases + [{"id": f"q{i}", "title": "Q", "cue": "c", "duration": 1}
                                                                     for i in range(200)]])

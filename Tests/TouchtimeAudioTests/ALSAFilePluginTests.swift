@@ -71,6 +71,35 @@ import TouchtimeTestSupport
         #expect(try WAVFile.read(path).samples.allSatisfy { $0 == 0 })
     }
 
+    @Test func speechEndsByItsBoundaryAndNeverOverlapsSpeech() throws {
+        let path = capturePath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let player = try ChimePlayer(device: "file:'\(path)',wav")
+        #expect(player.waitUntilReady())
+        // Two second-long "utterances" (a steady tone each, easy to measure): the first must be gone
+        // by 0.5 s (its next boundary); the second starts at 0.3 s, and the first makes way for it.
+        let tone = (0..<48_000).map { Float(sin(2 * Double.pi * 500 * Double($0) / 48_000) * 0.25) }
+        let other = (0..<48_000).map { Float(sin(2 * Double.pi * 700 * Double($0) / 48_000) * 0.25) }
+        let start = ContinuousClock.now.advanced(by: .milliseconds(200))
+        player.ensure(.init(id: moment(1), samples: tone, at: start, isSpeech: true, endBy: start.advanced(by: .milliseconds(500))))
+        player.ensure(.init(id: moment(2), samples: other, at: start.advanced(by: .milliseconds(300)), isSpeech: true))
+        // A third, alone, longer than the time to its boundary: faded out by it, never after.
+        player.ensure(.init(id: moment(3), samples: tone, at: start.advanced(by: .milliseconds(1500)), isSpeech: true,
+                            endBy: start.advanced(by: .milliseconds(1800))))
+        player.finish(timeout: .seconds(10))
+        let recording = ChimeOnsets.floats(try WAVFile.read(path).samples)
+        let first = try #require(recording.firstIndex { abs($0) > 0.01 })
+        func peak(_ from: Double, _ to: Double) -> Float {
+            recording[(first + Int(from * 48_000))..<min(recording.count, first + Int(to * 48_000))].map(abs).max() ?? 0
+        }
+        #expect(peak(0.0, 0.2) > 0.24, "the first sounds")
+        // From 0.3 s only the second sounds: the first faded out as it began (within 60 ms).
+        #expect(abs(peak(0.3, 0.8) - 0.25) < 0.01, "no overlap: never louder than one")
+        #expect(peak(1.31, 1.49) < 0.001, "the first never comes back, the second has ended after its second")
+        #expect(peak(1.5, 1.73) > 0.24, "the third sounds")
+        #expect(peak(1.8, 2.6) < 0.001, "and is gone by its boundary")
+    }
+
     @Test func mutedChimesAreNotPlayed() throws {
         let path = capturePath()
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -7,12 +7,13 @@ import TouchtimeTestSupport
     @Test func everyChimeStartsWithinOneSampleOfItsPlannedOffset() throws {
         let ritual = try #require(try BundledProtocols.load("trainee-drill"))
         let plan = ChimePlan(timeline: Timeline(ritual))
-        let rendering = SessionRenderer.render(plan)
+        let rendering = SessionRenderer(plan)
         #expect(rendering.cues.map(\.voice.kind) == [
             .transition, .transition, .stillness, .transition, .transition, .transition, .transition, .stillness, .transition, .finish,
         ])
         let templates = rendering.cues.map { ChimeSynthesizer.render($0.voice) }
-        let result = ChimeOnsets.find(templates, in: ChimeOnsets.floats(rendering.samples))
+        let samples = rendering.samples
+        let result = ChimeOnsets.find(templates, in: ChimeOnsets.floats(samples))
         #expect(result.allFound)
         #expect(result.residualPeak <= 2.0 / 32767)
         for (cue, onset) in zip(rendering.cues, result.onsets) {
@@ -20,6 +21,7 @@ import TouchtimeTestSupport
             #expect(abs((onset ?? -1) - planned) <= 1, "\(cue.voice.kind) at \(cue.planned): sample \(onset ?? -1), planned \(planned)")
         }
         // The guide runs to the end of the last chime.
-        #expect(rendering.samples.count == SessionRenderer.onsetSample(.seconds(63)) + templates.last!.count)
+        #expect(samples.count == SessionRenderer.onsetSample(.seconds(63)) + templates.last!.count)
+        #expect(rendering.count == samples.count)
     }
 }

@@ -76,7 +76,7 @@ import Testing
          #"t.json:1:63: phases[0]: missing key "duration" or "steps": expected how long the phase lasts"#
             + "\n" + #"t.json:1:101: phases[0].durration: unknown key "durration": did you mean "duration"?"#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "colour": 1}]}"#,
-         #"t.json:1:116: phases[0].colour: unknown key "colour": expected one of id, title, cue, kind, duration, steps, stillnessAfter, stillnessBetweenSteps, strokeSeconds, chimes"#),
+         #"t.json:1:116: phases[0].colour: unknown key "colour": expected one of id, title, cue, kind, duration, steps, stillnessAfter, stillnessBetweenSteps, strokeSeconds, chimes, say"#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "stillness_after": 5}]}"#,
          #"t.json:1:116: phases[0].stillness_after: unknown key "stillness_after": did you mean "stillnessAfter"?"#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "steps": [{"cue": "c", "duration": 1}]}]}"#,
@@ -103,6 +103,25 @@ import Testing
          "t.json:1:62: phases: the session lasts 4:30:00, longer than the 4:00:00 allowed"),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": ["warm"]}"#,
          #"t.json:1:63: phases[0]: expected a phase as an object, found a string"#),
+        // Voice: every key, and what each expects.
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "voice": {"say": "shout"}, "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
+         #"t.json:1:69: voice.say: expected one of "title", "cue", "both", "none", found "shout""#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "voice": {"rate": 3}, "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
+         "t.json:1:70: voice.rate: expected a speaking rate from 0.5 to 2 (1 is the voice's own), found 3"),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "voice": {"volume": 101}, "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
+         "t.json:1:72: voice.volume: expected a whole number from 0 to 100, found 101"),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "voice": {"language": "English"}, "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
+         #"t.json:1:74: voice.language: expected a language code such as "en", "de" or "pt-br", found "English""#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "voice": {"warnings": "yes"}, "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
+         #"t.json:1:74: voice.warnings: expected true or false, found "yes""#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "voice": {"speed": 1}, "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
+         #"t.json:1:62: voice.speed: unknown key "speed": expected one of say, rate, volume, language, warnings"#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "voice": "loud", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
+         "t.json:1:61: voice: expected voice options as an object, found a string"),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "say": " "}]}"#,
+         "t.json:1:123: phases[0].say: expected some text, found only blanks"),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "steps": [{"cue": "c", "duration": 5, "say": 5}]}]}"#,
+         "t.json:1:146: phases[0].steps[0].say: expected a string, found a number"),
         ("[]", "t.json:1:1: expected the protocol as an object, found an array"),
         ("{\"format\": \"touchtime/1\",\n  \"id\": \"x\"\n  \"title\": \"T\"}", #"t.json:3:3: unexpected '"': expected ',' or '}' after an object member"#),
     ])
@@ -228,7 +247,7 @@ import Testing
         #expect(lines.count == 101)
         #expect(lines.last == "t.json: ... and 19900 more problems")
         let prefix = #"{"format": "touchtime/1", "id": "x", "title": "X", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 1}], "#
-        #expect(lines[0] == "t.json:1:\(prefix.count + 1): durationn0: unknown key \"durationn0\": expected one of format, id, title, description, chimes, phases")
+        #expect(lines[0] == "t.json:1:\(prefix.count + 1): durationn0: unknown key \"durationn0\": expected one of format, id, title, description, chimes, voice, phases")
         let columns = lines.dropLast().compactMap { Int($0.split(separator: ":")[2]) }
         #expect(columns.count == 100 && columns == columns.sorted() && Set(columns).count == 100)
         // A near miss printed among them still gets its suggestion.

@@ -22,6 +22,7 @@ import Testing
         #expect(keys(definitions["phase"]) == Set(ProtocolDecoder.phaseKeys))
         #expect(keys(definitions["step"]) == Set(ProtocolDecoder.stepKeys))
         #expect(keys(definitions["chimes"]) == Set(ProtocolDecoder.chimeKeys))
+        #expect(keys(definitions["voice"]) == Set(ProtocolDecoder.voiceKeys))
     }
 
     /// The loader's grammar and the schema's patterns are the same strings: one definition.
@@ -32,6 +33,8 @@ import Testing
         #expect(pattern("strokeText") == TextGrammar.strokeSeconds)
         #expect(pattern("id") == TextGrammar.identifier)
         #expect(pattern("text") == TextGrammar.nonBlank)
+        let voice = (definitions["voice"] as? [String: Any])?["properties"] as? [String: Any]
+        #expect((voice?["language"] as? [String: Any])?["pattern"] as? String == TextGrammar.language)
         #expect(TextGrammar.durationRegex != nil && TextGrammar.strokeSecondsRegex != nil, "both compile in Swift")
     }
 

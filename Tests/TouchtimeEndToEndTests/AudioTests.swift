@@ -78,6 +78,46 @@ import TouchtimeTestSupport
         }
     }
 
+    @Test func aVoicedSessionSpeaksEachPromptAfterItsChimeSampleForSample() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let capture = folder.appendingPathComponent("voiced.wav").path
+        let protocolPath = folder.appendingPathComponent("voiced.json").path
+        // Segments long enough for every prompt to be heard whole.
+        try #"{"format": "touchtime/1", "id": "voiced", "title": "Voiced", "phases": [{"id": "warm", "title": "Warm", "cue": "c", "duration": 3}, {"id": "jawline", "title": "Jawline", "cue": "c", "steps": [{"title": "Left side", "cue": "c", "duration": 3}, {"title": "Right side", "cue": "c", "duration": 3}], "stillnessAfter": 2}]}"#
+            .write(toFile: protocolPath, atomically: true, encoding: .utf8)
+        let result = try BinaryRunner.run(["run", protocolPath, "--voice", "--lead-in", "0", "--events", "-", "--no-history",
+                                           "--device", "file:'\(capture)',wav"])
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+        let events = try result.lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let spoken = events.filter { $0["event"] as? String == "speech" }.compactMap { $0["text"] as? String }
+        #expect(spoken == ["Warm.", "Jawline. Left side.", "Right side.", "stillness.", "session complete"])
+        // The capture is the chimes and the prompts and nothing else, each prompt 0.35 s after its chime.
+        var sounds: [(name: String, samples: [Float])] = []
+        for event in events {
+            switch event["event"] as? String {
+            case "chime":
+                let kind = try #require(event["kind"] as? String)
+                sounds.append(("chime \(kind)", try chimeTemplate(kind, in: folder)))
+            case "speech":
+                let text = try #require(event["text"] as? String)
+                let path = folder.appendingPathComponent("say-\(sounds.count).wav").path
+                #expect(try BinaryRunner.run(["say", text, "--out", path]).status == 0)
+                sounds.append(("speech \(text)", ChimeOnsets.floats(try WAVFile.read(path).samples)))
+            default:
+                break
+            }
+        }
+        let found = ChimeOnsets.find(sounds.map(\.samples), in: ChimeOnsets.floats(try WAVFile.read(capture).samples))
+        #expect(found.allFound)
+        #expect(found.residualPeak <= 4.0 / 32767, "every chime and prompt, sample for sample, and silence")
+        let onsets = found.onsets.compactMap { $0 }
+        for index in sounds.indices where sounds[index].name.hasPrefix("speech") && index > 0 {
+            #expect(abs(onsets[index] - onsets[index - 1] - 16_800) <= 1, "\(sounds[index].name): 0.35 s after its chime")
+        }
+    }
+
     @Test func soundCheckPlaysEveryKindThroughALSAWithItsName() throws {
         let folder = try BinaryRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -21,13 +21,26 @@ public final class ChimePlayer: Sendable {
         public var id: ChimePlan.Cue.ID
         public var samples: [Float]
         public var at: ContinuousClock.Instant
+        /// Speech: it never overlaps another utterance (starting, it fades out any still
+        /// sounding), and it is faded out by `endBy` (the next boundary), which it never delays.
+        public var isSpeech: Bool
+        public var endBy: ContinuousClock.Instant?
+        /// Its moment has happened (`ensure`): no new prediction takes it back, even while it
+        /// still waits (speech waits `SpeechPlan.gap` after its boundary).
+        var happened = false
 
-        public init(id: ChimePlan.Cue.ID, samples: [Float], at: ContinuousClock.Instant) {
+        public init(id: ChimePlan.Cue.ID, samples: [Float], at: ContinuousClock.Instant, isSpeech: Bool = false,
+                    endBy: ContinuousClock.Instant? = nil) {
             self.id = id
             self.samples = samples
             self.at = at
+            self.isSpeech = isSpeech
+            self.endBy = endBy
         }
     }
+
+    /// How long speech takes to fade out when it must end (its next boundary, the next utterance).
+    static let speechFade = 2_880  // 60 ms at 48 kHz
 
     private struct Shared {
         var pending: [Scheduled] = []
@@ -40,10 +53,16 @@ public final class ChimePlayer: Sendable {
         var finished = false
         /// The stream runs and its frame-to-time mapping has settled.
         var ready = false
+        /// Speech that started before this instant is faded out by it (the current segment's end).
+        var speechEndBy: ContinuousClock.Instant?
 
         /// The one place a moment's chime is de-duplicated: scheduled unless already known.
         mutating func schedule(_ chime: Scheduled) {
-            guard !started.contains(chime.id), !pending.contains(where: { $0.id == chime.id }) else { return }
+            guard !started.contains(chime.id) else { return }
+            if let index = pending.firstIndex(where: { $0.id == chime.id }) {
+                pending[index].happened = pending[index].happened || chime.happened
+                return
+            }
             pending.append(chime)
         }
     }
@@ -72,16 +91,29 @@ public final class ChimePlayer: Sendable {
     }
 
     /// Schedules chimes. Any pending chime still in the future is replaced (the session's plan
-    /// changed); pending chimes already due stay, and moments already played are skipped.
+    /// changed), unless its moment has happened; moments already played are skipped.
     public func replaceUpcoming(with chimes: [Scheduled], now: ContinuousClock.Instant = .now) {
         shared.withLock { state in
-            state.pending.removeAll { $0.at > now }
+            state.pending.removeAll { $0.at > now && !$0.happened }
             for chime in chimes { state.schedule(chime) }
         }
     }
 
-    /// Schedules one chime unless its moment was already scheduled or played.
+    /// Speech that starts before `instant` (sounding, or waiting to) is faded out by it: the end
+    /// of the segment it speaks for, however that end moved.
+    public func endSpeech(by instant: ContinuousClock.Instant) {
+        shared.withLock { state in
+            state.speechEndBy = instant
+            for index in state.pending.indices where state.pending[index].isSpeech && state.pending[index].at < instant {
+                state.pending[index].endBy = min(state.pending[index].endBy ?? instant, instant)
+            }
+        }
+    }
+
+    /// Schedules one chime whose moment has happened, unless it was already scheduled or played.
     public func ensure(_ chime: Scheduled) {
+        var chime = chime
+        chime.happened = true
         shared.withLock { $0.schedule(chime) }
     }
 
@@ -129,10 +161,21 @@ public final class ChimePlayer: Sendable {
 
     // MARK: The playback thread
 
-    /// A voice being mixed: samples and the absolute frame at which they start.
+    /// A voice being mixed: samples and the absolute frame at which they start; speech may have
+    /// a frame by which it must be silent.
     private struct Voice {
         var samples: [Float]
         var startFrame: Int
+        var isSpeech = false
+        var endFrame: Int?
+
+        /// Its gain at absolute `frame`: 1, or falling to 0 over `speechFade` frames before `endFrame`.
+        func gain(at frame: Int) -> Float {
+            guard let endFrame else { return 1 }
+            let left = endFrame - frame
+            if left <= 0 { return 0 }
+            return left >= ChimePlayer.speechFade ? 1 : Float(left) / Float(ChimePlayer.speechFade)
+        }
     }
 
     private func playbackLoop(pcm box: PCMBox, lead: Duration, onFailure: @Sendable (ALSAError) -> Void) {
@@ -172,20 +215,38 @@ public final class ChimePlayer: Sendable {
 
             let periodEnd = nextFrameTime.advanced(by: .seconds(Double(period) / rate))
 
-            let (starting, muted, stop, drain) = shared.withLock { state -> ([Scheduled], Bool, Bool, Bool) in
+            let (starting, muted, stop, drain, speechEndBy) = shared.withLock { state -> ([Scheduled], Bool, Bool, Bool, ContinuousClock.Instant?) in
                 let due = state.pending.filter { $0.at < periodEnd }
                 state.pending.removeAll { $0.at < periodEnd }
                 state.started += due.map(\.id)
                 if state.started.count > 256 { state.started.removeFirst(state.started.count - 256) }
                 let idle = voices.isEmpty && due.isEmpty && state.pending.isEmpty
-                return (due, state.muted, state.stopping, state.drainWhenIdle && idle)
+                defer { state.speechEndBy = nil }
+                return (due, state.muted, state.stopping, state.drainWhenIdle && idle, state.speechEndBy)
             }
             if stop { drainOnExit = false; break }
+            if let speechEndBy {
+                let endFrame = framesWritten + Int((nextFrameTime.duration(to: speechEndBy).seconds * rate).rounded())
+                for index in voices.indices where voices[index].isSpeech && voices[index].startFrame < endFrame {
+                    voices[index].endFrame = min(voices[index].endFrame ?? .max, endFrame)
+                }
+            }
             if drain { break }
             if !muted {
                 for chime in starting.sorted(by: { $0.at < $1.at }) {
                     let offset = Int((nextFrameTime.duration(to: chime.at).seconds * rate).rounded())
-                    voices.append(Voice(samples: chime.samples, startFrame: framesWritten + max(0, offset)))
+                    let startFrame = framesWritten + max(0, offset)
+                    var voice = Voice(samples: chime.samples, startFrame: startFrame, isSpeech: chime.isSpeech)
+                    if let endBy = chime.endBy {
+                        voice.endFrame = framesWritten + Int((nextFrameTime.duration(to: endBy).seconds * rate).rounded())
+                    }
+                    if chime.isSpeech {
+                        // Two utterances never overlap: one still sounding fades out as this one starts.
+                        for index in voices.indices where voices[index].isSpeech {
+                            voices[index].endFrame = min(voices[index].endFrame ?? .max, startFrame)
+                        }
+                    }
+                    voices.append(voice)
                 }
             }
 
@@ -199,7 +260,13 @@ public final class ChimePlayer: Sendable {
                 let count = min(period - first, voice.samples.count - sourceStart)
                 guard count > 0 else { continue }
                 voice.samples.withUnsafeBufferPointer { source in
-                    for index in 0..<count { mix[first + index] += source[sourceStart + index] }
+                    if voice.endFrame == nil {
+                        for index in 0..<count { mix[first + index] += source[sourceStart + index] }
+                    } else {
+                        for index in 0..<count {
+                            mix[first + index] += source[sourceStart + index] * voice.gain(at: framesWritten + first + index)
+                        }
+                    }
                 }
             }
             let step = (targetGain - gain) / Float(period)
@@ -210,7 +277,10 @@ public final class ChimePlayer: Sendable {
             }
             gain = targetGain
             if muted { voices.removeAll() }
-            voices.removeAll { $0.startFrame + $0.samples.count <= framesWritten + period }
+            voices.removeAll { voice in
+                let end = min(voice.startFrame + voice.samples.count, voice.endFrame ?? .max)
+                return end <= framesWritten + period
+            }
 
             do throws(ALSAError) {
                 try output.withUnsafeBufferPointer { (buffer) throws(ALSAError) in try pcm.write(buffer) }

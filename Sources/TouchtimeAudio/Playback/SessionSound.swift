@@ -1,30 +1,37 @@
 public import TouchtimeCore
 
-/// A session's chimes: every voice rendered before the session starts, then each chime handed
-/// to the player ahead of its boundary, so its sound (not the write call) starts on time.
+/// A session's sound: its chimes, and its spoken prompts when it speaks. Every chime and every
+/// utterance is rendered before the session starts; each is handed to the player ahead of its
+/// moment, so its sound (not the write call) starts on time, in the one continuous stream.
 ///
 /// The engine is a value, so the next boundary is predicted by advancing a copy to its next
 /// deadline. The prediction is redone after every change (a boundary, a pause, a skip), and
 /// events that were not predicted (a skip's new segment) are played as soon as they happen.
+/// An utterance starts `SpeechPlan.gap` after its chime and is faded out before the next
+/// boundary (which it never delays), and never overlaps another.
 public final class SessionSound: Sendable {
     public let plan: ChimePlan
+    public let speech: SpeechPlan?
     private let player: ChimePlayer
     private let bank: [ChimeVoice: [Float]]
+    private let spoken: [String: [Float]]
 
-    /// Renders every voice the plan can use, then opens the device. Throws if it cannot be opened.
-    /// Waiting for a sound server to start the stream (a second or more) stops early once
-    /// `giveUp` says so (the session is being ended).
+    /// Renders every chime the plan can use, then opens the device. Throws if it cannot be
+    /// opened. `speech`, when given, is the plan of prompts and every text of it rendered
+    /// (`SpeechBank`). Waiting for a sound server to start the stream (a second or more) stops
+    /// early once `giveUp` says so (the session is being ended).
     public init(
-        plan: ChimePlan, device: String, latency: Duration = .milliseconds(60), giveUp: @escaping () -> Bool = { false },
+        plan: ChimePlan, speech: (plan: SpeechPlan, bank: [String: [Float]])? = nil, device: String,
+        latency: Duration = .milliseconds(60), giveUp: @escaping () -> Bool = { false },
         onFailure: @escaping @Sendable (ALSAError) -> Void
     ) throws(ALSAError) {
         // Open first: without a device there is nothing to render for.
         self.player = try ChimePlayer(device: device, latency: latency, onFailure: onFailure)
         self.minimumLead = latency + .milliseconds(20)
-        var bank: [ChimeVoice: [Float]] = [:]
-        for voice in plan.voices { bank[voice] = ChimeSynthesizer.render(voice) }
-        self.bank = bank
+        self.bank = ChimeBank.render(plan.voices)
         self.plan = plan
+        self.speech = speech?.plan
+        self.spoken = speech?.bank ?? [:]
         player.waitUntilReady(giveUp: giveUp)
     }
 
@@ -37,8 +44,12 @@ public final class SessionSound: Sendable {
         set { player.isMuted = newValue }
     }
 
-    /// Schedules the chimes of the next moment the session will reach (the start, for one not yet started).
+    /// Schedules the chimes and the prompt of the next moment the session will reach (the start,
+    /// for one not yet started), and bounds any prompt still to sound by the current segment's end.
     public func predict(_ engine: some SessionModel, start: ContinuousClock.Instant) {
+        if engine.state == .running {
+            player.endSpeech(by: start.advanced(by: engine.remaining(at: .zero)))
+        }
         var copy = engine
         let events: [SessionEvent]
         if copy.state == .ready {
@@ -48,20 +59,37 @@ public final class SessionSound: Sendable {
         } else {
             events = []
         }
-        player.replaceUpcoming(with: plan.cues(for: events).compactMap { scheduled($0, start: start) })
+        let chimes = plan.cues(for: events).compactMap { scheduled($0, start: start) }
+        let said = (speech?.utterances(for: events) ?? []).compactMap { utterance in
+            scheduled(utterance, start: start, endBy: copy.state == .running ? start.advanced(by: copy.remaining(at: .zero)) : nil)
+        }
+        player.replaceUpcoming(with: chimes + said)
     }
 
-    /// Called for each event as it happens: makes sure its chime plays (at once, if it was not
-    /// predicted) and returns the cue to report as a `chime` event (the plan gives a moment's
-    /// cue to one of its events only). Nil when the event has no chime, or it cannot sound.
-    public func observe(_ event: SessionEvent, start: ContinuousClock.Instant) -> ChimePlan.Cue? {
-        guard let cue = plan.cue(for: event), let chime = scheduled(cue, start: start) else { return nil }
-        player.ensure(chime)
-        guard !player.isMuted, player.failure == nil else { return nil }
-        return cue
+    /// What an event sounds, reported as `chime` and `speech` events: its chime and its prompt.
+    public struct Sounded: Sendable {
+        public var chime: ChimePlan.Cue?
+        public var utterance: SpeechPlan.Utterance?
     }
 
-    /// Lets the last chimes (the finish) ring out, then closes the device.
+    /// Called for each event as it happens: makes sure its chime and prompt play (at once, if
+    /// they were not predicted) and returns what to report (the plans give a moment's sounds to
+    /// one of its events only). Nothing is reported that cannot sound (muted, the device lost).
+    public func observe(_ event: SessionEvent, start: ContinuousClock.Instant) -> Sounded {
+        var sounded = Sounded()
+        if let cue = plan.cue(for: event), let chime = scheduled(cue, start: start) {
+            player.ensure(chime)
+            sounded.chime = cue
+        }
+        if let utterance = speech?.utterance(for: event), let item = scheduled(utterance, start: start, endBy: nil) {
+            player.ensure(item)
+            sounded.utterance = utterance
+        }
+        guard !player.isMuted, player.failure == nil else { return Sounded() }
+        return sounded
+    }
+
+    /// Lets the last sounds (the finish, "session complete") ring out, then closes the device.
     public func finish() {
         player.finish()
     }
@@ -74,5 +102,12 @@ public final class SessionSound: Sendable {
     private func scheduled(_ cue: ChimePlan.Cue, start: ContinuousClock.Instant) -> ChimePlayer.Scheduled? {
         guard let samples = bank[cue.voice] else { return nil }
         return ChimePlayer.Scheduled(id: cue.id, samples: samples, at: start.advanced(by: cue.due))
+    }
+
+    private func scheduled(_ utterance: SpeechPlan.Utterance, start: ContinuousClock.Instant,
+                           endBy: ContinuousClock.Instant?) -> ChimePlayer.Scheduled? {
+        guard let samples = spoken[utterance.text], !samples.isEmpty else { return nil }
+        return ChimePlayer.Scheduled(id: utterance.id, samples: samples, at: start.advanced(by: utterance.id.due + SpeechPlan.gap),
+                                     isSpeech: true, endBy: endBy)
     }
 }

@@ -42,14 +42,15 @@ public enum WAVFile {
         samples.map { Int16(max(-32767, min(32767, ($0 * 32767).rounded()))) }
     }
 
-    /// The bytes of a mono 16-bit WAV file.
-    public static func encode(_ samples: [Int16], sampleRate: Int) -> [UInt8] {
+    /// The bytes of a mono 16-bit WAV file; with `dataSamples`, a header announcing that many
+    /// samples (and only the given ones after it), for a file written a block at a time.
+    public static func encode(_ samples: [Int16], sampleRate: Int, dataSamples: Int? = nil) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(44 + samples.count * 2)
         func append32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
         func append16(_ value: UInt16) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
-        let dataSize = UInt32(samples.count * 2)
-        bytes += Array("RIFF".utf8); append32(36 + dataSize); bytes += Array("WAVE".utf8)
+        let dataSize = UInt32(clamping: (dataSamples ?? samples.count) * 2)
+        bytes += Array("RIFF".utf8); append32(dataSize &+ 36); bytes += Array("WAVE".utf8)
         bytes += Array("fmt ".utf8); append32(16); append16(1); append16(1)
         append32(UInt32(sampleRate)); append32(UInt32(sampleRate * 2)); append16(2); append16(16)
         bytes += Array("data".utf8); append32(dataSize)

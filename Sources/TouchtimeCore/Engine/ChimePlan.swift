@@ -11,7 +11,7 @@ public struct ChimePlan: Sendable {
         /// Which moment a chime marks. A boundary predicted ahead and then observed is the same
         /// moment, so it plays once; a segment restarted later is a new moment.
         public struct ID: Sendable, Hashable {
-            public enum Mark: Sendable, Hashable { case start, warning, stroke, finish }
+            public enum Mark: Sendable, Hashable { case start, warning, stroke, finish, speech }
             public var mark: Mark
             public var segmentIndex: Int?
             /// Session time it is due.

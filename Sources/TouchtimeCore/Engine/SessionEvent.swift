@@ -23,6 +23,8 @@ public struct SessionEvent: Sendable, Equatable {
         case stroke
         /// A chime was played (reported by the audio layer, not the engine).
         case chime(ChimeKind)
+        /// A prompt was spoken (reported by the audio layer).
+        case speech(text: String)
         /// Sound could not be played; the session goes on silently (reported by the audio layer).
         case audioUnavailable(reason: String)
         /// The chimes were muted (true) or unmuted.
@@ -49,6 +51,7 @@ public struct SessionEvent: Sendable, Equatable {
             case .warning: return "warning"
             case .stroke: return "stroke"
             case .chime: return "chime"
+            case .speech: return "speech"
             case .audioUnavailable: return "audio-unavailable"
             case .muted: return "muted"
             case .quit: return "quit"
@@ -59,7 +62,7 @@ public struct SessionEvent: Sendable, Equatable {
         /// Every event name, in the order of the cases.
         public static let names = [
             "session-start", "phase-start", "step-start", "stillness-start", "session-end", "paused", "resumed", "skipped",
-            "back", "extended", "warning", "stroke", "chime", "audio-unavailable", "muted", "quit", "press",
+            "back", "extended", "warning", "stroke", "chime", "speech", "audio-unavailable", "muted", "quit", "press",
         ]
 
         /// A segment begins: a phase, a step, or a stillness.

@@ -1,12 +1,13 @@
 /// Builds a `TreatmentProtocol` from a parsed JSON tree, collecting every problem on the way
 /// rather than stopping at the first, so one `validate` run shows all that needs fixing.
 struct ProtocolDecoder {
-    static let topLevelKeys = ["$schema", "format", "id", "title", "description", "chimes", "phases"]
+    static let topLevelKeys = ["$schema", "format", "id", "title", "description", "chimes", "voice", "phases"]
     static let phaseKeys = ["id", "title", "cue", "kind", "duration", "steps", "stillnessAfter", "stillnessBetweenSteps",
-                            "strokeSeconds", "chimes"]
+                            "strokeSeconds", "chimes", "say"]
     static let chimeKeys = ["start", "warningBefore", "volume", "pitch"]
+    static let voiceKeys = ["say", "rate", "volume", "language", "warnings"]
     static let strokeRange = 0.5...60.0
-    static let stepKeys = ["title", "cue", "duration"]
+    static let stepKeys = ["title", "cue", "duration", "say"]
 
     static let maximumPhases = 200
     static let maximumSteps = 200
@@ -63,10 +64,11 @@ struct ProtocolDecoder {
         let title = text(members, "title", path: "title", parent: root)
         let description = members["description"].flatMap { text($0.value, path: "description") }
         let chimes = members["chimes"].map { decodeChimes($0.value, path: "chimes") } ?? .default
+        let voice = members["voice"].map { decodeVoice($0.value, path: "voice") } ?? .default
         let phases = decodePhases(members["phases"], parent: root)
 
         guard let id, let title, let phases, problemsAreEmpty else { return nil }
-        let decoded = TreatmentProtocol(id: id, title: title, description: description, chimes: chimes, phases: phases)
+        let decoded = TreatmentProtocol(id: id, title: title, description: description, chimes: chimes, voice: voice, phases: phases)
         let total = decoded.totalDuration
         if total.seconds > Self.maximumSessionSeconds {
             report("phases", members["phases"]?.value.offset,
@@ -155,6 +157,8 @@ struct ProtocolDecoder {
         let problemsBefore = problems.count
         let chimes = members["chimes"].map { decodeChimes($0.value, path: "\(path).chimes") } ?? .default
         let chimesAreValid = problems.count == problemsBefore
+        let say = members["say"].flatMap { text($0.value, path: "\(path).say") }
+        let sayIsValid = members["say"] == nil || say != nil
 
         var body: Phase.Body?
         switch (members["duration"], members["steps"]) {
@@ -176,12 +180,12 @@ struct ProtocolDecoder {
             report(path, node.offset, "missing key \"duration\" or \"steps\": expected how long the phase lasts")
         }
         guard let id, let title, let cue, let body, kindIsValid, stillnessAfterIsValid, betweenIsValid,
-              strokeIsValid, chimesAreValid else {
+              strokeIsValid, chimesAreValid, sayIsValid else {
             return nil
         }
         return Phase(id: id, title: title, cue: cue, kind: kind, body: body,
                      stillnessAfter: stillnessAfter, stillnessBetweenSteps: between,
-                     strokeSeconds: stroke, chimes: chimes)
+                     strokeSeconds: stroke, chimes: chimes, say: say)
     }
 
     /// `{"start": "transition", "warningBefore": "5s", "volume": 80, "pitch": 660}`, every key optional.
@@ -221,6 +225,51 @@ struct ProtocolDecoder {
         return options
     }
 
+    /// `{"say": "title", "rate": 1, "volume": 80, "language": "en", "warnings": true}`, every key optional.
+    private mutating func decodeVoice(_ node: JSONNode, path: String) -> VoiceOptions {
+        guard let members = object(node, path: path, knownKeys: Self.voiceKeys, what: "voice options") else { return .default }
+        var options = VoiceOptions()
+        if let member = members["say"] {
+            let names = VoiceOptions.Say.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            if case .string(let name) = member.value.value, let say = VoiceOptions.Say(rawValue: name) {
+                options.say = say
+            } else {
+                report("\(path).say", member.value.offset, "expected one of \(names), found \(shortText(member.value))")
+            }
+        }
+        if let member = members["rate"] {
+            if case .number(let literal) = member.value.value, let value = Double(literal), VoiceOptions.rateRange.contains(value) {
+                options.rate = value
+            } else {
+                report("\(path).rate", member.value.offset,
+                       "expected a speaking rate from 0.5 to 2 (1 is the voice's own), found \(shortText(member.value))")
+            }
+        }
+        if let member = members["volume"] {
+            if case .number(let literal) = member.value.value, let value = Double(literal), value == value.rounded(), (0...100).contains(value) {
+                options.volume = Int(value)
+            } else {
+                report("\(path).volume", member.value.offset, "expected a whole number from 0 to 100, found \(shortText(member.value))")
+            }
+        }
+        if let member = members["language"] {
+            if case .string(let code) = member.value.value, TextGrammar.isLanguage(code) {
+                options.language = code
+            } else {
+                report("\(path).language", member.value.offset,
+                       "expected a language code such as \"en\", \"de\" or \"pt-br\", found \(shortText(member.value))")
+            }
+        }
+        if let member = members["warnings"] {
+            if case .bool(let flag) = member.value.value {
+                options.warnings = flag
+            } else {
+                report("\(path).warnings", member.value.offset, "expected true or false, found \(shortText(member.value))")
+            }
+        }
+        return options
+    }
+
     private mutating func decodeSteps(_ node: JSONNode, path: String) -> [Step]? {
         guard case .array(let elements) = node.value else {
             report(path, node.offset, "expected a non-empty array of steps, found \(node.typeDescription)")
@@ -247,8 +296,9 @@ struct ProtocolDecoder {
             } else {
                 report(stepPath, element.offset, "missing key \"duration\": expected how long the step lasts")
             }
-            if let cue, let stepDuration, titleIsValid {
-                steps.append(Step(title: title, cue: cue, duration: stepDuration))
+            let say = members["say"].flatMap { text($0.value, path: "\(stepPath).say") }
+            if let cue, let stepDuration, titleIsValid, members["say"] == nil || say != nil {
+                steps.append(Step(title: title, cue: cue, duration: stepDuration, say: say))
             }
         }
         return steps.count == elements.count ? steps : nil

@@ -20,6 +20,9 @@ public enum TextGrammar {
     /// An id: lowercase letters and digits in runs joined by single dashes.
     public static let identifier = #"^[a-z0-9]+(?:-[a-z0-9]+)*(?![\s\S])"#
 
+    /// A language code: a 2 or 3 letter language, then subtags (`en`, `de`, `pt-br`, `en-us`).
+    public static let language = #"^[a-z]{2,3}(?:-[a-z0-9]{2,8}){0,3}(?![\s\S])"#
+
     /// One character that is not blank: text must hold at least one. Blank is the Unicode
     /// White_Space set, listed (engines disagree on what `\s` holds).
     public static let nonBlank = #"[^\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"#
@@ -39,6 +42,13 @@ public enum TextGrammar {
     static func isDuration(_ text: String) -> Bool {
         guard let durationRegex else { return false }
         return text.firstMatch(of: durationRegex) != nil
+    }
+
+    nonisolated(unsafe) static let languageRegex = try? Regex(language)
+
+    static func isLanguage(_ text: String) -> Bool {
+        guard let languageRegex else { return false }
+        return text.firstMatch(of: languageRegex) != nil
     }
 
     static func isStrokeSeconds(_ text: String) -> Bool {

@@ -10,13 +10,17 @@ public struct TreatmentProtocol: Sendable, Equatable {
     public var description: String?
     /// Chime settings for every phase (each phase may override them).
     public var chimes: ChimeOptions
+    /// How the prompts are spoken, when a session speaks.
+    public var voice: VoiceOptions
     public var phases: [Phase]
 
-    public init(id: String, title: String, description: String? = nil, chimes: ChimeOptions = .default, phases: [Phase]) {
+    public init(id: String, title: String, description: String? = nil, chimes: ChimeOptions = .default,
+                voice: VoiceOptions = .default, phases: [Phase]) {
         self.id = id
         self.title = title
         self.description = description
         self.chimes = chimes
+        self.voice = voice
         self.phases = phases
     }
 
@@ -54,12 +58,15 @@ public struct Phase: Sendable, Equatable {
     public var strokeSeconds: Duration?
     /// Chime settings overriding the protocol's for this phase.
     public var chimes: ChimeOptions
+    /// What is spoken at the phase's start instead of what the voice options choose.
+    public var say: String?
 
     public init(
         id: String, title: String, cue: String, kind: Kind = .massage, body: Body,
         stillnessAfter: Duration? = nil, stillnessBetweenSteps: Duration? = nil,
-        strokeSeconds: Duration? = nil, chimes: ChimeOptions = .default
+        strokeSeconds: Duration? = nil, chimes: ChimeOptions = .default, say: String? = nil
     ) {
+        self.say = say
         self.strokeSeconds = strokeSeconds
         self.chimes = chimes
         self.id = id
@@ -93,10 +100,13 @@ public struct Step: Sendable, Equatable {
     public var title: String?
     public var cue: String
     public var duration: Duration
+    /// What is spoken at the step's start instead of what the voice options choose.
+    public var say: String?
 
-    public init(title: String? = nil, cue: String, duration: Duration) {
+    public init(title: String? = nil, cue: String, duration: Duration, say: String? = nil) {
         self.title = title
         self.cue = cue
         self.duration = duration
+        self.say = say
     }
 }

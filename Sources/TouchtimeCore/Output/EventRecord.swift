@@ -29,6 +29,7 @@ public struct EventRecord: Sendable {
         case .press(let error?): fields.append(("error", TimeText.seconds(error, decimals: 3)))
         case .sessionEnd(let completed): fields.append(("completed", completed ? "true" : "false"))
         case .chime(let kind): fields.append(("kind", JSONText.string(kind.rawValue)))
+        case .speech(let text): fields.append(("text", JSONText.string(text)))
         case .audioUnavailable(let reason): fields.append(("reason", JSONText.string(reason)))
         case .muted(let muted): fields.append(("muted", muted ? "true" : "false"))
         default: break
@@ -81,7 +82,7 @@ public struct EventRecord: Sendable {
         case .press(.some):
             // The error stays out of the line: the practice is blind unless --reveal asks.
             return "\(time)  \(name) \(phase)"
-        case .press(nil), .stroke, .chime, .audioUnavailable:
+        case .press(nil), .stroke, .chime, .speech, .audioUnavailable:
             return nil
         }
     }

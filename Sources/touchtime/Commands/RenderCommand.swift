@@ -6,7 +6,11 @@ struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
         abstract: "Write a session's audio guide to a WAV file: every chime on its planned boundary, silence between.",
-        discussion: "Each chime's first sample is at round(planned x 48000). A trainee can play the file on any player."
+        discussion: """
+            Each chime's first sample is at round(planned x 48000); with --voice, each prompt starts \
+            0.35 s after its boundary and is faded out before the next. Written a block at a time, so a \
+            4-hour guide takes little memory. A trainee can play the file on any player.
+            """
     )
 
     @Argument(help: ArgumentHelp("A protocol file, or the id of a known protocol.", valueName: "protocol"))
@@ -21,6 +25,9 @@ struct RenderCommand: ParsableCommand {
     @Flag(name: .customLong("no-pace"), help: "No stroke-pacing ticks.")
     var noPace = false
 
+    @Flag(help: "Speak each phase's and step's title (the protocol's voice options), as 'run --voice' does.")
+    var voice = false
+
     func validate() throws {
         guard (0...100).contains(volume) else {
             throw ValidationError("--volume must be between 0 and 100, got \(volume)")
@@ -29,15 +36,28 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         let (treatment, _) = try ProtocolCatalog.current.resolveOrExit(protocolName)
-        let rendering = SessionRenderer.render(ChimePlan(timeline: Timeline(treatment), volume: volume, pace: !noPace))
+        let timeline = Timeline(treatment)
+        var speech: (plan: SpeechPlan, bank: [String: [Float]])?
+        if voice {
+            let plan = SpeechPlan(timeline: timeline)
+            do throws(SpeechError) {
+                speech = (plan, try SpeechBank.render(plan, volume: volume))
+            } catch {
+                reportError("cannot speak: \(error)")
+                throw ExitStatus.unavailable
+            }
+        }
+        let rendering = SessionRenderer(ChimePlan(timeline: timeline, volume: volume, pace: !noPace), speech: speech)
         do {
-            try WAVFile.write(rendering.samples, sampleRate: rendering.sampleRate, to: out)
+            try rendering.write(to: out)
         } catch {
             reportError(error.description)
             throw ExitStatus.cannotCreate
         }
         let counts = Dictionary(grouping: rendering.cues, by: \.voice.kind).mapValues(\.count)
         let detail = ChimeKind.allCases.compactMap { kind in counts[kind].map { "\($0) \(kind.rawValue)" } }.joined(separator: ", ")
-        StandardStream.output.write("wrote \(out): \(DurationText.clock(rendering.duration)) (\(DurationText.format(rendering.duration))), \(rendering.cues.count) chimes (\(detail)), 48 kHz mono 16-bit\n")
+        let spoken = voice ? ", \(Counted.text(rendering.utterances.count, "prompt"))" : ""
+        StandardStream.output.write("wrote \(out): \(DurationText.clock(rendering.duration)) (\(DurationText.format(rendering.duration))), "
+                                    + "\(Counted.text(rendering.cues.count, "chime")) (\(detail))\(spoken), 48 kHz mono 16-bit\n")
     }
 }

@@ -30,6 +30,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-pace"), help: "No stroke-pacing ticks (phases with strokeSeconds).")
     var noPace = false
 
+    @Flag(inversion: .prefixedNo, help: "Speak each phase's and step's title on its boundary, after its chime (off by default: the client hears it too).")
+    var voice = false
+
     func validate() throws {
         guard (0.1...1000).contains(speed) else {
             throw ValidationError("--speed must be between 0.1 and 1000, got \(speed)")
@@ -41,7 +44,8 @@ struct RunCommand: AsyncParsableCommand {
         let (treatment, _) = try ProtocolCatalog.current.resolveOrExit(protocolName)
         let timeline = Timeline(treatment)
         let mode = RunMode(model: SessionEngine(timeline: timeline, speed: speed),
-                           chimes: sound.noSound ? nil : ChimePlan(timeline: timeline, volume: sound.volume, pace: !noPace))
+                           chimes: sound.noSound ? nil : ChimePlan(timeline: timeline, volume: sound.volume, pace: !noPace),
+                           speech: voice && !sound.noSound ? SpeechPlan(timeline: timeline) : nil)
         try await SessionHost(mode: mode, options: session, speed: speed, device: sound.device, exitAtEnd: exitAtEnd).run()
     }
 }
@@ -50,6 +54,7 @@ struct RunCommand: AsyncParsableCommand {
 struct RunMode: SessionMode {
     let model: SessionEngine
     let chimes: ChimePlan?
+    let speech: SpeechPlan?
 
     var historyMode: HistoryEntry.Mode { .run }
     var controls: KeyController.Mode { .session }

@@ -75,8 +75,17 @@ struct SessionHost<Mode: SessionMode> {
         var unavailable: String?
         if let plan = mode.chimes, SignalWatcher.firstEnding == nil {
             let device = device
+            // Every prompt rendered first; without speech, the session goes on with its chimes.
+            var speech: (plan: SpeechPlan, bank: [String: [Float]])?
+            if let speechPlan = mode.speech {
+                do throws(SpeechError) {
+                    speech = (speechPlan, try SpeechBank.render(speechPlan, volume: plan.volume))
+                } catch {
+                    reportError("no spoken prompts: \(error); the session goes on with its chimes")
+                }
+            }
             do throws(ALSAError) {
-                sound = try SessionSound(plan: plan, device: device, giveUp: { SignalWatcher.firstEnding != nil }) { error in
+                sound = try SessionSound(plan: plan, speech: speech, device: device, giveUp: { SignalWatcher.firstEnding != nil }) { error in
                     // The device was lost mid-session: one line, a badge, and the session goes on silently.
                     soundLost.post("sound lost on '\(device)': \(error); the session goes on without chimes")
                     if let start = startTime.value {
@@ -140,10 +149,17 @@ struct SessionHost<Mode: SessionMode> {
             default:
                 break
             }
-            if let cue = sound?.observe(stamped.event, start: start) {
-                let chime = SessionEvent(kind: .chime(cue.voice.kind), segmentIndex: cue.segmentIndex, phaseID: cue.phaseID,
-                                         planned: cue.planned, due: cue.due)
-                output.emit(StampedEvent(event: chime, elapsed: stamped.elapsed))
+            if let sounded = sound?.observe(stamped.event, start: start) {
+                if let cue = sounded.chime {
+                    let chime = SessionEvent(kind: .chime(cue.voice.kind), segmentIndex: cue.segmentIndex, phaseID: cue.phaseID,
+                                             planned: cue.planned, due: cue.due)
+                    output.emit(StampedEvent(event: chime, elapsed: stamped.elapsed))
+                }
+                if let utterance = sounded.utterance {
+                    let speech = SessionEvent(kind: .speech(text: utterance.text), segmentIndex: utterance.id.segmentIndex,
+                                              phaseID: utterance.phaseID, planned: utterance.planned, due: utterance.id.due)
+                    output.emit(StampedEvent(event: speech, elapsed: stamped.elapsed))
+                }
             }
             mode.observe(stamped, output: output, screen: display)
         }, onUpdate: { model, start in

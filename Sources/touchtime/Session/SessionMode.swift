@@ -22,6 +22,8 @@ protocol SessionMode: Sendable {
     var showsSummary: Bool { get }
     /// The chimes, when the session has any.
     var chimes: ChimePlan? { get }
+    /// The spoken prompts, when the session speaks (only with chimes: the sound is one stream).
+    var speech: SpeechPlan? { get }
     /// A plain line before the session (what to do), if any.
     var introduction: String? { get }
 
@@ -39,6 +41,7 @@ extension SessionMode {
     var resumesAfterStop: Bool { false }
     var showsSummary: Bool { false }
     var chimes: ChimePlan? { nil }
+    var speech: SpeechPlan? { nil }
     var introduction: String? { nil }
     func observe(_ stamped: StampedEvent, output: SessionOutput, screen: BedsideDisplay?) {}
     func record(_ final: Model, into entry: inout HistoryEntry) {}

@@ -1,0 +1,2 @@
+// libsoxr (Debian libsoxr-dev), the resampler, imported by TouchtimeAudio only.
+#include <soxr.h>

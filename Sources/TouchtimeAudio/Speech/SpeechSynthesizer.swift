@@ -1,0 +1,43 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Spoken prompts as samples ready for the stream: rendered before the session, never on the
+/// timing path. English is flite's built-in voice; another language goes to espeak-ng. Each
+/// utterance is resampled to the stream's rate with libsoxr, its leading silence trimmed (so it
+/// starts when placed), and its level set to sit with the chimes: a peak of -9 dBFS (the bell's
+/// is -6) times the volume's audio taper.
+public enum SpeechSynthesizer {
+    public static let sampleRate = ChimeSynthesizer.sampleRate
+    /// The peak an utterance is set to at full volume, dBFS.
+    public static let level = -9.0
+    /// Below this, a sample is silence to trim (about -50 dBFS).
+    static let silence: Float = 0.003
+
+    /// `text` spoken in `language` (a code such as `en`, `de`, `fr`) at `rate` and `volume` (0-100).
+    public static func render(_ text: String, language: String = "en", rate: Double = 1, volume: Int = 100) throws(SpeechError) -> [Float] {
+        let spoken = language == "en" || language.hasPrefix("en-")
+            ? try FliteVoice.shared.speak(text, rate: rate)
+            : try EspeakVoice.speak(text, language: language, rate: rate)
+        guard let resampled = Resampler.resample(spoken.samples, from: spoken.sampleRate, to: sampleRate) else {
+            throw SpeechError("libsoxr could not resample \"\(text)\"")
+        }
+        // Leading silence trimmed, a few milliseconds of breath kept so nothing starts with a click.
+        let start = max(0, (resampled.firstIndex { abs($0) > silence } ?? resampled.count) - sampleRate / 200)
+        let end = (resampled.lastIndex { abs($0) > silence } ?? start) + 1
+        guard start < end else { return [] }
+        var samples = Array(resampled[start..<end])
+        // A 5 ms fade at each end: speech cut from a longer wave must not click.
+        let fade = min(samples.count / 2, sampleRate / 200)
+        for index in 0..<fade {
+            let phase = Double.pi * Double(index + 1) / Double(fade + 1)
+            let gain = Float(0.5 - 0.5 * cos(phase))
+            samples[index] *= gain
+            samples[samples.count - 1 - index] *= gain
+        }
+        let peak = samples.reduce(Float(0)) { max($0, abs($1)) }
+        let target = Float(pow(10, level / 20) * ChimeSynthesizer.gain(volume: volume))
+        let scale = peak > 0 ? target / peak : 0
+        return samples.map { $0 * scale }
+    }
+}

@@ -1,0 +1,140 @@
+/// What is spoken at which moment of a session, as the protocol's voice options ask. Pure: the
+/// audio layer renders the texts before the session and places each utterance, so the rules
+/// are tested without a voice.
+///
+/// - A phase starts: its `say`, else its title (or cue, or both, per `voice.say`). A phase that
+///   starts with a step says the step's words after its own ("Jawline. Left side.").
+/// - A step starts: its `say`, else its title ("Step 2" when it has none).
+/// - A stillness between steps or after a phase starts: "stillness". A stillness phase speaks as
+///   a phase.
+/// - A warning mark, with `voice.warnings`: how long is left ("thirty seconds").
+/// - The session completes: "session complete".
+///
+/// Each utterance starts `gap` after its boundary, so the chime's strike sounds clear first; it
+/// belongs to the moment's first event only, like the chime.
+public struct SpeechPlan: Sendable {
+    public struct Utterance: Sendable, Hashable {
+        /// The moment it marks (mark `.speech`): predicted and observed, it is spoken once.
+        public var id: ChimePlan.Cue.ID
+        public var text: String
+        /// Offset on the protocol's timeline of its boundary.
+        public var planned: Duration
+        public var phaseID: String?
+    }
+
+    /// Speech starts this long after its boundary's chime (real time).
+    public static let gap: Duration = .milliseconds(350)
+
+    public let timeline: Timeline
+    public var options: VoiceOptions { timeline.treatment.voice }
+
+    public init(timeline: Timeline) {
+        self.timeline = timeline
+    }
+
+    /// The utterance an event calls for, if any.
+    public func utterance(for event: SessionEvent) -> Utterance? {
+        let segment = event.segmentIndex.flatMap { timeline.segments.indices.contains($0) ? timeline.segments[$0] : nil }
+        let text: String?
+        switch event.kind {
+        case .phaseStart, .stepStart, .stillnessStart:
+            guard let segment, event.kind == ChimePlan.firstStartEvent(of: segment) else { return nil }
+            text = words(at: segment)
+        case .warning:
+            guard options.warnings, let segment, let left = segment.warningBefore else { return nil }
+            text = Self.spoken(left, language: options.language)
+        case .sessionEnd(completed: true):
+            text = "session complete"
+        default:
+            return nil
+        }
+        guard let text, !text.isEmpty else { return nil }
+        return Utterance(id: .init(mark: .speech, segmentIndex: event.segmentIndex, due: event.due), text: text,
+                         planned: event.planned, phaseID: event.phaseID)
+    }
+
+    /// The utterances for a list of events, in order.
+    public func utterances(for events: [SessionEvent]) -> [Utterance] {
+        events.compactMap(utterance(for:))
+    }
+
+    /// Every text the session can speak, so all can be rendered before it starts.
+    public var texts: Set<String> {
+        var texts: Set<String> = ["session complete"]
+        for segment in timeline.segments {
+            if let text = words(at: segment) { texts.insert(text) }
+            if options.warnings, let left = segment.warningBefore { texts.insert(Self.spoken(left, language: options.language)) }
+        }
+        return texts
+    }
+
+    /// The whole session's utterances at speed 1 with no adjustments: what `render --voice` writes.
+    public var plannedUtterances: [Utterance] {
+        var engine = SessionEngine(timeline: timeline)
+        var events = engine.start(at: .zero)
+        events += engine.advance(to: timeline.totalDuration + .seconds(1))
+        return utterances(for: events)
+    }
+
+    /// What the start of `segment` says.
+    func words(at segment: Segment) -> String? {
+        let phase = timeline.phase(of: segment)
+        var parts: [String] = []
+        if segment.startsPhase, let own = phase.say ?? pick(title: phase.title, cue: phase.cue) {
+            parts.append(own)
+        }
+        switch segment.role {
+        case .step(let index):
+            if case .steps(let steps) = phase.body, steps.indices.contains(index),
+               let own = steps[index].say ?? pick(title: steps[index].title ?? "Step \(index + 1)", cue: steps[index].cue) {
+                parts.append(own)
+            }
+        case .stillnessAfter, .stillnessBetweenSteps:
+            if options.say != .none { parts.append("stillness") }
+        case .phase, .stillnessPhase:
+            break
+        }
+        return parts.isEmpty ? nil : parts.map(Self.sentence).joined(separator: " ")
+    }
+
+    private func pick(title: String, cue: String) -> String? {
+        switch options.say {
+        case .title: return title
+        case .cue: return cue
+        case .both: return Self.sentence(title) + " " + cue
+        case .none: return nil
+        }
+    }
+
+    /// Ends with a full stop unless it ends with punctuation already: a pause between parts.
+    private static func sentence(_ text: String) -> String {
+        guard let last = text.last, !".!?:;,".contains(last) else { return text }
+        return text + "."
+    }
+
+    /// A duration as spoken: "thirty seconds", "one minute", "one minute thirty seconds". English
+    /// words for English; digits for another language (the voice reads them in its own).
+    public static func spoken(_ duration: Duration, language: String = "en") -> String {
+        let total = Int((duration.seconds).rounded())
+        guard language == "en" || language.hasPrefix("en-") else { return "\(total)" }
+        let minutes = total / 60
+        let seconds = total % 60
+        var parts: [String] = []
+        if minutes > 0 { parts.append(number(minutes) + (minutes == 1 ? " minute" : " minutes")) }
+        if seconds > 0 || minutes == 0 { parts.append(number(seconds) + (seconds == 1 ? " second" : " seconds")) }
+        return parts.joined(separator: " ")
+    }
+
+    /// English words for 0 to 999 (more is read as digits).
+    static func number(_ value: Int) -> String {
+        let ones = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+        let tens = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+        switch value {
+        case 0..<20: return ones[value]
+        case 20..<100: return tens[value / 10] + (value % 10 == 0 ? "" : "-" + ones[value % 10])
+        case 100..<1000: return ones[value / 100] + " hundred" + (value % 100 == 0 ? "" : " " + number(value % 100))
+        default: return "\(value)"
+        }
+    }
+}
