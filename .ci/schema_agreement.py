@@ -96,6 +96,8 @@ def chimes(rng):
         options["volume"] = rng.choice([0, 50, 100, 80.0])
     if rng.random() < 0.5:
         options["pitch"] = rng.choice([110, 440.5, 880, 3520])
+    if rng.random() < 0.3:
+        options["paceVolume"] = rng.choice([0, 40, 100])
     return options
 
 
@@ -173,12 +175,13 @@ def mutate(rng, document):
         target["stillnessAfter"] = rng.choice(BAD_DURATION_TEXTS + [0, 0.1, 5])
     elif kind == 12:
         options = target.setdefault("chimes", {})
-        key = rng.choice(["volume", "pitch", "start", "warningBefore", "gong"])
+        key = rng.choice(["volume", "pitch", "start", "warningBefore", "paceVolume", "gong"])
         options[key] = rng.choice({
             "volume": [-1, 0, 100, 101, 50.5, 1e2, "50", None],
             "pitch": [109.99, 110, 3520, 3520.01, "880", 0],
             "start": ["gong", "none", "", None, "transition"],
             "warningBefore": [0, 0.0, -0.0, "0", "0s", "5s", 0.05, "1h90m", -1],
+            "paceVolume": [-1, 0, 100, 101, 40.0, 40.5, "40"],
             "gong": [1],
         }[key])
     elif kind == 13:

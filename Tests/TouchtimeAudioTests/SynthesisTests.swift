@@ -81,4 +81,18 @@ import TouchtimeCore
         #expect(abs(half / full - 0.25) < 1e-4)
         #expect(ChimeSynthesizer.render(ChimeVoice(kind: .pace, volume: 0)).allSatisfy { $0 == 0 })
     }
+
+    @Test(arguments: ChimeKind.allCases)
+    func everyChimeRingsDownBelowMinus60DBFSBeforeItEnds(kind: ChimeKind) {
+        let samples = ChimeSynthesizer.render(ChimeVoice(kind: kind))
+        // The last 20 ms is the fade; before it the chime has already rung down to -60 dBFS.
+        let fade = 960
+        let tail = samples[(samples.count - fade)...].map(abs).max() ?? 1
+        #expect(tail < Float(ChimeSynthesizer.ringDownLevel), "\(kind): the end is below -60 dBFS, not cut while ringing")
+        // And it is not cut short: just before the fade it is still above -80 dBFS (the -60 point is near).
+        let before = samples[max(0, samples.count - fade - 4_800)..<(samples.count - fade)].map(abs).max() ?? 0
+        #expect(before > 0.0001, "\(kind): the chime ends where it rings down")
+        // A quieter volume is the same sound, softer: the same length.
+        #expect(ChimeSynthesizer.render(ChimeVoice(kind: kind, volume: 40)).count == samples.count)
+    }
 }

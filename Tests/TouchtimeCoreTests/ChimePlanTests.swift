@@ -44,6 +44,18 @@ import Testing
         #expect(ChimePlan(timeline: timeline).voices.map(\.kind).sorted { $0.rawValue < $1.rawValue } == [.finish, .pace, .transition, .warning])
     }
 
+    @Test func theStrokeTickHasItsOwnVolume() throws {
+        let quiet = Timeline(try Fixtures.load(Fixtures.document(phases: #"[{"id": "a", "title": "A", "cue": "c", "duration": 10, "strokeSeconds": 4}]"#)))
+        #expect(ChimePlan(timeline: quiet).voices.first { $0.kind == .pace }?.volume == 40, "the default: about -28 dBFS")
+        let loud = Timeline(try Fixtures.load(Fixtures.document(phases: """
+            [{"id": "a", "title": "A", "cue": "c", "duration": 10, "strokeSeconds": 4},
+             {"id": "b", "title": "B", "cue": "c", "duration": 10, "strokeSeconds": 4, "chimes": {"paceVolume": 70}}]
+            """, extra: #", "chimes": {"paceVolume": 100}"#)))
+        let paced = ChimePlan(timeline: loud, volume: 50).plannedCues.filter { $0.voice.kind == .pace }
+        #expect(Set(paced.map(\.voice.volume)) == [50, 35], "relative to --volume, a phase's own winning")
+        #expect(ChimePlan(timeline: loud).plannedCues.first { $0.voice.kind == .transition }?.voice.volume == 100, "only the tick")
+    }
+
     @Test func anEarlyEndHasNoFinishChime() {
         let plan = ChimePlan(timeline: SessionEngineTests.timeline)
         #expect(plan.cue(for: SessionEvent(kind: .sessionEnd(completed: false), planned: .seconds(3), due: .seconds(3))) == nil)

@@ -103,6 +103,8 @@ import Testing
          "t.json:1:62: phases: the session lasts 4:30:00, longer than the 4:00:00 allowed"),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": ["warm"]}"#,
          #"t.json:1:63: phases[0]: expected a phase as an object, found a string"#),
+        (#"{"format": "touchtime/1", "id": "x", "title": "T", "chimes": {"paceVolume": 150}, "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
+         "t.json:1:77: chimes.paceVolume: expected the stroke tick's volume, a whole number from 0 to 100 (the default is 40), found 150"),
         // Voice: every key, and what each expects.
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "voice": {"say": "shout"}, "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
          #"t.json:1:69: voice.say: expected one of "title", "cue", "both", "none", found "shout""#),

@@ -12,9 +12,9 @@ import TouchtimeTestSupport
     }
 
     /// What `touchtime chime KIND --out` writes, as floats: the sound a session must play.
-    private func chimeTemplate(_ kind: String, in folder: URL) throws -> [Float] {
-        let path = folder.appendingPathComponent("\(kind).wav").path
-        let result = try BinaryRunner.run(["chime", kind, "--out", path])
+    private func chimeTemplate(_ kind: String, in folder: URL, volume: Int = 100) throws -> [Float] {
+        let path = folder.appendingPathComponent("\(kind)-\(volume).wav").path
+        let result = try BinaryRunner.run(["chime", kind, "--volume", "\(volume)", "--out", path])
         #expect(result.status == 0)
         return ChimeOnsets.floats(try WAVFile.read(path).samples)
     }
@@ -50,8 +50,9 @@ import TouchtimeTestSupport
         let folder = try BinaryRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let capture = folder.appendingPathComponent("session.wav").path
+        // At 10x the chimes, each ringing down over seconds, pile up: at half volume they never clip.
         let result = try BinaryRunner.run(["run", "trainee-drill", "--speed", "10", "--lead-in", "0", "--events", "-",
-                                           "--device", "file:'\(capture)',wav"])
+                                           "--volume", "50", "--device", "file:'\(capture)',wav"])
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         let chimes = try result.lines.compactMap { line -> [String: Any]? in
@@ -62,13 +63,14 @@ import TouchtimeTestSupport
         #expect(kinds == ["transition", "transition", "stillness", "transition", "transition", "transition", "transition",
                           "stillness", "transition", "finish"])
         var templates: [String: [Float]] = [:]
-        for kind in Set(kinds) { templates[kind] = try chimeTemplate(kind, in: folder) }
+        for kind in Set(kinds) { templates[kind] = try chimeTemplate(kind, in: folder, volume: 50) }
         let recording = ChimeOnsets.floats(try WAVFile.read(capture).samples)
         let found = ChimeOnsets.find(kinds.compactMap { templates[$0] }, in: recording)
         #expect(found.allFound)
         // Overlapping chimes are mixed, then rounded once; each template was rounded alone: half
-        // an LSB per overlapping chime. A missing or wrong chime would leave thousands of LSB.
-        #expect(found.residualPeak <= 4.0 / 32767, "the capture is those chimes, sample for sample, and silence")
+        // an LSB per overlapping chime (at 10x all ten ring together). A missing or wrong chime
+        // would leave thousands of LSB.
+        #expect(found.residualPeak <= 8.0 / 32767, "the capture is those chimes, sample for sample, and silence")
         // Placed on their boundaries: each gap is the planned gap / speed, to the sample.
         let planned = chimes.compactMap { $0["planned"] as? Double }
         let onsets = found.onsets.compactMap { $0 }
@@ -153,10 +155,11 @@ import TouchtimeTestSupport
         let path = folder.appendingPathComponent("guide.wav").path
         let paced = try BinaryRunner.run(["render", "--out", path])
         #expect(paced.status == 0)
-        #expect(paced.stdout == "wrote \(path): 7:19 (7m19.2s), 40 chimes (7 transition, 4 stillness, 1 finish, 28 pace), 48 kHz mono 16-bit\n")
+        // 7:15 and the finish bell ringing down.
+        #expect(paced.stdout == "wrote \(path): 7:26 (7m26.517s), 40 chimes (7 transition, 4 stillness, 1 finish, 28 pace), 48 kHz mono 16-bit\n")
         let result = try BinaryRunner.run(["render", "--no-pace", "--out", path])
         #expect(result.status == 0)
-        #expect(result.stdout == "wrote \(path): 7:19 (7m19.2s), 12 chimes (7 transition, 4 stillness, 1 finish), 48 kHz mono 16-bit\n")
+        #expect(result.stdout == "wrote \(path): 7:26 (7m26.517s), 12 chimes (7 transition, 4 stillness, 1 finish), 48 kHz mono 16-bit\n")
         let planned: [Double] = [0, 45, 105, 165, 175, 235, 245, 290, 300, 360, 390, 435]
         let kinds = ["transition", "transition", "transition", "stillness", "transition", "stillness", "transition",
                      "stillness", "transition", "stillness", "transition", "finish"]

@@ -142,8 +142,8 @@ public final class ChimePlayer: Sendable {
     /// The failure that stopped playback, if any.
     public var failure: ALSAError? { shared.withLock { $0.failure } }
 
-    /// Lets pending and sounding chimes play out (at most `timeout`), then closes the device.
-    public func finish(timeout: Duration = .seconds(8)) {
+    /// Lets pending and sounding chimes ring out (at most `timeout`), then closes the device.
+    public func finish(timeout: Duration = .seconds(20)) {
         shared.withLock { $0.drainWhenIdle = true }
         wait(timeout: timeout)
     }
@@ -154,9 +154,17 @@ public final class ChimePlayer: Sendable {
         wait(timeout: .seconds(2))
     }
 
+    /// Fades out whatever sounds (10 ms, no click), then stops: the user is done listening.
+    public func fadeOutAndStop() {
+        isMuted = true
+        usleep(40_000)  // the mute ramp is one 10 ms period; the next period is then silent
+        stop()
+    }
+
     private func wait(timeout: Duration) {
         if shared.withLock({ $0.finished }) { return }
-        _ = done.wait(timeout: .now() + .milliseconds(Int(timeout.seconds * 1000)))
+        // A latch: whoever wakes passes the signal on, so every waiter (a finish, a stop) returns.
+        if done.wait(timeout: .now() + .milliseconds(Int(timeout.seconds * 1000))) == .success { done.signal() }
     }
 
     // MARK: The playback thread

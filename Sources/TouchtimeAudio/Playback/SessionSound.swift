@@ -99,6 +99,11 @@ public final class SessionSound: Sendable {
         player.stop()
     }
 
+    /// Fades out what still rings, then stops (the summary was closed before the bell rang out).
+    public func fadeOut() {
+        player.fadeOutAndStop()
+    }
+
     private func scheduled(_ cue: ChimePlan.Cue, start: ContinuousClock.Instant) -> ChimePlayer.Scheduled? {
         guard let samples = bank[cue.voice] else { return nil }
         return ChimePlayer.Scheduled(id: cue.id, samples: samples, at: start.advanced(by: cue.due))

@@ -50,8 +50,8 @@ public enum ChimeSynthesizer {
 
     /// Singing-bowl modes (after STK's BandedWG): near-equal pairs beat slowly.
     static let bowl: [Partial] = [
-        Partial(ratio: 1.0, amplitude: 1.0, decay: 3.6),
-        Partial(ratio: 1.004, amplitude: 0.6, decay: 3.6),
+        Partial(ratio: 1.0, amplitude: 1.0, decay: 2.6),
+        Partial(ratio: 1.004, amplitude: 0.6, decay: 2.6),
         Partial(ratio: 2.71, amplitude: 0.3, decay: 2.2),
         Partial(ratio: 2.735, amplitude: 0.22, decay: 2.2),
         Partial(ratio: 5.18, amplitude: 0.1, decay: 1.1),
@@ -112,8 +112,9 @@ public enum ChimeSynthesizer {
                                     Strike(offset: 1.2, frequency: 523.25, partials: bell)],
                           attack: 0.003, length: 4.2, level: -6)
         case .pace:
+            // -12 dBFS at full volume: a protocol's paceVolume (default 40) brings it to -28 dBFS.
             return Design(strikes: [Strike(offset: 0, frequency: 1760, partials: tick)],
-                          attack: 0.001, length: 0.12, level: -28)
+                          attack: 0.001, length: 0.12, level: -12)
         }
     }
 
@@ -123,14 +124,22 @@ public enum ChimeSynthesizer {
         return clamped * clamped
     }
 
-    /// Renders a voice as mono float samples at 48 kHz, peak at the kind's level times the volume's gain.
+    /// Below this a chime has rung down: -60 dBFS.
+    public static let ringDownLevel = 0.001
+    /// No chime rings longer than this.
+    static let longest = 16.0
+
+    /// Renders a voice as mono float samples at 48 kHz, peak at the kind's level times the volume's
+    /// gain. A chime rings down naturally: it ends where its last sample above -60 dBFS is, after a
+    /// 20 ms fade of what is left below that (no audible cut, and no click).
     public static func render(_ voice: ChimeVoice) -> [Float] {
         let design = design(voice.kind)
         let rate = Double(sampleRate)
-        let count = Int((design.length * rate).rounded())
+        let count = Int((longest * rate).rounded())
         var samples = [Double](repeating: 0, count: count)
         let attackSamples = max(1, Int((design.attack * rate).rounded()))
         let nyquistLimit = rate * 0.45
+        var used = 0
         for strike in design.strikes {
             let start = Int((strike.offset * rate).rounded())
             for partial in strike.partials {
@@ -140,23 +149,32 @@ public enum ChimeSynthesizer {
                 // Per-sample decay factor, applied by multiplication: exact enough and fast.
                 let decayPerSample = exp(-1 / (partial.decay * rate))
                 var envelope = partial.amplitude
-                for n in 0..<(count - start) {
+                var n = 0
+                while start + n < count {
                     // Raised-cosine attack: starts just above zero, no click.
                     let ramp = n < attackSamples ? 0.5 - 0.5 * cos(Double.pi * Double(n + 1) / Double(attackSamples + 1)) : 1
                     samples[start + n] += envelope * ramp * sin(step * Double(n))
                     envelope *= decayPerSample
-                    if envelope < 1e-6 { break }
+                    n += 1
+                    if envelope < 1e-7 { break }
                 }
+                used = max(used, start + n)
             }
         }
-        // Fade the tail to silence over 20 ms so a cut-off never clicks.
-        let fade = min(count, Int(0.02 * rate))
-        for n in 0..<fade {
-            samples[count - fade + n] *= 0.5 + 0.5 * cos(Double.pi * Double(n + 1) / Double(fade))
-        }
-        let peak = samples.reduce(0) { max($0, abs($1)) }
+        let peak = samples[0..<used].reduce(0) { max($0, abs($1)) }
         let target = pow(10, design.level / 20) * gain(volume: voice.volume)
         let scale = peak > 0 ? target / peak : 0
-        return samples.map { Float($0 * scale) }
+        // Where it has rung down: the last sample at or above -60 dBFS (at full volume, so that a
+        // quieter volume keeps the same length and stays the same sound, only softer).
+        let fullScale = peak > 0 ? pow(10, design.level / 20) / peak : 0
+        let lastLoud = samples[0..<used].lastIndex { abs($0 * fullScale) >= ringDownLevel } ?? 0
+        let fade = Int(0.02 * rate)
+        let end = min(used, lastLoud + 1 + fade)
+        var result = samples[0..<end].map { Float($0 * scale) }
+        for n in 0..<min(fade, result.count) {
+            let index = result.count - min(fade, result.count) + n
+            result[index] *= Float(0.5 + 0.5 * cos(Double.pi * Double(n + 1) / Double(min(fade, result.count))))
+        }
+        return result
     }
 }

@@ -123,7 +123,8 @@ public struct ChimePlan: Sendable {
     }
 
     private func voice(_ kind: ChimeKind, _ options: ChimeOptions) -> ChimeVoice {
-        let relative = Double(options.volume ?? 100) / 100
+        var relative = Double(options.volume ?? 100) / 100
+        if kind == .pace { relative *= Double(options.paceVolume ?? ChimeOptions.defaultPaceVolume) / 100 }
         return ChimeVoice(kind: kind, volume: Int((Double(volume) * relative).rounded()),
                           pitchRatio: (options.pitch ?? ChimeOptions.referencePitch) / ChimeOptions.referencePitch)
     }

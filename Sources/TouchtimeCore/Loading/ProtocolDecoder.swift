@@ -4,7 +4,7 @@ struct ProtocolDecoder {
     static let topLevelKeys = ["$schema", "format", "id", "title", "description", "chimes", "voice", "phases"]
     static let phaseKeys = ["id", "title", "cue", "kind", "duration", "steps", "stillnessAfter", "stillnessBetweenSteps",
                             "strokeSeconds", "chimes", "say"]
-    static let chimeKeys = ["start", "warningBefore", "volume", "pitch"]
+    static let chimeKeys = ["start", "warningBefore", "volume", "pitch", "paceVolume"]
     static let voiceKeys = ["say", "rate", "volume", "language", "warnings"]
     static let strokeRange = 0.5...60.0
     static let stepKeys = ["title", "cue", "duration", "say"]
@@ -212,6 +212,14 @@ struct ProtocolDecoder {
                 options.volume = Int(value)
             } else {
                 report("\(path).volume", member.value.offset, "expected a whole number from 0 to 100, found \(shortText(member.value))")
+            }
+        }
+        if let member = members["paceVolume"] {
+            if case .number(let literal) = member.value.value, let value = Double(literal), value == value.rounded(), (0...100).contains(value) {
+                options.paceVolume = Int(value)
+            } else {
+                report("\(path).paceVolume", member.value.offset,
+                       "expected the stroke tick's volume, a whole number from 0 to 100 (the default is 40), found \(shortText(member.value))")
             }
         }
         if let member = members["pitch"] {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The grammar of a protocol's text values, written once as regular expressions: the loader
 /// matches them, and `Protocols/touchtime.schema.json` holds the very same patterns (a test
 /// compares the strings, and CI runs Python's `jsonschema` and the loader over a generated
@@ -35,24 +37,39 @@ public enum TextGrammar {
         }
     }
 
-    nonisolated(unsafe) static let durationRegex = try? Regex(duration)
-    nonisolated(unsafe) static let strokeSecondsRegex = try? Regex(strokeSeconds)
+    /// The compiled patterns. A `Regex` compiles itself lazily on first use and is not safe to
+    /// use from two threads at once (it is not `Sendable`): each is used under its own lock.
+    static let durationRegex = LockedRegex(duration)
+    static let strokeSecondsRegex = LockedRegex(strokeSeconds)
+    static let languageRegex = LockedRegex(language)
 
     /// Whether `text` is a duration in the grammar (and so between 0.1 s and 4 hours).
-    static func isDuration(_ text: String) -> Bool {
-        guard let durationRegex else { return false }
-        return text.firstMatch(of: durationRegex) != nil
+    static func isDuration(_ text: String) -> Bool { durationRegex.matches(text) }
+
+    static func isStrokeSeconds(_ text: String) -> Bool { strokeSecondsRegex.matches(text) }
+
+    static func isLanguage(_ text: String) -> Bool { languageRegex.matches(text) }
+
+    /// Whether the patterns compiled (a test holds them to it).
+    static var compiled: Bool { durationRegex.compiled && strokeSecondsRegex.compiled && languageRegex.compiled }
+}
+
+/// A regular expression used under a lock.
+final class LockedRegex: @unchecked Sendable {
+    private let lock = Mutex(())
+    private let regex: Regex<AnyRegexOutput>?
+
+    init(_ pattern: String) {
+        regex = try? Regex(pattern)
     }
 
-    nonisolated(unsafe) static let languageRegex = try? Regex(language)
+    var compiled: Bool { regex != nil }
 
-    static func isLanguage(_ text: String) -> Bool {
-        guard let languageRegex else { return false }
-        return text.firstMatch(of: languageRegex) != nil
-    }
-
-    static func isStrokeSeconds(_ text: String) -> Bool {
-        guard let strokeSecondsRegex else { return false }
-        return text.firstMatch(of: strokeSecondsRegex) != nil
+    /// Whether the pattern matches somewhere in `text` (its anchors say where).
+    func matches(_ text: String) -> Bool {
+        lock.withLock { _ in
+            guard let regex else { return false }
+            return text.firstMatch(of: regex) != nil
+        }
     }
 }

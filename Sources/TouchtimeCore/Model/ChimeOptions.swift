@@ -23,13 +23,21 @@ public struct ChimeOptions: Sendable, Equatable {
     public var volume: Int?
     /// The transition bell's pitch in Hz; every kind is transposed by the same ratio.
     public var pitch: Double?
+    /// The stroke tick's own volume, 0 to 100 (default 40, about -28 dBFS at full volume; 100 is
+    /// as loud as the stillness bowl), so that it can be heard over music.
+    public var paceVolume: Int?
 
-    public init(start: ChimeKind?? = nil, warningBefore: Duration? = nil, volume: Int? = nil, pitch: Double? = nil) {
+    public init(start: ChimeKind?? = nil, warningBefore: Duration? = nil, volume: Int? = nil, pitch: Double? = nil,
+                paceVolume: Int? = nil) {
         self.start = start
         self.warningBefore = warningBefore
         self.volume = volume
         self.pitch = pitch
+        self.paceVolume = paceVolume
     }
+
+    /// The stroke tick's volume when a protocol says nothing.
+    public static let defaultPaceVolume = 40
 
     public static let `default` = ChimeOptions()
 
@@ -40,7 +48,7 @@ public struct ChimeOptions: Sendable, Equatable {
     /// These options with `other`'s set values taking precedence.
     public func overridden(by other: ChimeOptions) -> ChimeOptions {
         ChimeOptions(start: other.start ?? start, warningBefore: other.warningBefore ?? warningBefore,
-                     volume: other.volume ?? volume, pitch: other.pitch ?? pitch)
+                     volume: other.volume ?? volume, pitch: other.pitch ?? pitch, paceVolume: other.paceVolume ?? paceVolume)
     }
 }
 

@@ -84,7 +84,8 @@ struct ChimeCommand: AsyncParsableCommand {
             let id = ChimePlan.Cue.ID(mark: .start, segmentIndex: index, due: clock.now.duration(to: at))
             player.ensure(ChimePlayer.Scheduled(id: id, samples: samples, at: at))
             StandardStream.output.write("\(TextWidth.fit(voice.kind.rawValue, 11)) \(Self.descriptions[voice.kind] ?? "")\n")
-            let length = Duration.seconds(Double(samples.count) / Double(ChimeSynthesizer.sampleRate))
+            // Each rings on under the next: 3 s apart, the last rings out in full.
+            let length = min(Duration.seconds(Double(samples.count) / Double(ChimeSynthesizer.sampleRate)), .milliseconds(2400))
             try? await clock.sleep(until: at.advanced(by: length), tolerance: nil)
             at = at.advanced(by: length + .milliseconds(600))
             if let failure = player.failure {

@@ -197,9 +197,13 @@ struct SessionHost<Mode: SessionMode> {
                     return controller
                 }
                 display.update(controls)
-                // Wait for a key, unless asked not to or no key can come (standard input is no terminal).
+                // Wait for a key, unless asked not to or no key can come (standard input is no terminal);
+                // the finish bell rings out meanwhile, and what still rings when a key closes it fades out.
                 if !exitAtEnd, Terminal.inputIsTerminal, SignalWatcher.firstEnding == nil {
+                    let ringing = sound.map { sound in Task.detached { sound.finish() } }
                     _ = await closeSummary.next()
+                    sound?.fadeOut()
+                    await ringing?.value
                 }
             }
         }
