@@ -88,6 +88,7 @@ def analyse(recording_path, events_path, touchtime, speed=1.0, volume=100, thres
     chimes = [json.loads(line) for line in open(events_path) if '"event":"chime"' in line]
     sequence = [c["kind"] for c in chimes]
     planned = [c["planned"] / speed for c in chimes]
+    elapsed = [c.get("elapsed", c["planned"] / speed) for c in chimes]
     bank = templates(touchtime, sorted(set(sequence)), volume)
     onsets, residual = find_onsets(recording, rate, sequence, bank, threshold, skip)
     found = [o for o in onsets if o is not None]
@@ -101,6 +102,9 @@ def analyse(recording_path, events_path, touchtime, speed=1.0, volume=100, thres
         "gap_p50_ms": round(float(np.median(absolute)), 3),
         "gap_max_ms": round(max(absolute), 3),
         "drift_ms": round(((onsets[-1] - onsets[0]) / rate - (planned[-1] - planned[0])) * 1000, 3),
+        # Against when the session reached each moment (its monotonic clock), not the plan.
+        "drift_vs_elapsed_ms": round(((onsets[-1] - onsets[0]) / rate - (elapsed[-1] - elapsed[0])) * 1000, 3),
+        "span_s": round((onsets[-1] - onsets[0]) / rate, 1),
         "residual_peak": round(float(np.max(np.abs(residual))), 5),
         "sequence": sequence,
     })

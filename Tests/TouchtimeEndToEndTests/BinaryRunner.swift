@@ -116,7 +116,8 @@ struct BinaryRunner {
     /// Runs the binary with `key` (a newline by default) written to its standard input at each of
     /// `presses` (seconds after it starts), then `last` if given.
     static func runPressing(
-        _ arguments: [String], at presses: [Double], key: String = "\n", then last: String? = nil, timeout: TimeInterval = 60
+        _ arguments: [String], at presses: [Double], key: String = "\n", then last: String? = nil, after pause: TimeInterval = 0.3,
+        timeout: TimeInterval = 60
     ) throws -> Result {
         let input = Pipe()
         return try run(arguments, input: input, timeout: timeout) { _ in
@@ -126,7 +127,7 @@ struct BinaryRunner {
                 try? input.fileHandleForWriting.write(contentsOf: Data(key.utf8))
             }
             if let last {
-                Thread.sleep(forTimeInterval: 0.3)
+                Thread.sleep(forTimeInterval: pause)
                 try? input.fileHandleForWriting.write(contentsOf: Data(last.utf8))
             }
             try? input.fileHandleForWriting.close()

@@ -102,11 +102,22 @@ import TouchtimeTestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let capture = folder.appendingPathComponent("practice.wav").path
         let events = folder.appendingPathComponent("events.jsonl").path
-        // Presses at 1.0 s (into the jawline) and 1.7 s (into the stillness between its steps), then q.
-        let pressed = try BinaryRunner.runPressing(
+        // Presses 0.3 s after the start (into the jawline) and 0.7 s later (into the stillness between
+        // its steps, 1.2 s long at 10x), then q 0.5 s later: a quit fades out what still rings.
+        let input = Pipe()
+        let pressed = try BinaryRunner.run(
             ["practice", "trainee-drill", "--plain", "--lead-in", "0", "--speed", "10", "--no-history",
-             "--chimes", "--device", "file:'\(capture)',wav", "--events", events],
-            at: [1.0, 1.7], then: "qy")
+             "--chimes", "--device", "file:'\(capture)',wav", "--events", events], input: input, whileRunning: { _ in
+                let deadline = Date().addingTimeInterval(20)
+                while Date() < deadline, !((try? String(contentsOfFile: events, encoding: .utf8)) ?? "").contains("session-start") {
+                    usleep(5_000)
+                }
+                for (pause, key) in [(0.3, "\n"), (0.7, "\n"), (0.5, "qy")] {
+                    Thread.sleep(forTimeInterval: pause)
+                    try? input.fileHandleForWriting.write(contentsOf: Data(key.utf8))
+                }
+                try? input.fileHandleForWriting.close()
+            })
         #expect(pressed.status == 0)
         let chimes = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n").filter { $0.contains(#""event":"chime""#) }
         #expect(chimes.map { $0.contains(#""kind":"stillness""#) ? "stillness" : "transition" } == ["transition", "transition", "stillness"],
@@ -116,10 +127,15 @@ import TouchtimeTestSupport
             #expect(try BinaryRunner.run(["chime", kind, "--out", path]).status == 0)
             return ChimeOnsets.floats(try WAVFile.read(path).samples)
         }
-        let found = ChimeOnsets.find(templates, in: ChimeOnsets.floats(try WAVFile.read(capture).samples))
+        let recording = ChimeOnsets.floats(try WAVFile.read(capture).samples)
+        let found = ChimeOnsets.find(templates, in: recording)
         #expect(found.allFound)
-        #expect(found.residualPeak <= 4.0 / 32767, "the start, one chime per press, and nothing else")
         let onsets = found.onsets.compactMap { $0 }
+        // Up to the quit, the recording is these chimes and nothing else; then what rings fades out.
+        let beforeQuit = Array(recording.prefix((onsets.last ?? 0) + 48_000 * 3 / 10))
+        #expect(ChimeOnsets.find(templates, in: beforeQuit).residualPeak <= 4.0 / 32767, "the start, one chime per press, and nothing else")
+        let fadedOut = recording.suffix(from: min(recording.count, (onsets.last ?? 0) + 2 * 48_000))
+        #expect(fadedOut.allSatisfy { $0 == 0 }, "what rang at the quit faded out")
         #expect(onsets.count == 3 && abs(Double(onsets[2] - onsets[1]) / 48_000 - 0.7) < 0.05, "a chime at each press")
     }
 

@@ -68,7 +68,18 @@ public final class ChimePlayer: Sendable {
     }
 
     public static let sampleRate = ChimeSynthesizer.sampleRate
-    static let periodFrames = 480  // 10 ms
+    /// The stream is written this much at a time: 80 ms, so the thread wakes 12.5 times a
+    /// second (a tenth of what 10 ms periods cost, here and in a sound server). A chime placed
+    /// ahead (every boundary, warning, stroke and prompt is predicted) still starts on its frame;
+    /// one that was not (a skip) starts within `lead` plus a period.
+    static let periodFrames = 3_840
+    /// How much is queued in the device beyond the lead, at most: a period, and room to spare.
+    static var bufferDuration: Duration { .milliseconds(150) }
+
+    /// The most that can be queued ahead of now: what a session must leave before its first chime.
+    public static func queued(lead: Duration) -> Duration {
+        lead + .seconds(Double(periodFrames) / Double(sampleRate))
+    }
 
 
     private let shared = Mutex(Shared())
@@ -81,7 +92,8 @@ public final class ChimePlayer: Sendable {
         device: String = "default", latency: Duration = .milliseconds(60),
         onFailure: @escaping @Sendable (ALSAError) -> Void = { _ in }
     ) throws(ALSAError) {
-        let latencyMicroseconds = Int(latency.seconds * 1_000_000)
+        // The device's buffer holds what is queued (the lead and a period) with room to spare.
+        let latencyMicroseconds = Int((latency + Self.bufferDuration).seconds * 1_000_000)
         let box = PCMBox(try PCMDevice(name: device, sampleRate: Self.sampleRate, latencyMicroseconds: latencyMicroseconds))
         self.deviceName = device
         // The playback loop owns its queue's thread for the whole session.
@@ -143,9 +155,18 @@ public final class ChimePlayer: Sendable {
     public var failure: ALSAError? { shared.withLock { $0.failure } }
 
     /// Lets pending and sounding chimes ring out (at most `timeout`), then closes the device.
-    public func finish(timeout: Duration = .seconds(20)) {
+    /// Stops at once when `giveUp` says so (checked every 50 ms).
+    public func finish(timeout: Duration = .seconds(20), giveUp: () -> Bool = { false }) {
         shared.withLock { $0.drainWhenIdle = true }
-        wait(timeout: timeout)
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while !shared.withLock({ $0.finished }), clock.now < deadline {
+            if giveUp() {
+                stop()
+                return
+            }
+            wait(timeout: min(.milliseconds(50), clock.now.duration(to: deadline)))
+        }
     }
 
     /// Stops at once and closes the device.
@@ -217,7 +238,7 @@ public final class ChimePlayer: Sendable {
                 // A device that never reports a delay (ALSA's file plugin) is not real-time:
                 // frame counting is all there is.
                 silentDelayPeriods += 1
-                if silentDelayPeriods >= 10 { shared.withLock { $0.ready = true } }
+                if silentDelayPeriods >= 2 { shared.withLock { $0.ready = true } }
             }
             let nextFrameTime = origin.advanced(by: .seconds(Double(framesWritten) * secondsPerFrame))
 

@@ -27,7 +27,7 @@ public final class SessionSound: Sendable {
     ) throws(ALSAError) {
         // Open first: without a device there is nothing to render for.
         self.player = try ChimePlayer(device: device, latency: latency, onFailure: onFailure)
-        self.minimumLead = latency + .milliseconds(20)
+        self.minimumLead = ChimePlayer.queued(lead: latency) + .milliseconds(20)
         self.bank = ChimeBank.render(plan.voices)
         self.plan = plan
         self.speech = speech?.plan
@@ -89,9 +89,10 @@ public final class SessionSound: Sendable {
         return sounded
     }
 
-    /// Lets the last sounds (the finish, "session complete") ring out, then closes the device.
-    public func finish() {
-        player.finish()
+    /// Lets the last sounds (the finish, "session complete") ring out, then closes the device;
+    /// stops at once when `giveUp` says so. Returns at once if the sound has stopped.
+    public func finish(giveUp: () -> Bool = { false }) {
+        player.finish(giveUp: giveUp)
     }
 
     /// Stops at once (a signal ended the session).

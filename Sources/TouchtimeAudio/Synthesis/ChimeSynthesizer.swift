@@ -148,12 +148,21 @@ public enum ChimeSynthesizer {
                 let step = 2 * Double.pi * frequency / rate
                 // Per-sample decay factor, applied by multiplication: exact enough and fast.
                 let decayPerSample = exp(-1 / (partial.decay * rate))
+                // The sine by a rotating phasor (two multiplications a sample instead of a sin()),
+                // brought back to unit length now and then so rounding never builds up.
+                let (stepCos, stepSin) = (cos(step), sin(step))
+                var (real, imaginary) = (1.0, 0.0)
                 var envelope = partial.amplitude
                 var n = 0
                 while start + n < count {
                     // Raised-cosine attack: starts just above zero, no click.
                     let ramp = n < attackSamples ? 0.5 - 0.5 * cos(Double.pi * Double(n + 1) / Double(attackSamples + 1)) : 1
-                    samples[start + n] += envelope * ramp * sin(step * Double(n))
+                    samples[start + n] += envelope * ramp * imaginary
+                    (real, imaginary) = (real * stepCos - imaginary * stepSin, real * stepSin + imaginary * stepCos)
+                    if n & 4095 == 4095 {
+                        let length = (real * real + imaginary * imaginary).squareRoot()
+                        (real, imaginary) = (real / length, imaginary / length)
+                    }
                     envelope *= decayPerSample
                     n += 1
                     if envelope < 1e-7 { break }

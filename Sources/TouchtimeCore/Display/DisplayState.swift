@@ -52,6 +52,9 @@ public struct DisplayState: Sendable, Equatable {
     public var paused: Bool
     public var muted: Bool
     public var soundUnavailable: Bool
+    /// The sound is being prepared (prompts rendered, the device opened, a sound server starting
+    /// the stream): the session has not started and its clock does not run yet.
+    public var preparingSound = false
     public var speed: Double
     public var overlay: Overlay
     /// Seconds left before the session starts, during the lead-in.

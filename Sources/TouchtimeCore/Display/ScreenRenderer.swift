@@ -144,6 +144,7 @@ public enum ScreenRenderer {
         var badges: [String] = []
         if state.paused { badges.append("PAUSED") }
         if state.muted { badges.append("MUTED") }
+        if state.preparingSound { badges.append(short ? "SOUND…" : "PREPARING SOUND") }
         if state.soundUnavailable { badges.append(short ? "NO SOUND" : "SOUND UNAVAILABLE") }
         if state.speed != 1 { badges.append("x" + JSONText.number(state.speed)) }
         let badgeText = badges.map { " \($0) " }.joined(separator: " ")

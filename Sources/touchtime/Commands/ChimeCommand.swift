@@ -78,7 +78,7 @@ struct ChimeCommand: AsyncParsableCommand {
         }
         player.waitUntilReady()
         let clock = ContinuousClock()
-        var at = clock.now.advanced(by: .milliseconds(150))
+        var at = clock.now.advanced(by: .milliseconds(250))
         for (index, voice) in voices.enumerated() {
             let samples = ChimeSynthesizer.render(voice)
             let id = ChimePlan.Cue.ID(mark: .start, segmentIndex: index, due: clock.now.duration(to: at))

@@ -66,7 +66,7 @@ struct SayCommand: AsyncParsableCommand {
         }
         player.waitUntilReady()
         let clock = ContinuousClock()
-        let at = clock.now.advanced(by: .milliseconds(150))
+        let at = clock.now.advanced(by: .milliseconds(250))
         player.ensure(ChimePlayer.Scheduled(id: .init(mark: .speech, segmentIndex: nil, due: .zero), samples: samples, at: at))
         try? await clock.sleep(until: at.advanced(by: .milliseconds(Int64(samples.count) * 1000 / Int64(SpeechSynthesizer.sampleRate))),
                                tolerance: nil)

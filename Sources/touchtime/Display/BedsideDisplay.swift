@@ -11,20 +11,24 @@ final class BedsideDisplay: Sendable {
         var controls: KeyController
         var summary: DisplayState.Summary?
         var revealed: (text: String, until: ContinuousClock.Instant)?
+        /// Until `begin`: the sound is being prepared and the start is not known yet.
+        var preparing = true
         var closed = false
     }
 
     private let scene: Mutex<Scene>
-    private let start: ContinuousClock.Instant
+    private let start: StartTime
     private let wake = DispatchSemaphore(value: 0)
     private let terminal: Terminal
     private let clock = ContinuousClock()
     private let color: Bool
     private let soundUnavailable: @Sendable () -> Bool
 
-    init(model: any SessionModel, controls: KeyController, start: ContinuousClock.Instant, terminal: Terminal = .shared,
-         color: Bool, soundUnavailable: @escaping @Sendable () -> Bool) {
-        self.scene = Mutex(Scene(model: model, controls: controls))
+    /// `start` holds the session's start: until `begin`, a provisional one (the lead-in's end),
+    /// which the lead-in counts down to while the sound is prepared.
+    init(model: any SessionModel, controls: KeyController, start: StartTime, terminal: Terminal = .shared,
+         color: Bool, preparingSound: Bool, soundUnavailable: @escaping @Sendable () -> Bool) {
+        self.scene = Mutex(Scene(model: model, controls: controls, preparing: preparingSound))
         self.start = start
         self.terminal = terminal
         self.color = color
@@ -40,6 +44,12 @@ final class BedsideDisplay: Sendable {
     func open() {
         terminal.enterFullScreen()
         DispatchQueue(label: "touchtime.display").async { [self] in self.drawLoop() }
+    }
+
+    /// The sound is ready and the session starts at the start now set: the clock runs.
+    func begin() {
+        scene.withLock { $0.preparing = false }
+        wake.signal()
     }
 
     func update(_ model: some SessionModel) {
@@ -83,13 +93,14 @@ final class BedsideDisplay: Sendable {
         while true {
             let now = clock.now
             let (display, wait, closed) = scene.withLock { scene -> (DisplayState, Duration?, Bool) in
-                let elapsed = start.duration(to: now)
+                let elapsed = (start.value ?? now).duration(to: now)
                 let leadIn = scene.model.state == .ready && elapsed < .zero ? elapsed : nil
                 var display = DisplayState.make(
                     engine: scene.model, at: elapsed, soundUnavailable: soundUnavailable(),
                     overlay: scene.controls.overlay(at: elapsed), leadInLeft: leadIn.map { Int(((.zero - $0).milliseconds + 999) / 1000) },
                     summary: scene.summary, controls: scene.controls.mode)
                 if let revealed = scene.revealed, now < revealed.until { display.revealed = revealed.text }
+                display.preparingSound = scene.preparing
                 return (display, Self.nextChange(scene, elapsed: elapsed, leadIn: leadIn, now: now), scene.closed)
             }
             if closed { return }

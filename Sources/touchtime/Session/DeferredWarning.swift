@@ -1,28 +1,28 @@
 import Synchronization
 
-/// A warning that waits: written at once in plain mode, shown as a badge and written after the
-/// terminal is restored when the full-screen display is up.
+/// Warnings that wait: written at once in plain mode; when the full-screen display is up, shown
+/// as a badge and written after the terminal is restored, in the order they came.
 final class DeferredWarning: Sendable {
-    private let state = Mutex<(message: String?, deferred: Bool)>((nil, false))
+    private let state = Mutex<(messages: [String], deferred: Bool)>(([], false))
 
     func deferUntilFlushed() { state.withLock { $0.deferred = true } }
 
     func post(_ message: String) {
         let writeNow = state.withLock { state -> Bool in
-            state.message = message
+            state.messages.append(message)
             return !state.deferred
         }
         if writeNow { reportError(message) }
     }
 
-    var isSet: Bool { state.withLock { $0.message != nil } }
+    var isSet: Bool { state.withLock { !$0.messages.isEmpty } }
 
-    /// Writes a deferred warning now (the terminal is back).
+    /// Writes the deferred warnings now (the terminal is back).
     func flush() {
-        let message = state.withLock { state -> String? in
+        let messages = state.withLock { state -> [String] in
             defer { state.deferred = false }
-            return state.deferred ? state.message : nil
+            return state.deferred ? state.messages : []
         }
-        if let message { reportError(message) }
+        for message in messages { reportError(message) }
     }
 }

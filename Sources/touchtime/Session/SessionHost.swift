@@ -67,51 +67,28 @@ struct SessionHost<Mode: SessionMode> {
             }
         }
 
-        // Sound: every chime rendered and the device open before the session starts.
+        // The screen and the lead-in first: preparing the sound (prompts rendered, the device opened,
+        // a sound server starting the stream) can take seconds, and the screen is never blank
+        // meanwhile. The lead-in counts down from now; the session starts when it ends, or once
+        // the sound is ready if that is later: its clock never runs before its sound can.
         let startTime = StartTime()
+        startTime.set(clock.now.advanced(by: .seconds(options.leadIn)))
         let soundLost = DeferredWarning()
-        if options.usesDisplay { soundLost.deferUntilFlushed() }
-        var sound: SessionSound?
-        var unavailable: String?
-        if let plan = mode.chimes, SignalWatcher.firstEnding == nil {
-            let device = device
-            // Every prompt rendered first; without speech, the session goes on with its chimes.
-            var speech: (plan: SpeechPlan, bank: [String: [Float]])?
-            if let speechPlan = mode.speech {
-                do throws(SpeechError) {
-                    speech = (speechPlan, try SpeechBank.render(speechPlan, volume: plan.volume))
-                } catch {
-                    reportError("no spoken prompts: \(error); the session goes on with its chimes")
-                }
-            }
-            do throws(ALSAError) {
-                sound = try SessionSound(plan: plan, speech: speech, device: device, giveUp: { SignalWatcher.firstEnding != nil }) { error in
-                    // The device was lost mid-session: one line, a badge, and the session goes on silently.
-                    soundLost.post("sound lost on '\(device)': \(error); the session goes on without chimes")
-                    if let start = startTime.value {
-                        let event = SessionEvent(kind: .audioUnavailable(reason: error.description), planned: .zero, due: .zero)
-                        output.emit(StampedEvent(event: event, elapsed: start.duration(to: clock.now)))
-                    }
-                }
-            } catch {
-                unavailable = error.description
-                reportError("sound unavailable on '\(device)': \(error); the session goes on without chimes")
-            }
+        let warnings = DeferredWarning()
+        if options.usesDisplay {
+            soundLost.deferUntilFlushed()
+            warnings.deferUntilFlushed()
         }
-
-        // With sound, the first boundary must lie beyond the audio buffer for its chime to be on time.
-        let start = clock.now.advanced(by: max(.seconds(options.leadIn), sound?.minimumLead ?? .zero))
-        startTime.set(start)
+        let unavailable = Mutex<String?>(nil)
         if let introduction = mode.introduction { output.note(introduction.terminalSafe) }
         if options.leadIn > 0 {
             output.note("\(TimeText.elapsed(.zero - .seconds(options.leadIn)))  lead-in         "
                         + "\(timeline.treatment.title.terminalSafe) begins in \(DurationText.format(.seconds(options.leadIn)))")
         }
-        let unavailableAtStart = unavailable != nil
         let display: BedsideDisplay? = options.usesDisplay
-            ? BedsideDisplay(model: mode.model, controls: controller.withLock { $0 }, start: start,
-                             color: BedsideDisplay.wantsColor(Environment.variables),
-                             soundUnavailable: { unavailableAtStart || soundLost.isSet })
+            ? BedsideDisplay(model: mode.model, controls: controller.withLock { $0 }, start: startTime,
+                             color: BedsideDisplay.wantsColor(Environment.variables), preparingSound: mode.chimes != nil,
+                             soundUnavailable: { unavailable.withLock { $0 != nil } || soundLost.isSet })
             : nil
         screen.withLock { $0 = display }
         defer {
@@ -121,15 +98,56 @@ struct SessionHost<Mode: SessionMode> {
         }
         if let display { display.open() } else { Terminal.shared.takeKeys() }
 
+        // Keys from the first moment: before the start they can quit, mute or ask for help; a press
+        // then is before the session (nothing to measure), never counted later.
         let plainPrompt = output.plain != nil
+        let quitAsked = Mutex(false)
         KeyReader.start(fromPipe: mode.keysFromPipe) { key in
-            let now = start.duration(to: clock.now)
+            let now = (startTime.value ?? clock.now).duration(to: clock.now)
             let (outcome, controls) = controller.withLock { controller in (controller.handle(key, at: now), controller) }
             display?.update(controls)
             if outcome.overlay == .confirmQuit, plainPrompt { output.note("press q (or y) again within 3 s to quit") }
             if outcome.close { closeSummary.send(.finish) }
-            if let command = outcome.command { inbox.send(command) }
+            if let command = outcome.command {
+                if command == .quit { quitAsked.withLock { $0 = true } }
+                inbox.send(command)
+            }
         }
+
+        // Sound: every chime and prompt rendered and the stream running before the session starts.
+        var sound: SessionSound?
+        if let plan = mode.chimes, SignalWatcher.firstEnding == nil {
+            let device = device
+            let giveUp = { SignalWatcher.firstEnding != nil || quitAsked.withLock { $0 } }
+            // Every prompt rendered first; without speech, the session goes on with its chimes.
+            var speech: (plan: SpeechPlan, bank: [String: [Float]])?
+            if let speechPlan = mode.speech {
+                do throws(SpeechError) {
+                    speech = (speechPlan, try SpeechBank.render(speechPlan, volume: plan.volume))
+                } catch {
+                    warnings.post("no spoken prompts: \(error); the session goes on with its chimes")
+                }
+            }
+            do throws(ALSAError) {
+                sound = try SessionSound(plan: plan, speech: speech, device: device, giveUp: giveUp) { error in
+                    // The device was lost mid-session: one line, a badge, and the session goes on silently.
+                    soundLost.post("sound lost on '\(device)': \(error); the session goes on without chimes")
+                    if let start = startTime.value {
+                        let event = SessionEvent(kind: .audioUnavailable(reason: error.description), planned: .zero, due: .zero)
+                        output.emit(StampedEvent(event: event, elapsed: start.duration(to: clock.now)))
+                    }
+                }
+            } catch {
+                unavailable.withLock { $0 = error.description }
+                warnings.post("sound unavailable on '\(device)': \(error); the session goes on without chimes")
+            }
+        }
+
+        // With sound, the first boundary must lie beyond the audio queued ahead for its chime to be on time.
+        let start = max(startTime.value ?? clock.now, clock.now.advanced(by: sound?.minimumLead ?? .zero))
+        startTime.set(start)
+        display?.begin()
+        let unavailableAtStart = unavailable.withLock { $0 }
 
         sound?.predict(mode.model, start: start)
         var tally = SessionTally()
@@ -140,8 +158,8 @@ struct SessionHost<Mode: SessionMode> {
             switch stamped.event.kind {
             case .sessionStart:
                 startedWall = SessionOutput.wallNow()
-                if let unavailable {
-                    output.emit(StampedEvent(event: SessionEvent(kind: .audioUnavailable(reason: unavailable), planned: .zero, due: .zero),
+                if let unavailableAtStart {
+                    output.emit(StampedEvent(event: SessionEvent(kind: .audioUnavailable(reason: unavailableAtStart), planned: .zero, due: .zero),
                                              elapsed: stamped.elapsed))
                 }
             case .muted(let muted):
@@ -200,25 +218,31 @@ struct SessionHost<Mode: SessionMode> {
                 // Wait for a key, unless asked not to or no key can come (standard input is no terminal);
                 // the finish bell rings out meanwhile, and what still rings when a key closes it fades out.
                 if !exitAtEnd, Terminal.inputIsTerminal, SignalWatcher.firstEnding == nil {
-                    let ringing = sound.map { sound in Task.detached { sound.finish() } }
+                    let ringing = sound.map { sound in Task.detached { sound.finish(giveUp: { SignalWatcher.firstEnding != nil }) } }
                     _ = await closeSummary.next()
                     sound?.fadeOut()
                     await ringing?.value
                 }
             }
         }
-        if SignalWatcher.firstEnding == nil { sound?.finish() } else { sound?.stop() }
+        // Ended by a signal: silence at once. Quit: what rings fades out (the user is done).
+        let completed = final.state == .finished(completed: true)
+        if SignalWatcher.firstEnding != nil { sound?.stop() } else if !completed { sound?.fadeOut() }
         display?.close()
         Terminal.shared.restore()
 
         // The terminal is back: the report, then whatever went wrong, one line each.
         let history = recorded ? options.historyPath.map(HistoryReader.init(path:)) : nil
         if let report = mode.report(final, entry: entry, history: history) { output.report(report) }
+        warnings.flush()
         soundLost.flush()
         problems = output.finish() + problems
         for problem in problems { reportError(problem) }
-        if let signal = SignalWatcher.firstEnding { throw ExitStatus.signal(signal) }
-        if !problems.isEmpty { throw ExitStatus.ioError }
+        let status: ExitCode? = SignalWatcher.firstEnding.map(ExitStatus.signal) ?? (problems.isEmpty ? nil : ExitStatus.ioError)
+        // A completed session's last bell rings out after the report (the user has it already);
+        // a signal meanwhile cuts it short.
+        sound?.finish(giveUp: { SignalWatcher.firstEnding != nil })
+        if let status { throw status }
     }
 }
 
