@@ -50,6 +50,13 @@ public enum ChimeOnsets {
         return Result(onsets: onsets, residualPeak: residual.reduce(0) { max($0, abs($1)) })
     }
 
+    /// The same, for sounds as they are rendered and played (16-bit).
+    public static func find(
+        _ sequence: [[Int16]], in recording: [Float], threshold: Float = 0.004, search: Int = 48, sampleRate: Int = 48_000
+    ) -> Result {
+        find(sequence.map(floats), in: recording, threshold: threshold, search: search, sampleRate: sampleRate)
+    }
+
     /// 16-bit samples as floats in [-1, 1], matching `WAVFile.quantize`.
     public static func floats(_ samples: [Int16]) -> [Float] {
         samples.map { Float($0) / 32767 }

@@ -78,8 +78,8 @@ import TouchtimeTestSupport
         #expect(player.waitUntilReady())
         // Two second-long "utterances" (a steady tone each, easy to measure): the first must be gone
         // by 0.5 s (its next boundary); the second starts at 0.3 s, and the first makes way for it.
-        let tone = (0..<48_000).map { Float(sin(2 * Double.pi * 500 * Double($0) / 48_000) * 0.25) }
-        let other = (0..<48_000).map { Float(sin(2 * Double.pi * 700 * Double($0) / 48_000) * 0.25) }
+        let tone = (0..<48_000).map { Int16((sin(2 * Double.pi * 500 * Double($0) / 48_000) * 0.25 * 32767).rounded()) }
+        let other = (0..<48_000).map { Int16((sin(2 * Double.pi * 700 * Double($0) / 48_000) * 0.25 * 32767).rounded()) }
         let start = ContinuousClock.now.advanced(by: .milliseconds(200))
         player.ensure(.init(id: moment(1), samples: tone, at: start, isSpeech: true, endBy: start.advanced(by: .milliseconds(500))))
         player.ensure(.init(id: moment(2), samples: other, at: start.advanced(by: .milliseconds(300)), isSpeech: true))

@@ -10,29 +10,29 @@ import TouchtimeTestSupport
     private func decibels(_ value: Float) -> Double { 20 * log10(Double(value)) }
 
     @Test func anUtteranceStartsAtOnceAndPeaksAtItsLevel() throws {
-        let samples = try SpeechSynthesizer.render("Jawline. Left side.")
+        let samples = floats(try SpeechSynthesizer.render("Jawline. Left side."))
         #expect(samples.count > 48_000 / 2 && samples.count < 48_000 * 3, "half a second to three: \(samples.count)")
         let peak = samples.map(abs).max() ?? 0
         #expect(abs(decibels(peak) - SpeechSynthesizer.level) < 0.05, "peak \(decibels(peak)) dBFS")
         // Leading silence is trimmed: the voice is heard within 10 ms of the utterance's first sample.
         let firstSound = try #require(samples.firstIndex { abs($0) > 0.003 })
         #expect(firstSound < 480, "first sound at sample \(firstSound)")
-        #expect(try SpeechSynthesizer.render("Jawline. Left side.") == samples, "the same text, the same samples")
-        let quieter = try SpeechSynthesizer.render("Jawline. Left side.", volume: 50)
+        #expect(floats(try SpeechSynthesizer.render("Jawline. Left side.")) == samples, "the same text, the same samples")
+        let quieter = floats(try SpeechSynthesizer.render("Jawline. Left side.", volume: 50))
         #expect(abs(decibels(quieter.map(abs).max() ?? 0) - (SpeechSynthesizer.level - 12.04)) < 0.1, "50 is about -12 dB")
     }
 
     @Test func theRateChangesTheLength() throws {
-        let normal = try SpeechSynthesizer.render("Lift, sculpt and smooth")
-        let slow = try SpeechSynthesizer.render("Lift, sculpt and smooth", rate: 0.5)
-        let fast = try SpeechSynthesizer.render("Lift, sculpt and smooth", rate: 2)
+        let normal = floats(try SpeechSynthesizer.render("Lift, sculpt and smooth"))
+        let slow = floats(try SpeechSynthesizer.render("Lift, sculpt and smooth", rate: 0.5))
+        let fast = floats(try SpeechSynthesizer.render("Lift, sculpt and smooth", rate: 2))
         #expect(Double(slow.count) > Double(normal.count) * 1.5)
         #expect(Double(fast.count) < Double(normal.count) * 0.75)
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/espeak-ng"), "needs espeak-ng (.ci/setup installs it)"))
     func anotherLanguageIsSpokenByEspeak() throws {
-        let german = try SpeechSynthesizer.render("Kieferlinie, linke Seite", language: "de")
+        let german = floats(try SpeechSynthesizer.render("Kieferlinie, linke Seite", language: "de"))
         #expect(german.count > 48_000 / 2)
         #expect(abs(decibels(german.map(abs).max() ?? 0) - SpeechSynthesizer.level) < 0.05)
         #expect(throws: SpeechError.self) { try SpeechSynthesizer.render("x", language: "zz-notalanguage") }
@@ -63,3 +63,6 @@ import TouchtimeTestSupport
         #expect(silent.utterances.isEmpty && silent.count < guide.count + 48_000)
     }
 }
+
+/// 16-bit samples as floats in [-1, 1].
+private func floats(_ samples: [Int16]) -> [Float] { samples.map { Float($0) / 32767 } }

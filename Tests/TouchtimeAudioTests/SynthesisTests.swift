@@ -6,9 +6,12 @@ import TouchtimeCore
 @Suite struct SynthesisTests {
     static let rate = ChimeSynthesizer.sampleRate
 
+    /// 16-bit samples as floats in [-1, 1].
+    static func floats(_ samples: [Int16]) -> [Float] { samples.map { Float($0) / 32767 } }
+
     @Test(arguments: ChimeKind.allCases)
     func dominantFrequencyIsTheKindsPitch(kind: ChimeKind) {
-        let samples = ChimeSynthesizer.render(ChimeVoice(kind: kind))
+        let samples = Self.floats(ChimeSynthesizer.render(ChimeVoice(kind: kind)))
         let window = min(samples.count, Self.rate / 5)
         let found = Spectrum.dominantFrequency(samples, from: 0, count: window, sampleRate: Self.rate)
         let asked = ChimeSynthesizer.pitch(of: kind)
@@ -16,7 +19,7 @@ import TouchtimeCore
     }
 
     @Test func finishIsThreeDescendingStrikes() {
-        let samples = ChimeSynthesizer.render(ChimeVoice(kind: .finish))
+        let samples = Self.floats(ChimeSynthesizer.render(ChimeVoice(kind: .finish)))
         let offsets = ChimeSynthesizer.strikeOffsets(of: .finish).map { Int($0 * Double(Self.rate)) }
         let asked = ChimeSynthesizer.strikeFrequencies(of: .finish)
         #expect(asked.count == 3 && asked == asked.sorted(by: >))
@@ -28,14 +31,14 @@ import TouchtimeCore
     }
 
     @Test func pitchTransposesEveryPartial() {
-        let samples = ChimeSynthesizer.render(ChimeVoice(kind: .transition, pitchRatio: 0.75))
+        let samples = Self.floats(ChimeSynthesizer.render(ChimeVoice(kind: .transition, pitchRatio: 0.75)))
         let found = Spectrum.dominantFrequency(samples, from: 0, count: Self.rate / 5, sampleRate: Self.rate)
         #expect(abs(found - 660) < 5)
     }
 
     @Test(arguments: ChimeKind.allCases)
     func peakIsTheKindsLevelAndNothingClips(kind: ChimeKind) {
-        let samples = ChimeSynthesizer.render(ChimeVoice(kind: kind))
+        let samples = Self.floats(ChimeSynthesizer.render(ChimeVoice(kind: kind)))
         let peak = samples.reduce(0) { max($0, abs($1)) }
         #expect(abs(20 * log10(Double(peak)) - ChimeSynthesizer.level(of: kind)) < 0.01)
         #expect(peak <= 0.51, "at most about -6 dBFS")
@@ -43,7 +46,7 @@ import TouchtimeCore
 
     @Test(arguments: ChimeKind.allCases)
     func firstMillisecondRampsInAndTheTailFadesOut(kind: ChimeKind) {
-        let samples = ChimeSynthesizer.render(ChimeVoice(kind: kind))
+        let samples = Self.floats(ChimeSynthesizer.render(ChimeVoice(kind: kind)))
         let peak = samples.reduce(0) { max($0, abs($1)) }
         #expect(abs(samples[0]) < peak * 0.01, "no click at the start")
         // Within the first millisecond, the envelope only grows: each 0.25 ms block's peak is
@@ -60,7 +63,7 @@ import TouchtimeCore
     @Test func kindsDifferMeasurably() {
         struct Traits: Equatable { var pitch: Int; var strikes: Int; var level: Int; var length: Int }
         let traits = ChimeKind.allCases.map { kind -> Traits in
-            let samples = ChimeSynthesizer.render(ChimeVoice(kind: kind))
+            let samples = Self.floats(ChimeSynthesizer.render(ChimeVoice(kind: kind)))
             return Traits(pitch: Int(ChimeSynthesizer.pitch(of: kind)), strikes: ChimeSynthesizer.strikeCount(of: kind),
                           level: Int(ChimeSynthesizer.level(of: kind)), length: samples.count / 4800)
         }
@@ -76,19 +79,20 @@ import TouchtimeCore
     @Test func sameVoiceSameSamplesAndVolumeIsATaper() {
         let voice = ChimeVoice(kind: .stillness, volume: 50)
         #expect(ChimeSynthesizer.render(voice) == ChimeSynthesizer.render(voice))
-        let full = ChimeSynthesizer.render(ChimeVoice(kind: .stillness)).reduce(0) { max($0, abs($1)) }
-        let half = ChimeSynthesizer.render(voice).reduce(0) { max($0, abs($1)) }
+        let full = Self.floats(ChimeSynthesizer.render(ChimeVoice(kind: .stillness))).reduce(0) { max($0, abs($1)) }
+        let half = Self.floats(ChimeSynthesizer.render(voice)).reduce(0) { max($0, abs($1)) }
         #expect(abs(half / full - 0.25) < 1e-4)
         #expect(ChimeSynthesizer.render(ChimeVoice(kind: .pace, volume: 0)).allSatisfy { $0 == 0 })
     }
 
     @Test(arguments: ChimeKind.allCases)
     func everyChimeRingsDownBelowMinus60DBFSBeforeItEnds(kind: ChimeKind) {
-        let samples = ChimeSynthesizer.render(ChimeVoice(kind: kind))
+        let samples = Self.floats(ChimeSynthesizer.render(ChimeVoice(kind: kind)))
         // The last 20 ms is the fade; before it the chime has already rung down to -60 dBFS.
         let fade = 960
         let tail = samples[(samples.count - fade)...].map(abs).max() ?? 1
-        #expect(tail < Float(ChimeSynthesizer.ringDownLevel), "\(kind): the end is below -60 dBFS, not cut while ringing")
+        // (To within the half step of rounding to 16 bits.)
+        #expect(tail < Float(ChimeSynthesizer.ringDownLevel) + 0.5 / 32767, "\(kind): the end is below -60 dBFS, not cut while ringing")
         // And it is not cut short: just before the fade it is still above -80 dBFS (the -60 point is near).
         let before = samples[max(0, samples.count - fade - 4_800)..<(samples.count - fade)].map(abs).max() ?? 0
         #expect(before > 0.0001, "\(kind): the chime ends where it rings down")

@@ -19,7 +19,7 @@ public final class ChimePlayer: Sendable {
     /// one place where a moment scheduled twice (predicted, then observed) is played once.
     public struct Scheduled: Sendable {
         public var id: ChimePlan.Cue.ID
-        public var samples: [Float]
+        public var samples: [Int16]
         public var at: ContinuousClock.Instant
         /// Speech: it never overlaps another utterance (starting, it fades out any still
         /// sounding), and it is faded out by `endBy` (the next boundary), which it never delays.
@@ -29,7 +29,7 @@ public final class ChimePlayer: Sendable {
         /// still waits (speech waits `SpeechPlan.gap` after its boundary).
         var happened = false
 
-        public init(id: ChimePlan.Cue.ID, samples: [Float], at: ContinuousClock.Instant, isSpeech: Bool = false,
+        public init(id: ChimePlan.Cue.ID, samples: [Int16], at: ContinuousClock.Instant, isSpeech: Bool = false,
                     endBy: ContinuousClock.Instant? = nil) {
             self.id = id
             self.samples = samples
@@ -145,7 +145,7 @@ public final class ChimePlayer: Sendable {
         return false
     }
 
-    /// Muted: no new chime starts, and sounding ones fade out within 10 ms.
+    /// Muted: no new chime starts, and sounding ones fade out over the next period written (80 ms).
     public var isMuted: Bool {
         get { shared.withLock { $0.muted } }
         set { shared.withLock { $0.muted = newValue } }
@@ -175,10 +175,15 @@ public final class ChimePlayer: Sendable {
         wait(timeout: .seconds(2))
     }
 
-    /// Fades out whatever sounds (10 ms, no click), then stops: the user is done listening.
+    /// Fades out whatever sounds (one period, no click), lets what is queued play, then closes
+    /// the device: the user is done listening.
     public func fadeOutAndStop() {
-        isMuted = true
-        usleep(40_000)  // the mute ramp is one 10 ms period; the next period is then silent
+        shared.withLock { state in
+            state.muted = true
+            state.pending.removeAll()
+            state.drainWhenIdle = true
+        }
+        wait(timeout: .seconds(2))
         stop()
     }
 
@@ -193,7 +198,7 @@ public final class ChimePlayer: Sendable {
     /// A voice being mixed: samples and the absolute frame at which they start; speech may have
     /// a frame by which it must be silent.
     private struct Voice {
-        var samples: [Float]
+        var samples: [Int16]
         var startFrame: Int
         var isSpeech = false
         var endFrame: Int?
@@ -279,7 +284,8 @@ public final class ChimePlayer: Sendable {
                 }
             }
 
-            // Mix this period; the master gain ramps toward 0 when muted so nothing clicks.
+            // Mix this period, in units of the 16-bit output (a sound alone comes out exactly as
+            // rendered); the master gain ramps toward 0 when muted so nothing clicks.
             let targetGain: Float = muted ? 0 : 1
             for index in 0..<period { mix[index] = 0 }
             for voice in voices {
@@ -290,10 +296,10 @@ public final class ChimePlayer: Sendable {
                 guard count > 0 else { continue }
                 voice.samples.withUnsafeBufferPointer { source in
                     if voice.endFrame == nil {
-                        for index in 0..<count { mix[first + index] += source[sourceStart + index] }
+                        for index in 0..<count { mix[first + index] += Float(source[sourceStart + index]) }
                     } else {
                         for index in 0..<count {
-                            mix[first + index] += source[sourceStart + index] * voice.gain(at: framesWritten + first + index)
+                            mix[first + index] += Float(source[sourceStart + index]) * voice.gain(at: framesWritten + first + index)
                         }
                     }
                 }
@@ -301,8 +307,7 @@ public final class ChimePlayer: Sendable {
             let step = (targetGain - gain) / Float(period)
             for index in 0..<period {
                 gain += step
-                let value = max(-1, min(1, mix[index] * gain))
-                output[index] = Int16((value * 32767).rounded())
+                output[index] = Int16(max(-32767, min(32767, (mix[index] * gain).rounded())))
             }
             gain = targetGain
             if muted { voices.removeAll() }

@@ -13,25 +13,27 @@ public final class SessionSound: Sendable {
     public let plan: ChimePlan
     public let speech: SpeechPlan?
     private let player: ChimePlayer
-    private let bank: [ChimeVoice: [Float]]
-    private let spoken: [String: [Float]]
+    private let bank: ChimeBank
+    private let spoken: [String: [Int16]]
 
-    /// Renders every chime the plan can use, then opens the device. Throws if it cannot be
+    /// Renders the chimes the session starts with (all of them, unless it has very many: the
+    /// rest are rendered a moment ahead of their boundary), then opens the device. Throws if it cannot be
     /// opened. `speech`, when given, is the plan of prompts and every text of it rendered
     /// (`SpeechBank`). Waiting for a sound server to start the stream (a second or more) stops
     /// early once `giveUp` says so (the session is being ended).
     public init(
-        plan: ChimePlan, speech: (plan: SpeechPlan, bank: [String: [Float]])? = nil, device: String,
+        plan: ChimePlan, speech: (plan: SpeechPlan, bank: [String: [Int16]])? = nil, device: String,
         latency: Duration = .milliseconds(60), giveUp: @escaping () -> Bool = { false },
         onFailure: @escaping @Sendable (ALSAError) -> Void
     ) throws(ALSAError) {
         // Open first: without a device there is nothing to render for.
         self.player = try ChimePlayer(device: device, latency: latency, onFailure: onFailure)
         self.minimumLead = ChimePlayer.queued(lead: latency) + .milliseconds(20)
-        self.bank = ChimeBank.render(plan.voices)
+        self.bank = ChimeBank()
         self.plan = plan
         self.speech = speech?.plan
         self.spoken = speech?.bank ?? [:]
+        bank.prepare(plan)
         player.waitUntilReady(giveUp: giveUp)
     }
 
@@ -106,8 +108,7 @@ public final class SessionSound: Sendable {
     }
 
     private func scheduled(_ cue: ChimePlan.Cue, start: ContinuousClock.Instant) -> ChimePlayer.Scheduled? {
-        guard let samples = bank[cue.voice] else { return nil }
-        return ChimePlayer.Scheduled(id: cue.id, samples: samples, at: start.advanced(by: cue.due))
+        ChimePlayer.Scheduled(id: cue.id, samples: bank.samples(for: cue.voice), at: start.advanced(by: cue.due))
     }
 
     private func scheduled(_ utterance: SpeechPlan.Utterance, start: ContinuousClock.Instant,

@@ -6,7 +6,7 @@ import Glibc
 /// timing path. English is flite's built-in voice; another language goes to espeak-ng. Each
 /// utterance is resampled to the stream's rate with libsoxr, its leading silence trimmed (so it
 /// starts when placed), and its level set to sit with the chimes: a peak of -9 dBFS (the bell's
-/// is -6) times the volume's audio taper.
+/// is -6) times the volume's audio taper. Kept as 16-bit samples, as they are played.
 public enum SpeechSynthesizer {
     public static let sampleRate = ChimeSynthesizer.sampleRate
     /// The peak an utterance is set to at full volume, dBFS.
@@ -15,7 +15,7 @@ public enum SpeechSynthesizer {
     static let silence: Float = 0.003
 
     /// `text` spoken in `language` (a code such as `en`, `de`, `fr`) at `rate` and `volume` (0-100).
-    public static func render(_ text: String, language: String = "en", rate: Double = 1, volume: Int = 100) throws(SpeechError) -> [Float] {
+    public static func render(_ text: String, language: String = "en", rate: Double = 1, volume: Int = 100) throws(SpeechError) -> [Int16] {
         let spoken = language == "en" || language.hasPrefix("en-")
             ? try FliteVoice.shared.speak(text, rate: rate)
             : try EspeakVoice.speak(text, language: language, rate: rate)
@@ -38,6 +38,6 @@ public enum SpeechSynthesizer {
         let peak = samples.reduce(Float(0)) { max($0, abs($1)) }
         let target = Float(pow(10, level / 20) * ChimeSynthesizer.gain(volume: volume))
         let scale = peak > 0 ? target / peak : 0
-        return samples.map { $0 * scale }
+        return samples.map { Int16(max(-32767, min(32767, ($0 * scale * 32767).rounded()))) }
     }
 }

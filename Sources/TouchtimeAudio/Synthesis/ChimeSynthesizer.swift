@@ -129,61 +129,142 @@ public enum ChimeSynthesizer {
     /// No chime rings longer than this.
     static let longest = 16.0
 
-    /// Renders a voice as mono float samples at 48 kHz, peak at the kind's level times the volume's
+    /// Renders a voice as mono 16-bit samples at 48 kHz, peak at the kind's level times the volume's
     /// gain. A chime rings down naturally: it ends where its last sample above -60 dBFS is, after a
     /// 20 ms fade of what is left below that (no audible cut, and no click).
-    public static func render(_ voice: ChimeVoice) -> [Float] {
+    ///
+    /// Nothing but the result is held: the partials are summed sample by sample, three times (the
+    /// peak, where it rings down, the samples), so a 14-second bowl costs its 1.3 MB and no more.
+    public static func render(_ voice: ChimeVoice) -> [Int16] {
         let design = design(voice.kind)
         let rate = Double(sampleRate)
-        let count = Int((longest * rate).rounded())
-        var samples = [Double](repeating: 0, count: count)
-        let attackSamples = max(1, Int((design.attack * rate).rounded()))
-        let nyquistLimit = rate * 0.45
+        let limit = Int((longest * rate).rounded())
+        let fullScale = pow(10, design.level / 20)
+        var chunk = [Double](repeating: 0, count: Partials.chunk)
+
+        // The peak comes with a strike's attack: once all that can still sound is below it, it is found.
+        var peak = 0.0
+        var partials = Partials(design, pitchRatio: voice.pitchRatio)
+        while partials.position < limit, partials.fill(&chunk) {
+            for value in chunk { peak = max(peak, abs(value)) }
+            if partials.allStarted, partials.bound < peak { break }
+        }
+        guard peak > 0 else { return [] }
+        // Where it has rung down: the last sample at or above -60 dBFS at full volume (so that a
+        // quieter volume keeps the same length and stays the same sound, only softer).
+        let quiet = ringDownLevel * peak / fullScale
+        var lastLoud = 0
         var used = 0
-        for strike in design.strikes {
-            let start = Int((strike.offset * rate).rounded())
-            for partial in strike.partials {
-                let frequency = strike.frequency * partial.ratio * voice.pitchRatio
-                guard frequency < nyquistLimit, frequency > 20 else { continue }
-                let step = 2 * Double.pi * frequency / rate
-                // Per-sample decay factor, applied by multiplication: exact enough and fast.
-                let decayPerSample = exp(-1 / (partial.decay * rate))
-                // The sine by a rotating phasor (two multiplications a sample instead of a sin()),
-                // brought back to unit length now and then so rounding never builds up.
-                let (stepCos, stepSin) = (cos(step), sin(step))
-                var (real, imaginary) = (1.0, 0.0)
-                var envelope = partial.amplitude
-                var n = 0
-                while start + n < count {
-                    // Raised-cosine attack: starts just above zero, no click.
-                    let ramp = n < attackSamples ? 0.5 - 0.5 * cos(Double.pi * Double(n + 1) / Double(attackSamples + 1)) : 1
-                    samples[start + n] += envelope * ramp * imaginary
-                    (real, imaginary) = (real * stepCos - imaginary * stepSin, real * stepSin + imaginary * stepCos)
-                    if n & 4095 == 4095 {
-                        let length = (real * real + imaginary * imaginary).squareRoot()
-                        (real, imaginary) = (real / length, imaginary / length)
-                    }
-                    envelope *= decayPerSample
-                    n += 1
-                    if envelope < 1e-7 { break }
-                }
-                used = max(used, start + n)
+        partials = Partials(design, pitchRatio: voice.pitchRatio)
+        while partials.position < limit, partials.fill(&chunk) {
+            let first = partials.position - chunk.count
+            if let last = chunk.lastIndex(where: { abs($0) >= quiet }) { lastLoud = first + last }
+            used = min(limit, partials.position)
+            if partials.allStarted, partials.bound < quiet {
+                used = limit  // it goes on, below -60 dBFS: room for the fade
+                break
             }
         }
-        let peak = samples[0..<used].reduce(0) { max($0, abs($1)) }
-        let target = pow(10, design.level / 20) * gain(volume: voice.volume)
-        let scale = peak > 0 ? target / peak : 0
-        // Where it has rung down: the last sample at or above -60 dBFS (at full volume, so that a
-        // quieter volume keeps the same length and stays the same sound, only softer).
-        let fullScale = peak > 0 ? pow(10, design.level / 20) / peak : 0
-        let lastLoud = samples[0..<used].lastIndex { abs($0 * fullScale) >= ringDownLevel } ?? 0
         let fade = Int(0.02 * rate)
-        let end = min(used, lastLoud + 1 + fade)
-        var result = samples[0..<end].map { Float($0 * scale) }
-        for n in 0..<min(fade, result.count) {
-            let index = result.count - min(fade, result.count) + n
-            result[index] *= Float(0.5 + 0.5 * cos(Double.pi * Double(n + 1) / Double(min(fade, result.count))))
+        let count = min(used, lastLoud + 1 + fade)
+        let fadeLength = min(fade, count)
+        let scale = fullScale * gain(volume: voice.volume) / peak
+        var samples = [Int16](repeating: 0, count: count)
+        partials = Partials(design, pitchRatio: voice.pitchRatio)
+        var index = 0
+        while index < count {
+            let living = partials.fill(&chunk)
+            for value in chunk where index < count {
+                var scaled = Float(value * scale)
+                let intoFade = index - (count - fadeLength)
+                if intoFade >= 0 {
+                    scaled *= Float(0.5 + 0.5 * cos(Double.pi * Double(intoFade + 1) / Double(fadeLength)))
+                }
+                samples[index] = Int16(max(-32767, min(32767, (scaled * 32767).rounded())))
+                index += 1
+            }
+            if !living { break }
         }
-        return result
+        return samples
+    }
+
+    /// A chime's partials summed a chunk of samples at a time: each a sine by a rotating phasor
+    /// (two multiplications a sample, brought back to unit length now and then so rounding never
+    /// builds up), under an exponential decay, with a raised-cosine attack (no click).
+    struct Partials {
+        static let chunk = 1_024
+
+        private struct Oscillator {
+            var start: Int
+            var stepCos: Double
+            var stepSin: Double
+            var real = 1.0
+            var imaginary = 0.0
+            var envelope: Double
+            var decayPerSample: Double
+            var done = false
+        }
+
+        private var oscillators: [Oscillator] = []
+        private let attackSamples: Int
+        /// The next sample `fill` sums.
+        private(set) var position = 0
+
+        init(_ design: Design, pitchRatio: Double) {
+            let rate = Double(ChimeSynthesizer.sampleRate)
+            attackSamples = max(1, Int((design.attack * rate).rounded()))
+            for strike in design.strikes {
+                for partial in strike.partials {
+                    let frequency = strike.frequency * partial.ratio * pitchRatio
+                    guard frequency < rate * 0.45, frequency > 20 else { continue }
+                    let step = 2 * Double.pi * frequency / rate
+                    oscillators.append(Oscillator(start: Int((strike.offset * rate).rounded()), stepCos: cos(step), stepSin: sin(step),
+                                                  envelope: partial.amplitude, decayPerSample: exp(-1 / (partial.decay * rate))))
+                }
+            }
+        }
+
+        /// Every strike has begun.
+        var allStarted: Bool { oscillators.allSatisfy { $0.start < position } }
+
+        /// No sample from `position` on can be louder than this: what is left of the envelopes.
+        var bound: Double { oscillators.reduce(0) { $0 + ($1.done ? 0 : $1.envelope) } }
+
+        /// Sums the next `chunk.count` samples into `chunk`; false once every partial has died away
+        /// (below 1e-7) before this chunk.
+        mutating func fill(_ chunk: inout [Double]) -> Bool {
+            let from = position
+            let to = from + chunk.count
+            position = to
+            guard oscillators.contains(where: { !$0.done }) else { return false }
+            let attack = attackSamples
+            chunk.withUnsafeMutableBufferPointer { out in
+                for index in 0..<out.count { out[index] = 0 }
+                for which in oscillators.indices where !oscillators[which].done && oscillators[which].start < to {
+                    var oscillator = oscillators[which]
+                    var sample = max(from, oscillator.start)
+                    while sample < to {
+                        let n = sample - oscillator.start
+                        let ramp = n < attack ? 0.5 - 0.5 * cos(Double.pi * Double(n + 1) / Double(attack + 1)) : 1
+                        out[sample - from] += oscillator.envelope * ramp * oscillator.imaginary
+                        (oscillator.real, oscillator.imaginary) = (
+                            oscillator.real * oscillator.stepCos - oscillator.imaginary * oscillator.stepSin,
+                            oscillator.real * oscillator.stepSin + oscillator.imaginary * oscillator.stepCos)
+                        if n & 4095 == 4095 {
+                            let length = (oscillator.real * oscillator.real + oscillator.imaginary * oscillator.imaginary).squareRoot()
+                            (oscillator.real, oscillator.imaginary) = (oscillator.real / length, oscillator.imaginary / length)
+                        }
+                        oscillator.envelope *= oscillator.decayPerSample
+                        sample += 1
+                        if oscillator.envelope < 1e-7 {
+                            oscillator.done = true
+                            break
+                        }
+                    }
+                    oscillators[which] = oscillator
+                }
+            }
+            return true
+        }
     }
 }

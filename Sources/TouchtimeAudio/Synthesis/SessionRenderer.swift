@@ -7,10 +7,19 @@ public import TouchtimeCore
 /// Streamed: a block at a time, so a 4-hour guide costs what one block and the rendered sounds
 /// cost, not 4 hours of samples.
 public struct SessionRenderer: Sendable {
-    /// One sound placed on the guide: its samples from `start`, silent from `end` on (speech cut at its segment's end).
+    /// One sound placed on the guide from sample `start`: a chime (rendered when the mix reaches
+    /// it, from a bounded bank) or a prompt; silent from `end` on (speech cut at its segment's end).
     struct Placed: Sendable {
         var start: Int
-        var samples: [Float]
+        var chime: ChimeVoice?
+        var speech: [Int16] = []
+        var end: Int?
+    }
+
+    /// A placed sound being mixed.
+    private struct Sounding {
+        var start: Int
+        var samples: [Int16]
         var end: Int?
 
         var last: Int { min(start + samples.count, end ?? .max) }
@@ -21,6 +30,7 @@ public struct SessionRenderer: Sendable {
     /// The guide's length in samples: to the end of the session or of its last sound.
     public let count: Int
     private let placed: [Placed]
+    private let bank: ChimeBank
 
     public static let sampleRate = ChimeSynthesizer.sampleRate
     /// Samples mixed and written at a time.
@@ -33,20 +43,31 @@ public struct SessionRenderer: Sendable {
         Int((planned.seconds * Double(sampleRate)).rounded())
     }
 
-    public init(_ plan: ChimePlan, speech: (plan: SpeechPlan, bank: [String: [Float]])? = nil) {
-        let bank = ChimeBank.render(plan.voices)
+    public init(_ plan: ChimePlan, speech: (plan: SpeechPlan, bank: [String: [Int16]])? = nil, bank: ChimeBank = ChimeBank()) {
+        self.bank = bank
         cues = plan.plannedCues
-        var placed = cues.compactMap { cue in bank[cue.voice].map { Placed(start: Self.onsetSample(cue.planned), samples: $0) } }
+        var placed = cues.map { Placed(start: Self.onsetSample($0.planned), chime: $0.voice) }
         utterances = speech?.plan.plannedUtterances ?? []
         let segments = plan.timeline.segments
         for utterance in utterances {
             guard let samples = speech?.bank[utterance.text] else { continue }
             // Cut (faded) at the end of the segment it speaks for; "session complete" rings out.
             let end = utterance.id.segmentIndex.flatMap { segments.indices.contains($0) ? Self.onsetSample(segments[$0].plannedEnd) : nil }
-            placed.append(Placed(start: Self.onsetSample(utterance.planned + SpeechPlan.gap), samples: samples, end: end))
+            placed.append(Placed(start: Self.onsetSample(utterance.planned + SpeechPlan.gap), speech: samples, end: end))
         }
         self.placed = placed.sorted { $0.start < $1.start }
-        count = self.placed.reduce(Self.onsetSample(plan.timeline.totalDuration)) { max($0, $1.last) }
+        // The guide ends with the session or with its last sound; only sounds that start within the
+        // longest chime of the end can outlast it, so only those are measured here.
+        let sessionEnd = Self.onsetSample(plan.timeline.totalDuration)
+        let horizon = sessionEnd - Int(ChimeSynthesizer.longest * Double(Self.sampleRate))
+        count = self.placed.reduce(sessionEnd) { longest, sound in
+            guard sound.start >= horizon else { return longest }
+            return max(longest, Self.sounding(sound, bank: bank).last)
+        }
+    }
+
+    private static func sounding(_ sound: Placed, bank: ChimeBank) -> Sounding {
+        Sounding(start: sound.start, samples: sound.chime.map(bank.samples(for:)) ?? sound.speech, end: sound.end)
     }
 
     /// The whole guide in memory (for tests and short sessions).
@@ -69,16 +90,18 @@ public struct SessionRenderer: Sendable {
         try writer.finish()
     }
 
-    /// Mixes the guide block by block, sweeping the placed sounds in order of their start.
+    /// Mixes the guide block by block, sweeping the placed sounds in order of their start, in
+    /// units of the 16-bit output (a sound alone comes out exactly as rendered).
     private func forEachBlock(_ body: ([Int16]) -> Void) {
         var next = 0
-        var active: [Placed] = []
+        var active: [Sounding] = []
         var mix = [Float](repeating: 0, count: Self.block)
+        var output = [Int16](repeating: 0, count: Self.block)
         var from = 0
         while from < count {
             let length = min(Self.block, count - from)
             while next < placed.count, placed[next].start < from + length {
-                active.append(placed[next])
+                active.append(Self.sounding(placed[next], bank: bank))
                 next += 1
             }
             for index in 0..<length { mix[index] = 0 }
@@ -87,14 +110,17 @@ public struct SessionRenderer: Sendable {
                 let last = min(sound.last, from + length)
                 guard first < last else { continue }
                 let fade = ChimePlayer.speechFade
-                for frame in first..<last {
-                    var value = sound.samples[frame - sound.start]
-                    if let end = sound.end, end - frame < fade { value *= Float(end - frame) / Float(fade) }
-                    mix[frame - from] += value
+                sound.samples.withUnsafeBufferPointer { samples in
+                    for frame in first..<last {
+                        var value = Float(samples[frame - sound.start])
+                        if let end = sound.end, end - frame < fade { value *= Float(end - frame) / Float(fade) }
+                        mix[frame - from] += value
+                    }
                 }
             }
             active.removeAll { $0.last <= from + length }
-            body(WAVFile.quantize(Array(mix[0..<length])))
+            for index in 0..<length { output[index] = Int16(max(-32767, min(32767, mix[index].rounded()))) }
+            body(length == Self.block ? output : Array(output[0..<length]))
             from += length
         }
     }

@@ -107,6 +107,19 @@ public struct ChimePlan: Sendable {
         return voices
     }
 
+    /// Every voice this session can need, in the order each is first heard when nothing is
+    /// adjusted (then those only an adjustment can reach), so the first can be rendered ahead.
+    public var voicesInOrder: [ChimeVoice] {
+        var seen: Set<ChimeVoice> = []
+        var ordered: [ChimeVoice] = []
+        for voice in plannedCues.map(\.voice) where seen.insert(voice).inserted { ordered.append(voice) }
+        for voice in voices.sorted(by: { ($0.kind.rawValue, $0.volume, $0.pitchRatio) < ($1.kind.rawValue, $1.volume, $1.pitchRatio) })
+        where seen.insert(voice).inserted {
+            ordered.append(voice)
+        }
+        return ordered
+    }
+
     /// The whole session's cues at speed 1 with no adjustments: what `render` writes.
     public var plannedCues: [Cue] {
         var engine = SessionEngine(timeline: timeline)

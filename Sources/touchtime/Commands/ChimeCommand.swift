@@ -54,13 +54,13 @@ struct ChimeCommand: AsyncParsableCommand {
     func run() async throws {
         let voices = kinds.map { ChimeVoice(kind: $0, volume: volume) }
         if let out {
-            var samples: [Float] = []
+            var samples: [Int16] = []
             for (index, voice) in voices.enumerated() {
-                if index > 0 { samples += [Float](repeating: 0, count: ChimeSynthesizer.sampleRate / 2) }
+                if index > 0 { samples += [Int16](repeating: 0, count: ChimeSynthesizer.sampleRate / 2) }
                 samples += ChimeSynthesizer.render(voice)
             }
             do {
-                try WAVFile.write(WAVFile.quantize(samples), sampleRate: ChimeSynthesizer.sampleRate, to: out)
+                try WAVFile.write(samples, sampleRate: ChimeSynthesizer.sampleRate, to: out)
             } catch {
                 reportError(error.description)
                 throw ExitStatus.cannotCreate

@@ -37,7 +37,7 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         let (treatment, _) = try ProtocolCatalog.current.resolveOrExit(protocolName)
         let timeline = Timeline(treatment)
-        var speech: (plan: SpeechPlan, bank: [String: [Float]])?
+        var speech: (plan: SpeechPlan, bank: [String: [Int16]])?
         if voice {
             let plan = SpeechPlan(timeline: timeline)
             do throws(SpeechError) {

@@ -39,7 +39,7 @@ struct SayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let samples: [Float]
+        let samples: [Int16]
         do throws(SpeechError) {
             samples = try SpeechSynthesizer.render(text, language: language, rate: rateNumber.value, volume: volume)
         } catch {
@@ -48,7 +48,7 @@ struct SayCommand: AsyncParsableCommand {
         }
         if let out {
             do {
-                try WAVFile.write(WAVFile.quantize(samples), sampleRate: SpeechSynthesizer.sampleRate, to: out)
+                try WAVFile.write(samples, sampleRate: SpeechSynthesizer.sampleRate, to: out)
             } catch {
                 reportError(error.description)
                 throw ExitStatus.cannotCreate

@@ -120,7 +120,7 @@ struct SessionHost<Mode: SessionMode> {
             let device = device
             let giveUp = { SignalWatcher.firstEnding != nil || quitAsked.withLock { $0 } }
             // Every prompt rendered first; without speech, the session goes on with its chimes.
-            var speech: (plan: SpeechPlan, bank: [String: [Float]])?
+            var speech: (plan: SpeechPlan, bank: [String: [Int16]])?
             if let speechPlan = mode.speech {
                 do throws(SpeechError) {
                     speech = (speechPlan, try SpeechBank.render(speechPlan, volume: plan.volume))

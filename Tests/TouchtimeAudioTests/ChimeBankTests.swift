@@ -1,0 +1,71 @@
+import Testing
+import TouchtimeAudio
+import TouchtimeCore
+
+/// A protocol may give every phase its own pitch: the bank renders what a session is about to
+/// play and keeps only what fits, so 200 voices cost a few renders' memory, not 200.
+@Suite struct ChimeBankTests {
+    /// `count` phases, each with its own bell pitch.
+    static func manyPitches(_ count: Int) throws -> ChimePlan {
+        let phases = (0..<count).map { index in
+            #"{"id": "p\#(index)", "title": "Phase \#(index)", "cue": "Hold.", "duration": "2s", "chimes": {"pitch": \#(220 + index * 7)}}"#
+        }
+        let text = #"{"format": "touchtime/1", "id": "pitches", "title": "Pitches", "phases": [\#(phases.joined(separator: ","))]}"#
+        let loaded = try ProtocolLoader.decode(Array(text.utf8), file: "pitches.json")
+        return ChimePlan(timeline: Timeline(loaded))
+    }
+
+    @Test func keepsNoMoreThanItsCapacityAndRendersAVoiceAgainTheSame() throws {
+        let plan = try Self.manyPitches(200)
+        #expect(plan.voices.count == 201, "200 bells and the finish")
+        let capacity = 4 << 20
+        let bank = ChimeBank(capacity: capacity)
+        var first: [ChimeVoice: Int] = [:]
+        for voice in plan.voicesInOrder.prefix(40) {
+            let samples = bank.samples(for: voice)
+            first[voice] = samples.count
+            #expect(bank.keptBytes <= capacity)
+        }
+        #expect(bank.renderCount == 40)
+        // The first voice was let go long ago: asked again, it is rendered again, identical.
+        let voice = try #require(plan.voicesInOrder.first)
+        #expect(bank.samples(for: voice) == ChimeSynthesizer.render(voice))
+        #expect(bank.renderCount == 41)
+        // The one just used is kept: no render.
+        _ = bank.samples(for: voice)
+        #expect(bank.renderCount == 41)
+    }
+
+    @Test func prepareRendersTheFirstVoicesHeardUpToItsCapacity() throws {
+        let plan = try Self.manyPitches(200)
+        let bank = ChimeBank(capacity: 4 << 20)
+        bank.prepare(plan)
+        #expect(bank.renderCount >= 3 && bank.renderCount < 10, "\(bank.renderCount) renders ahead")
+        #expect(bank.keptBytes <= 4 << 20)
+        // A protocol without pitches of its own: every voice ahead, well within the default capacity.
+        let ritual = ChimePlan(timeline: Timeline(try #require(try BundledProtocols.load("neurotouch-symmetry"))))
+        let whole = ChimeBank()
+        whole.prepare(ritual)
+        #expect(whole.renderCount == ritual.voices.count)
+    }
+
+    /// A guide of many pitches is rendered through a bounded bank (room for two bells here),
+    /// sample for sample the sum of every bell at its planned sample.
+    @Test func aGuideOfManyPitchesIsEveryBellOnItsSampleThroughABoundedBank() throws {
+        let plan = try Self.manyPitches(30)
+        let bank = ChimeBank(capacity: 2 << 20)
+        let guide = SessionRenderer(plan, bank: bank)
+        let samples = guide.samples
+        #expect(bank.keptBytes <= 2 << 20)
+        var expected = [Int32](repeating: 0, count: guide.count)
+        for cue in guide.cues {
+            let start = SessionRenderer.onsetSample(cue.planned)
+            for (offset, value) in ChimeSynthesizer.render(cue.voice).enumerated() where start + offset < expected.count {
+                expected[start + offset] += Int32(value)
+            }
+        }
+        #expect(samples.count == expected.count)
+        let mismatches = zip(samples, expected).filter { Int32($0) != max(-32767, min(32767, $1)) }.count
+        #expect(mismatches == 0)
+    }
+}
