@@ -40,8 +40,9 @@ GAPS = [1.7, 2.9, 2.2, 3.1, 1.9, 2.6, 2.4, 1.8, 3.0, 2.1, 2.7, 2.3]  # uneven, s
 class PulseServer:
     """A private PulseAudio server with a null sink named `bed`, its monitor recorded."""
 
-    def __init__(self, folder):
+    def __init__(self, folder, keep_alive=True):
         self.folder = folder
+        self.keep_alive = keep_alive
         self.env = dict(os.environ, XDG_RUNTIME_DIR=folder, HOME=folder)
         self.env.pop("PULSE_SERVER", None)
         self.processes = []
@@ -58,7 +59,10 @@ class PulseServer:
             time.sleep(0.05)
         else:
             raise RuntimeError("PulseAudio did not start")
-        # A silent keep-alive stream: the monitor records only while the sink runs.
+        # A silent keep-alive stream: the monitor records only while the sink runs. (Not when
+        # measuring what a stream costs the server: the keep-alive would be most of it.)
+        if not self.keep_alive:
+            return self
         self.processes.append(subprocess.Popen(
             ["pacat", "-p", "--raw", "--format=s16le", "--rate=48000", "--channels=1", "--latency-msec=20", "/dev/zero"],
             env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
@@ -95,8 +99,9 @@ def stop(recorder):
     recorder.wait(timeout=5)
 
 
-def run_touchtime(binary, protocol, speed, folder, stress=False):
+def run_touchtime(binary, protocol, speed, folder, stress=False, extra_env=None):
     with PulseServer(os.path.join(folder, "runtime")) as pulse:
+        pulse.env.update(extra_env or {})
         recording = os.path.join(folder, "session.wav")
         events = os.path.join(folder, "events.jsonl")
         if os.path.exists(events):
@@ -175,23 +180,30 @@ def main():
 
     with tempfile.TemporaryDirectory() as folder:
         if options.check:
-            result = run_touchtime(options.binary, "trainee-drill", 4, folder)
-            print("pulse null sink, trainee-drill at 4x:", json.dumps({k: v for k, v in result.items() if k != "sequence"}))
-            expected = ["transition", "transition", "stillness", "transition", "transition", "transition", "transition",
-                        "stillness", "transition", "finish"]
-            checks = {
-                "every chime recorded, in order": result.get("sequence") == expected and result.get("found") == len(expected),
-                "the recording is those chimes and silence": result.get("residual_peak", 1) < 0.001,
-                # Usually exact here; one run in about ten showed a 2 ms step when PulseAudio's
-                # latency reports wandered (see DeviceClockModel). 5 ms still catches a chime
-                # placed by the write call or a lost frame mapping (tens of ms).
-                "gap error at most 5 ms": result.get("gap_max_ms", 1e9) <= 5.0,
-                "no drift (under 5 ms)": abs(result.get("drift_ms", 1e9)) <= 5.0,
-            }
-            for name, ok in checks.items():
-                print(("ok     " if ok else "FAILED ") + name)
-            failed = sum(not ok for ok in checks.values())
-            print(f"pulse: {len(checks) - failed} passed, {failed} failed")
+            # Twice: with the playback thread as the system allows (real-time priority as root,
+            # a 60 ms lead), and as an ordinary thread (a 250 ms lead, TOUCHTIME_NO_REALTIME=1).
+            failed = passed = 0
+            for label, extra in [("as the system allows", {}), ("ordinary thread", {"TOUCHTIME_NO_REALTIME": "1"})]:
+                result = run_touchtime(options.binary, "trainee-drill", 4, folder, extra_env=extra)
+                print(f"pulse null sink, trainee-drill at 4x, {label}:",
+                      json.dumps({k: v for k, v in result.items() if k != "sequence"}))
+                expected = ["transition", "transition", "stillness", "transition", "transition", "transition", "transition",
+                            "stillness", "transition", "finish"]
+                checks = {
+                    "every chime recorded, in order": result.get("sequence") == expected and result.get("found") == len(expected),
+                    "the recording is those chimes and silence": result.get("residual_peak", 1) < 0.001,
+                    # Usually exact here; one run in about ten showed a 2 ms step when PulseAudio's
+                    # latency reports wandered (see DeviceClockModel). 5 ms still catches a chime
+                    # placed by the write call or a lost frame mapping (tens of ms), such as a first
+                    # chime placed before the stream's delay reports began (248 ms early).
+                    "gap error at most 5 ms": result.get("gap_max_ms", 1e9) <= 5.0,
+                    "no drift (under 5 ms)": abs(result.get("drift_ms", 1e9)) <= 5.0,
+                }
+                for name, ok in checks.items():
+                    print(("ok     " if ok else "FAILED ") + f"{name} ({label})")
+                failed += sum(not ok for ok in checks.values())
+                passed += sum(ok for ok in checks.values())
+            print(f"pulse: {passed} passed, {failed} failed")
             return 1 if failed else 0
 
         path = os.path.join(folder, "pulse-benchmark.json")

@@ -44,23 +44,53 @@ final class PCMDevice {
     private let handle: OpaquePointer
     let name: String
 
-    /// Opens `name` (such as `default`, `plughw:0,0` or `file:'/tmp/out.wav',wav`) with
-    /// about `latency` of buffering, letting alsa-lib resample if the device needs it.
-    init(name: String, sampleRate: Int, latencyMicroseconds: Int) throws(ALSAError) {
+    /// Opens `name` (such as `default`, `plughw:0,0` or `file:'/tmp/out.wav',wav`) for 16-bit mono
+    /// at `sampleRate`, letting alsa-lib resample if the device needs it. The period is asked for
+    /// explicitly (`periodFrames`, near): a sound server wakes the stream once a period, not at its
+    /// own default of a few milliseconds. The buffer holds at least `bufferFrames`.
+    init(name: String, sampleRate: Int, periodFrames: Int, bufferFrames: Int) throws(ALSAError) {
         ALSA.silenceLibraryMessages()
         var pcm: OpaquePointer?
         try ALSA.check(snd_pcm_open(&pcm, name, SND_PCM_STREAM_PLAYBACK, 0), "snd_pcm_open")
         guard let pcm else { throw ALSA.error(-EINVAL, "snd_pcm_open") }
         do {
-            try ALSA.check(snd_pcm_set_params(pcm, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED,
-                                              1, UInt32(sampleRate), 1, UInt32(latencyMicroseconds)),
-                           "snd_pcm_set_params")
+            try Self.configure(pcm, sampleRate: sampleRate, periodFrames: periodFrames, bufferFrames: bufferFrames)
         } catch {
             snd_pcm_close(pcm)
             throw error
         }
         self.handle = pcm
         self.name = name
+    }
+
+    private static func configure(_ pcm: OpaquePointer, sampleRate: Int, periodFrames: Int, bufferFrames: Int) throws(ALSAError) {
+        var hw: OpaquePointer?
+        try ALSA.check(snd_pcm_hw_params_malloc(&hw), "snd_pcm_hw_params_malloc")
+        guard let hw else { throw ALSA.error(-ENOMEM, "snd_pcm_hw_params_malloc") }
+        defer { snd_pcm_hw_params_free(hw) }
+        try ALSA.check(snd_pcm_hw_params_any(pcm, hw), "snd_pcm_hw_params_any")
+        try ALSA.check(snd_pcm_hw_params_set_rate_resample(pcm, hw, 1), "snd_pcm_hw_params_set_rate_resample")
+        try ALSA.check(snd_pcm_hw_params_set_access(pcm, hw, SND_PCM_ACCESS_RW_INTERLEAVED), "snd_pcm_hw_params_set_access")
+        try ALSA.check(snd_pcm_hw_params_set_format(pcm, hw, SND_PCM_FORMAT_S16_LE), "snd_pcm_hw_params_set_format")
+        try ALSA.check(snd_pcm_hw_params_set_channels(pcm, hw, 1), "snd_pcm_hw_params_set_channels")
+        try ALSA.check(snd_pcm_hw_params_set_rate(pcm, hw, UInt32(sampleRate), 0), "snd_pcm_hw_params_set_rate")
+        var period = snd_pcm_uframes_t(periodFrames)
+        var direction: Int32 = 0
+        try ALSA.check(snd_pcm_hw_params_set_period_size_near(pcm, hw, &period, &direction), "snd_pcm_hw_params_set_period_size_near")
+        // At least two periods, and what the caller needs queued.
+        var buffer = snd_pcm_uframes_t(max(bufferFrames, 2 * Int(period)))
+        try ALSA.check(snd_pcm_hw_params_set_buffer_size_near(pcm, hw, &buffer), "snd_pcm_hw_params_set_buffer_size_near")
+        try ALSA.check(snd_pcm_hw_params(pcm, hw), "snd_pcm_hw_params")
+
+        var sw: OpaquePointer?
+        try ALSA.check(snd_pcm_sw_params_malloc(&sw), "snd_pcm_sw_params_malloc")
+        guard let sw else { throw ALSA.error(-ENOMEM, "snd_pcm_sw_params_malloc") }
+        defer { snd_pcm_sw_params_free(sw) }
+        try ALSA.check(snd_pcm_sw_params_current(pcm, sw), "snd_pcm_sw_params_current")
+        // The stream starts with the first period written; a write wakes no sooner than a period's room.
+        try ALSA.check(snd_pcm_sw_params_set_start_threshold(pcm, sw, period), "snd_pcm_sw_params_set_start_threshold")
+        try ALSA.check(snd_pcm_sw_params_set_avail_min(pcm, sw, period), "snd_pcm_sw_params_set_avail_min")
+        try ALSA.check(snd_pcm_sw_params(pcm, sw), "snd_pcm_sw_params")
     }
 
     /// Writes every frame, recovering from underruns and suspends; throws when the device is gone.
@@ -76,6 +106,14 @@ final class PCMDevice {
             }
             offset += written
         }
+    }
+
+    /// Whether the device plays in real time and so reports a meaningful delay. ALSA's `file`
+    /// and `null` plugins do not; a sound server's stream reports none (0) while it prebuffers,
+    /// which must not be taken for a device that never reports.
+    var isRealTime: Bool {
+        let type = snd_pcm_type(handle)
+        return type != SND_PCM_TYPE_FILE && type != SND_PCM_TYPE_NULL
     }
 
     /// Frames queued ahead of the next one written (how long until it is heard), when known.

@@ -73,32 +73,48 @@ public final class ChimePlayer: Sendable {
     /// ahead (every boundary, warning, stroke and prompt is predicted) still starts on its frame;
     /// one that was not (a skip) starts within `lead` plus a period.
     static let periodFrames = 3_840
-    /// How much is queued in the device beyond the lead, at most: a period, and room to spare.
-    static var bufferDuration: Duration { .milliseconds(150) }
-
-    /// The most that can be queued ahead of now: what a session must leave before its first chime.
-    public static func queued(lead: Duration) -> Duration {
-        lead + .seconds(Double(periodFrames) / Double(sampleRate))
-    }
-
+    /// The lead kept when the playback thread cannot have real-time priority: under two busy cores
+    /// an ordinary thread was seen waking up to 185 ms late, so this much is queued to ride it out.
+    public static let ordinaryLead = Duration.milliseconds(250)
+    /// The real-time priority asked for (SCHED_FIFO): low, like a sound server's clients get from rtkit.
+    static let realtimePriority: Int32 = 5
 
     private let shared = Mutex(Shared())
     private let done = DispatchSemaphore(value: 0)
     public let deviceName: String
+    /// The playback thread runs at real-time priority (SCHED_FIFO): the system allowed it.
+    public let isRealtime: Bool
+    /// How far ahead of real time the stream is written: the lead asked for when the thread is
+    /// real-time, else at least `ordinaryLead`.
+    public let lead: Duration
 
-    /// Opens the device and starts the playback thread. Throws when the device cannot be opened.
+    /// The most that can be queued ahead of now (the lead and a period): what a session must
+    /// leave before its first chime, and how late an unplanned chime (a press) can sound.
+    public var queuedAhead: Duration {
+        lead + .seconds(Double(Self.periodFrames) / Double(Self.sampleRate))
+    }
+
+    /// Opens the device and starts the playback thread, at real-time priority where the system
+    /// allows it (RLIMIT_RTPRIO, or root); `TOUCHTIME_NO_REALTIME=1` declines it (to measure the
+    /// fallback). Throws when the device cannot be opened.
     /// `onFailure` is called once, from the playback thread, if the device is lost later.
     public init(
         device: String = "default", latency: Duration = .milliseconds(60),
         onFailure: @escaping @Sendable (ALSAError) -> Void = { _ in }
     ) throws(ALSAError) {
-        // The device's buffer holds what is queued (the lead and a period) with room to spare.
-        let latencyMicroseconds = Int((latency + Self.bufferDuration).seconds * 1_000_000)
-        let box = PCMBox(try PCMDevice(name: device, sampleRate: Self.sampleRate, latencyMicroseconds: latencyMicroseconds))
+        // The device's buffer holds what can be queued (either lead and a period) with room to spare.
+        let most = max(latency, Self.ordinaryLead) + .milliseconds(150)
+        let box = PCMBox(try PCMDevice(name: device, sampleRate: Self.sampleRate, periodFrames: Self.periodFrames,
+                                       bufferFrames: Int(most.seconds * Double(Self.sampleRate))))
         self.deviceName = device
-        // The playback loop owns its queue's thread for the whole session.
-        DispatchQueue(label: "touchtime.audio", qos: .userInteractive).async { [self] in
-            self.playbackLoop(pcm: box, lead: latency, onFailure: onFailure)
+        let declined = getenv("TOUCHTIME_NO_REALTIME").map { String(cString: $0) == "1" } ?? false
+        // The playback loop owns a thread of its own for the whole session; its priority decides the lead.
+        let thread = AudioThread(realtimePriority: declined ? nil : Self.realtimePriority)
+        self.isRealtime = thread.isRealtime
+        self.lead = thread.isRealtime ? latency : max(latency, Self.ordinaryLead)
+        let lead = self.lead
+        thread.run { [self] in
+            self.playbackLoop(pcm: box, lead: lead, onFailure: onFailure)
         }
     }
 
@@ -228,6 +244,7 @@ public final class ChimePlayer: Sendable {
         var secondsPerFrame = 1 / rate
         var clockModel = DeviceClockModel()
         var silentDelayPeriods = 0
+        let realTime = pcm.isRealTime
 
         while true {
             let now = clock.now
@@ -239,9 +256,10 @@ public final class ChimePlayer: Sendable {
                                       at: Double(framesWritten) / rate, origin: &origin, secondsPerFrame: &secondsPerFrame) {
                     shared.withLock { $0.ready = true }
                 }
-            } else {
-                // A device that never reports a delay (ALSA's file plugin) is not real-time:
-                // frame counting is all there is.
+            } else if !realTime {
+                // A device that is not real-time (ALSA's file plugin) reports no delay: frame
+                // counting is all there is. (A real-time one reports none while it prebuffers:
+                // it is ready only once its reports have settled.)
                 silentDelayPeriods += 1
                 if silentDelayPeriods >= 2 { shared.withLock { $0.ready = true } }
             }

@@ -6,14 +6,14 @@
 /// - A sudden, sustained jump of over 20 ms from the recent level (a sound server holding a new stream's
 ///   first writes, a stall) is taken at once.
 /// - A slow drift is a sound card's clock running apart from the monotonic clock: it is
-///   estimated by a straight-line fit over 4 s and followed, but only within `plausibleDrift`.
+///   estimated by a straight-line fit over 32 s and followed, but only within `plausibleDrift`.
 ///   Crystals drift by tens of parts per million; a report implying more is an artifact of the
 ///   report, not of the clock (PulseAudio's interpolated latency was seen wandering by 200 to
 ///   400 ppm here while its null sink kept time with the monotonic clock), and is ignored.
 struct DeviceClockModel {
     static let jump = 0.020                 // s: report glitches of several ms were seen that the audio did not make
     static let plausibleDrift = 100e-6      // 100 ppm
-    static let fitWindow = 400              // reports (4 s of 10 ms periods)
+    static let fitWindow = 400              // reports (32 s of 80 ms periods)
 
     /// Errors (s) against stream time (s), since the last fit or jump.
     private var samples: [(time: Double, error: Double)] = []

@@ -28,7 +28,7 @@ public final class SessionSound: Sendable {
     ) throws(ALSAError) {
         // Open first: without a device there is nothing to render for.
         self.player = try ChimePlayer(device: device, latency: latency, onFailure: onFailure)
-        self.minimumLead = ChimePlayer.queued(lead: latency) + .milliseconds(20)
+        self.minimumLead = player.queuedAhead + .milliseconds(20)
         self.bank = ChimeBank()
         self.plan = plan
         self.speech = speech?.plan

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""What sound costs: CPU and memory of sessions with sound, of `render`, and of preparing speech.
+
+Everything runs through a private PulseAudio null sink (the same server class as
+pulse_chimes.py, stopped by its pid), so the sound server's own CPU is measured too.
+
+  1. CPU of a session with sound, 60 s and 120 s long (chimes every few seconds), beside the same
+     60 s session with --no-sound and `aplay` streaming 60 s of silence through the same server.
+     Each run's CPU is its rusage (user + system); the server's is read from /proc before and
+     after. The marginal cost of sound is (120 s session - 60 s session) / 60 s: what a minute of
+     sound costs once the session has started. Target (issue 10, fault 2): at most 0.2 % of a core.
+  2. Peak memory (max RSS) of a voiced session of the default ritual at --speed 20, and of the
+     same session without voice and without sound. Target: a voiced session at most 25 MB.
+  3. `render` of a 4-hour protocol to a WAV file: time and peak memory beside
+     `sox -n -r 48000 -c 1 -b 16 out.wav trim 0 4:00:00` writing the same length.
+     Targets (fault 1): at most 30 MB, at most twice sox's time.
+  4. 200 distinct pitches (every phase its own bell): render time and peak memory (fault 6).
+  5. Preparing the default ritual's utterances: `render --voice` minus `render` (medians of 5).
+
+Usage: python3 Benchmarks/sound_cost.py [--binary PATH] [--quick]   (--quick: 20 s / 40 s sessions)
+"""
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pulse_chimes import PulseServer  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def measure(command, env=None):
+    """Runs a command to its end: (wall seconds, CPU seconds, peak RSS in MB, exit status)."""
+    start = time.monotonic()
+    process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.monotonic() - start
+    stderr = process.stderr.read().decode(errors="replace").strip() if process.stderr else ""
+    if process.stderr:
+        process.stderr.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {stderr}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode
+
+
+def cpu_of(pid):
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def session_protocol(path, seconds):
+    """Chimes every 2 to 3 s: a boundary-dense session (the ritual's are 10 to 60 s apart)."""
+    phases, total, index = [], 0.0, 0
+    gaps = [2.0, 3.0, 2.5]
+    while total < seconds - 0.01:
+        gap = min(gaps[index % 3], seconds - total)
+        phases.append({"id": f"p{index}", "title": f"Segment {index + 1}", "cue": "Cost benchmark.",
+                       "kind": "massage", "duration": round(gap, 2)})
+        total += gap
+        index += 1
+    with open(path, "w") as handle:
+        json.dump({"format": "touchtime/1", "id": f"cost-{int(seconds)}", "title": "Cost", "phases": phases}, handle)
+
+
+def long_protocol(path, hours):
+    phases = [{"id": f"p{index}", "title": f"Hour {index + 1}", "cue": "Long.", "kind": "massage", "duration": 3600}
+              for index in range(hours)]
+    with open(path, "w") as handle:
+        json.dump({"format": "touchtime/1", "id": "four-hours", "title": "Four hours", "phases": phases}, handle)
+
+
+def pitches_protocol(path, count):
+    phases = [{"id": f"p{index}", "title": f"Phase {index}", "cue": "Hold.", "duration": 2,
+               "chimes": {"pitch": 220 + index * 7}} for index in range(count)]
+    with open(path, "w") as handle:
+        json.dump({"format": "touchtime/1", "id": "pitches", "title": "Pitches", "phases": phases}, handle)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "touchtime"))
+    parser.add_argument("--quick", action="store_true")
+    options = parser.parse_args()
+    for tool in ["pulseaudio", "pactl", "aplay", "sox"]:
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is missing: run .ci/setup")
+    if not os.path.exists(options.binary):
+        subprocess.run(["swift", "build", "-c", "release", "--product", "touchtime"], cwd=ROOT, check=True)
+    binary = options.binary
+    short = 20 if options.quick else 60
+
+    with tempfile.TemporaryDirectory() as folder:
+        history = ["--no-history"]
+        plain = ["--plain", "--lead-in", "0", "--exit-at-end"]
+        one = os.path.join(folder, "one.json")
+        two = os.path.join(folder, "two.json")
+        session_protocol(one, short)
+        session_protocol(two, 2 * short)
+        silence = os.path.join(folder, "silence.wav")
+        subprocess.run(["sox", "-n", "-r", "48000", "-c", "1", "-b", "16", silence, "trim", "0", str(short)], check=True)
+
+        print(f"1. CPU (private PulseAudio null sink; {short} s and {2 * short} s sessions, a chime every 2-3 s)")
+        rows = []
+        with PulseServer(os.path.join(folder, "runtime"), keep_alive=False) as pulse:
+            server = pulse.processes[0].pid
+            runs = [
+                (f"touchtime run, {short} s with sound", [binary, "run", one, *plain, *history]),
+                (f"touchtime run, {2 * short} s with sound", [binary, "run", two, *plain, *history]),
+                (f"touchtime run, {short} s --no-sound", [binary, "run", one, *plain, *history, "--no-sound"]),
+                (f"aplay, {short} s of silence", ["aplay", "-q", silence]),
+            ]
+            for name, command in runs:
+                before = cpu_of(server)
+                wall, cpu, peak, _ = measure(command, env=pulse.env)
+                served = cpu_of(server) - before
+                rows.append((name, wall, cpu, served, peak))
+                print(f"   {name:36} {wall:6.1f} s wall, CPU {cpu:6.3f} s ({100 * cpu / wall:5.2f} % of a core), "
+                      f"PulseAudio {served:5.2f} s ({100 * served / wall:5.2f} %), peak {peak:5.1f} MB")
+        marginal = (rows[1][2] - rows[0][2]) / short
+        marginal_server = (rows[1][3] - rows[0][3]) / short
+        print(f"   a further minute of sound: touchtime {100 * marginal:.3f} % of a core, PulseAudio "
+              f"{100 * marginal_server:.3f} %; the whole {short} s session {100 * rows[0][2] / rows[0][1]:.2f} %, "
+              f"silent session {100 * rows[2][2] / rows[2][1]:.2f} %, aplay {100 * rows[3][2] / rows[3][1]:.2f} %")
+        print(f"   target: at most 0.2 % of a core for 60 s of sound: {'met' if marginal <= 0.002 else 'NOT met'}")
+
+        print("2. Peak memory of the default ritual at --speed 20 (through the null sink)")
+        peaks = {}
+        with PulseServer(os.path.join(folder, "runtime2"), keep_alive=False) as pulse:
+            for name, extra in [("voiced", ["--voice"]), ("chimes only", []), ("no sound", ["--no-sound"])]:
+                wall, cpu, peak, _ = measure([binary, "run", "--speed", "20", *plain, *history, *extra], env=pulse.env)
+                peaks[name] = peak
+                print(f"   {name:12} peak {peak:5.1f} MB, {wall:5.1f} s, CPU {cpu:5.2f} s")
+        print(f"   target: a voiced session at most 25 MB: {'met' if peaks['voiced'] <= 25 else 'NOT met'}")
+
+        print("3. render of a 4-hour protocol, beside sox writing the same length")
+        four = os.path.join(folder, "four.json")
+        long_protocol(four, 4)
+        out = os.path.join(folder, "four.wav")
+        ours = measure([binary, "render", four, "--out", out])
+        size = os.path.getsize(out)
+        os.remove(out)
+        peer = measure(["sox", "-n", "-r", "48000", "-c", "1", "-b", "16", out, "trim", "0", "4:00:00"])
+        os.remove(out)
+        print(f"   touchtime render: {ours[0]:6.2f} s, peak {ours[2]:5.1f} MB, {size / 1e6:.0f} MB written")
+        print(f"   sox -n:           {peer[0]:6.2f} s, peak {peer[2]:5.1f} MB; time ratio {ours[0] / peer[0]:.2f}")
+        met = ours[2] <= 30 and ours[0] <= 2 * peer[0]
+        print(f"   target: at most 30 MB and twice sox's time: {'met' if met else 'NOT met'}")
+
+        print("4. 200 distinct pitches (every phase its own bell), render")
+        pitches = os.path.join(folder, "pitches.json")
+        pitches_protocol(pitches, 200)
+        wall, cpu, peak, _ = measure([binary, "render", pitches, "--out", out])
+        os.remove(out)
+        print(f"   render: {wall:5.2f} s, peak {peak:5.1f} MB (before the bank: 116 MB and 2.2 s of synthesis first)")
+
+        print("5. Preparing the default ritual's utterances (render --voice minus render, medians of 5)")
+        plain_times, voiced_times, voiced_peaks = [], [], []
+        for _ in range(5):
+            plain_times.append(measure([binary, "render", "--out", out])[0])
+            wall, _, peak, _ = measure([binary, "render", "--voice", "--out", out])
+            voiced_times.append(wall)
+            voiced_peaks.append(peak)
+        os.remove(out)
+        print(f"   render {statistics.median(plain_times):.3f} s, render --voice {statistics.median(voiced_times):.3f} s: "
+              f"utterances {1000 * (statistics.median(voiced_times) - statistics.median(plain_times)):.0f} ms; "
+              f"peak with voice {statistics.median(voiced_peaks):.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
