@@ -15,6 +15,8 @@ compared with the planned gaps (no clock alignment needed).
                                reached it (`elapsed`), measured from the first chime
   pulse_chimes.py --stress     the benchmark's session while `stress-ng --cpu 2` keeps both
                                cores busy (beside it, the same session unloaded)
+  pulse_chimes.py --voice      the benchmark's session with --voice: every prompt's onset against
+                               its boundary plus the documented gap (target: within 1 ms)
 
 Targets: gap error p50 <= 0.5 ms, max <= 2 ms, no drift (issue 3); under two busy cores every
 chime present and gap error at most 2 ms (issue 10, fault 3); after 10 minutes the onsets at
@@ -32,6 +34,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import chime_onsets  # noqa: E402
+import numpy as np  # noqa: E402
+
+SPEECH_GAP = 0.35  # s: a prompt starts this long after its boundary (SpeechPlan.gap)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GAPS = [1.7, 2.9, 2.2, 3.1, 1.9, 2.6, 2.4, 1.8, 3.0, 2.1, 2.7, 2.3]  # uneven, seconds
@@ -99,7 +104,7 @@ def stop(recorder):
     recorder.wait(timeout=5)
 
 
-def run_touchtime(binary, protocol, speed, folder, stress=False, extra_env=None):
+def run_touchtime(binary, protocol, speed, folder, stress=False, extra_env=None, extra_args=(), analyse=None):
     with PulseServer(os.path.join(folder, "runtime")) as pulse:
         pulse.env.update(extra_env or {})
         recording = os.path.join(folder, "session.wav")
@@ -115,7 +120,7 @@ def run_touchtime(binary, protocol, speed, folder, stress=False, extra_env=None)
             time.sleep(1)
         try:
             result = subprocess.run([binary, "run", protocol, "--speed", str(speed), "--lead-in", "0.5", "--plain",
-                                     "--events", events], env=pulse.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                     "--events", events, *extra_args], env=pulse.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         finally:
             if load is not None:
                 load.send_signal(signal.SIGINT)
@@ -123,7 +128,47 @@ def run_touchtime(binary, protocol, speed, folder, stress=False, extra_env=None)
         stop(recorder)
     if result.returncode != 0 or result.stderr:
         raise RuntimeError(f"touchtime failed ({result.returncode}): {result.stderr.strip()}")
+    if analyse is not None:
+        return analyse(recording, events)
     return chime_onsets.analyse(recording, events, binary, speed)
+
+
+def analyse_voice(binary, recording_path, events_path):
+    """Chimes and spoken prompts in one recording: each prompt is found (after its chime is taken
+    out) with its own template, `touchtime say TEXT --out`, which a session plays sample for sample.
+    Each onset is compared with its plan, from the first chime: a prompt's is its boundary plus the
+    documented gap (0.35 s)."""
+    recording, rate = chime_onsets.read_wav(recording_path)
+    lines = [json.loads(line) for line in open(events_path)]
+    marks = [e for e in lines if e["event"] in ("chime", "speech")]
+    # In the order they sound: a prompt follows its boundary's chime by the gap.
+    items = sorted(((e["planned"] + (SPEECH_GAP if e["event"] == "speech" else 0), e) for e in marks),
+                   key=lambda item: item[0])
+    bank = chime_onsets.templates(binary, sorted({e["kind"] for e in marks if e["event"] == "chime"}), 100)
+    with tempfile.TemporaryDirectory() as folder:
+        for index, text in enumerate(sorted({e["text"] for e in marks if e["event"] == "speech"})):
+            path = os.path.join(folder, f"say{index}.wav")
+            subprocess.run([binary, "say", text, "--out", path], check=True, stdout=subprocess.DEVNULL)
+            bank["say:" + text], _ = chime_onsets.read_wav(path)
+    sequence = [("say:" + e["text"]) if e["event"] == "speech" else e["kind"] for _, e in items]
+    onsets, residual = chime_onsets.find_onsets(recording, rate, sequence, bank)
+    result = {"marks": len(items), "found": sum(o is not None for o in onsets),
+              "prompts": sum(e["event"] == "speech" for _, e in items)}
+    if None in onsets:
+        result["error"] = "not every chime and prompt was found"
+        return result
+    planned0 = items[0][0]
+    errors = [((onset - onsets[0]) / rate - (planned - planned0)) * 1000 for onset, (planned, _) in zip(onsets, items)]
+    speech_errors = [abs(err) for err, (_, e) in zip(errors, items) if e["event"] == "speech"]
+    after_chime = [abs((onsets[i] - onsets[i - 1]) / rate - SPEECH_GAP) * 1000
+                   for i in range(1, len(items)) if items[i][1]["event"] == "speech"]
+    result.update({
+        "prompt_error_max_ms": round(max(speech_errors), 3),
+        "prompt_after_chime_error_max_ms": round(max(after_chime), 3),
+        "chime_error_max_ms": round(max(abs(err) for err, (_, e) in zip(errors, items) if e["event"] == "chime"), 3),
+        "residual_peak": round(float(np.max(np.abs(residual))), 5),
+    })
+    return result
 
 
 def run_shell_loop(binary, folder, gaps):
@@ -171,6 +216,7 @@ def main():
     parser.add_argument("--segments", type=int, default=24)
     parser.add_argument("--minutes", type=float, help="a long session of this many minutes (drift)")
     parser.add_argument("--stress", action="store_true", help="under stress-ng --cpu 2")
+    parser.add_argument("--voice", action="store_true", help="spoken prompts: each onset against its plan")
     options = parser.parse_args()
     for tool in ["pulseaudio", "pactl", "pacat", "parec", "aplay"]:
         if shutil.which(tool) is None:
@@ -217,6 +263,13 @@ def main():
             print("target: onsets at most 2 ms from their events at the end:", "met" if met else "NOT met")
             return 0 if met else 1
         benchmark_protocol(path, options.segments)
+        if options.voice:
+            result = run_touchtime(options.binary, path, 1, folder, extra_args=["--voice"],
+                                   analyse=lambda recording, events: analyse_voice(options.binary, recording, events))
+            print("spoken prompts through the null sink:", json.dumps(result))
+            met = result.get("found") == result.get("marks") and result.get("prompt_error_max_ms", 1e9) <= 1.0
+            print("target: every prompt within 1 ms of its plan:", "met" if met else "NOT met")
+            return 0 if met else 1
         if options.stress:
             if shutil.which("stress-ng") is None:
                 sys.exit("stress-ng is missing: run .ci/setup")

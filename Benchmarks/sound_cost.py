@@ -22,7 +22,6 @@ Usage: python3 Benchmarks/sound_cost.py [--binary PATH] [--quick]   (--quick: 20
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -38,19 +37,17 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def measure(command, env=None):
-    """Runs a command to its end: (wall seconds, CPU seconds, peak RSS in MB, exit status)."""
-    start = time.monotonic()
-    process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.monotonic() - start
-    stderr = process.stderr.read().decode(errors="replace").strip() if process.stderr else ""
-    if process.stderr:
-        process.stderr.close()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {stderr}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode
+    """Runs a command to its end under GNU time: (wall seconds, CPU seconds, peak RSS in MB, exit status).
+
+    Not os.wait4's rusage: a child's ru_maxrss starts from what it inherited at fork (this
+    Python process, about 29 MB), so every command would seem to peak there."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        process = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", report.name, *command], env=env,
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if process.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {process.stderr.strip()}")
+        wall, user, system, peak = report.read().strip().splitlines()[-1].split()
+    return float(wall), float(user) + float(system), int(peak) / 1024, process.returncode
 
 
 def cpu_of(pid):

@@ -4,7 +4,7 @@ import TouchtimeCore
 
 /// The frame-to-time mapping against a simulated device: no sound card, no sleeping.
 @Suite struct DeviceClockModelTests {
-    /// Runs `seconds` of 10 ms periods. The device hears frame W at `heard(W)` (seconds); it
+    /// Runs `seconds` of the player's periods (160 ms). The device hears frame W at `heard(W)` (seconds); it
     /// reports that, plus `bias(t)` (a report artifact). Returns the final mapping error at the
     /// last frame (truth minus mapping) and the number of periods the model reported settled.
     private func simulate(
@@ -21,7 +21,7 @@ import TouchtimeCore
             let predicted = epoch.duration(to: origin).seconds + frames * secondsPerFrame
             let reported = heard(frames) + bias(t)
             settled = model.observe(error: reported - predicted, at: t, origin: &origin, secondsPerFrame: &secondsPerFrame)
-            frames += 480
+            frames += Double(ChimePlayer.periodFrames)
         }
         let predicted = epoch.duration(to: origin).seconds + frames * secondsPerFrame
         return (heard(frames) - predicted, secondsPerFrame, settled)
@@ -29,7 +29,7 @@ import TouchtimeCore
 
     @Test func aStalledStartIsTakenAtOnce() {
         // The server holds the stream 1.7 s before its first frame is heard.
-        let result = simulate(seconds: 2, heard: { 1.7 + $0 / 48_000 })
+        let result = simulate(seconds: 3, heard: { 1.7 + $0 / 48_000 })
         #expect(abs(result.error) < 1e-6)
         #expect(result.settled)
     }

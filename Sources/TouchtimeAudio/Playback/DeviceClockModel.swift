@@ -13,7 +13,7 @@
 struct DeviceClockModel {
     static let jump = 0.020                 // s: report glitches of several ms were seen that the audio did not make
     static let plausibleDrift = 100e-6      // 100 ppm
-    static let fitWindow = 400              // reports (32 s of 80 ms periods)
+    static let fitWindow = 200              // reports (32 s of 160 ms periods)
 
     /// Errors (s) against stream time (s), since the last fit or jump.
     private var samples: [(time: Double, error: Double)] = []
