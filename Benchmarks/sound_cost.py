@@ -14,7 +14,8 @@ pulse_chimes.py, stopped by its pid), so the sound server's own CPU is measured 
   3. `render` of a 4-hour protocol to a WAV file: time and peak memory beside
      `sox -n -r 48000 -c 1 -b 16 out.wav trim 0 4:00:00` writing the same length.
      Targets (fault 1): at most 30 MB, at most twice sox's time.
-  4. 200 distinct pitches (every phase its own bell): render time and peak memory (fault 6).
+  4. 200 distinct pitches (every phase its own bell): render time and peak memory, and a session
+     of them: when it starts and its peak memory (fault 6).
   5. Preparing the default ritual's utterances: `render --voice` minus `render` (medians of 5).
 
 Usage: python3 Benchmarks/sound_cost.py [--binary PATH] [--quick]   (--quick: 20 s / 40 s sessions)
@@ -124,6 +125,33 @@ def main():
                 rows.append((name, wall, cpu, served, peak))
                 print(f"   {name:36} {wall:6.1f} s wall, CPU {cpu:6.3f} s ({100 * cpu / wall:5.2f} % of a core), "
                       f"PulseAudio {served:5.2f} s ({100 * served / wall:5.2f} %), peak {peak:5.1f} MB")
+            # Steady state, to the millisecond where perf is installed: every thread of a session
+            # (the playback thread, the pulse plugin's own thread, the rest) over 40 s of sound.
+            if shutil.which("perf") and not options.quick:
+                protocol = os.path.join(folder, "steady.json")
+                session_protocol(protocol, 55)
+                process = subprocess.Popen([binary, "run", protocol, *plain, *history], env=pulse.env,
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                time.sleep(8)
+                report = subprocess.run(["perf", "stat", "-e", "task-clock", "--per-thread", "-p", f"{process.pid},{server}",
+                                         "--", "sleep", "40"], capture_output=True, text=True).stderr
+                process.wait()
+                ours = served = 0.0
+                for line in report.splitlines():
+                    fields = line.split()
+                    if "task-clock" not in line or len(fields) < 2:
+                        continue
+                    try:
+                        milliseconds = float(fields[1].replace(",", ""))
+                    except ValueError:
+                        continue
+                    thread = int(fields[0].rsplit("-", 1)[1])
+                    if os.path.exists(f"/proc/{server}/task/{thread}") or thread == server:
+                        served += milliseconds
+                    else:
+                        ours += milliseconds
+                print(f"   steady state (perf, 40 s of a running session): touchtime {ours / 400:.3f} % of a core "
+                      f"(every thread), PulseAudio {served / 400:.3f} %")
         marginal = (rows[1][2] - rows[0][2]) / short
         marginal_server = (rows[1][3] - rows[0][3]) / short
         print(f"   a further minute of sound: touchtime {100 * marginal:.3f} % of a core, PulseAudio "
@@ -160,6 +188,23 @@ def main():
         wall, cpu, peak, _ = measure([binary, "render", pitches, "--out", out])
         os.remove(out)
         print(f"   render: {wall:5.2f} s, peak {peak:5.1f} MB (before the bank: 116 MB and 2.2 s of synthesis first)")
+
+        # A session of them: what it renders before it starts (what fits the bank), when it starts.
+        with PulseServer(os.path.join(folder, "runtime3"), keep_alive=False) as pulse:
+            report = os.path.join(folder, "pitches.time")
+            launched = time.monotonic()
+            process = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", report, binary, "run", pitches, "--speed", "20",
+                                        *plain, *history], env=pulse.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                       text=True)
+            started = None
+            for line in process.stdout:
+                if started is None and "session-start" in line:
+                    started = time.monotonic() - launched
+            process.wait()
+            with open(report) as handle:
+                peak = int(handle.read().split()[-1]) / 1024
+        print(f"   a session of them at --speed 20: started {started:.2f} s after launch (the sound server's own "
+              f"stream start included), peak {peak:5.1f} MB")
 
         print("5. Preparing the default ritual's utterances (render --voice minus render, medians of 5)")
         plain_times, voiced_times, voiced_peaks = [], [], []
