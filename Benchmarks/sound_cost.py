@@ -127,6 +127,7 @@ def main():
                       f"PulseAudio {served:5.2f} s ({100 * served / wall:5.2f} %), peak {peak:5.1f} MB")
             # Steady state, to the millisecond where perf is installed: every thread of a session
             # (the playback thread, the pulse plugin's own thread, the rest) over 40 s of sound.
+            steady = None
             if shutil.which("perf") and not options.quick:
                 protocol = os.path.join(folder, "steady.json")
                 session_protocol(protocol, 55)
@@ -150,6 +151,7 @@ def main():
                         served += milliseconds
                     else:
                         ours += milliseconds
+                steady = ours / 400
                 print(f"   steady state (perf, 40 s of a running session): touchtime {ours / 400:.3f} % of a core "
                       f"(every thread), PulseAudio {served / 400:.3f} %")
         marginal = (rows[1][2] - rows[0][2]) / short
@@ -157,7 +159,10 @@ def main():
         print(f"   a further minute of sound: touchtime {100 * marginal:.3f} % of a core, PulseAudio "
               f"{100 * marginal_server:.3f} %; the whole {short} s session {100 * rows[0][2] / rows[0][1]:.2f} %, "
               f"silent session {100 * rows[2][2] / rows[2][1]:.2f} %, aplay {100 * rows[3][2] / rows[3][1]:.2f} %")
-        print(f"   target: at most 0.2 % of a core for 60 s of sound: {'met' if marginal <= 0.002 else 'NOT met'}")
+        if steady is not None:
+            print(f"   target: at most 0.2 % of a core for 60 s of sound (steady state, to the millisecond): "
+                  f"{'met' if steady <= 0.2 else 'NOT met'}")
+        print(f"   target by the marginal minute (GNU time, 10 ms resolution): {'met' if marginal <= 0.002 else 'NOT met'}")
 
         print("2. Peak memory of the default ritual at --speed 20 (through the null sink)")
         peaks = {}
