@@ -34,6 +34,15 @@ import TouchtimeCore
         #expect(result.settled)
     }
 
+    /// A sound server's stream start-up latency settles a few milliseconds from where it was when
+    /// the stall was taken (4.8 ms through PulseAudio here): the mapping is on the settled level by
+    /// the time the session may start, not 32 s later at the first fit.
+    @Test func theMappingIsOnTheSettledLevelOnceSettled() {
+        let result = simulate(seconds: 3, heard: { frames in 1.7 + (frames > 48_000 * 0.6 ? 0.0048 : 0) + frames / 48_000 })
+        #expect(result.settled)
+        #expect(abs(result.error) < 1e-4, "error \(result.error) s")
+    }
+
     @Test func aSingleSpikeIsIgnored() {
         var spiked = false
         let result = simulate(seconds: 1, heard: { $0 / 48_000 }, bias: { t in
@@ -54,13 +63,15 @@ import TouchtimeCore
         // The card keeps time, but the reports wander by 370 ppm: the mapping must not follow,
         // and the slow wander must never be mistaken for a jump.
         let result = simulate(seconds: 60, heard: { $0 / 48_000 }, bias: { t in 370e-6 * t })
-        #expect(abs(result.error) < 1e-9)
+        // Settling takes the reports' level over its first 1.6 s (0.3 ms of the wander); followed,
+        // the mapping would be 22 ms off by the end.
+        #expect(abs(result.error) < 0.0005)
         #expect(result.secondsPerFrame == 1.0 / 48_000)
     }
 
     @Test func jitterAveragesOut() {
         var state: UInt64 = 42
-        let result = simulate(seconds: 30, heard: { $0 / 48_000 }, bias: { _ in
+        let result = simulate(seconds: 40, heard: { $0 / 48_000 }, bias: { _ in
             state = state &* 6_364_136_223_846_793_005 &+ 1
             return (Double(state >> 40) / Double(1 << 24) - 0.5) * 0.002   // +-1 ms of report jitter
         })

@@ -21,6 +21,10 @@ struct DeviceClockModel {
     private var level = 0.0
     private var jumpCount = 0
     private var settledCount = 0
+    /// The errors reported while settling.
+    private var settling: [Double] = []
+    /// Reports that agree (within `jump`) before the mapping is taken as settled: 1.6 s of periods.
+    static let settleReports = 10
 
     /// Takes one report; corrects the mapping when warranted. Returns true once the mapping has
     /// settled: the stream runs and its reports agree with the mapping.
@@ -34,11 +38,28 @@ struct DeviceClockModel {
                 level = 0
                 jumpCount = 0
                 settledCount = 0
+                settling.removeAll()
             }
-            return false
+            return settledCount >= Self.settleReports
         }
         jumpCount = 0
         settledCount += 1
+        if settledCount <= Self.settleReports {
+            // Settling (before the session starts): the mapping is put onto the median of these
+            // reports, not left where one report at the jump put it (a stream's start-up latency
+            // moves by a few ms: the first chimes of a session sounded 4.8 ms late until the first fit).
+            settling.append(error)
+            if settledCount == Self.settleReports {
+                // The median: one report taken before the latency moved does not pull it.
+                let median = settling.sorted()[settling.count / 2]
+                origin = origin.advanced(by: .seconds(median))
+                level = 0
+                samples.removeAll()
+                settling.removeAll()
+                return true
+            }
+            return false
+        }
         level += (error - level) * 0.02
         samples.append((time, error))
         if samples.count >= Self.fitWindow {
@@ -51,7 +72,7 @@ struct DeviceClockModel {
             }
             samples.removeAll()
         }
-        return settledCount >= 10
+        return true
     }
 
     /// Least-squares line through the samples: error = intercept + slope x time.
