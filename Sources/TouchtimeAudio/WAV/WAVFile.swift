@@ -59,19 +59,9 @@ public enum WAVFile {
     }
 
     public static func write(_ samples: [Int16], sampleRate: Int, to path: String) throws(Failure) {
-        let bytes = encode(samples, sampleRate: sampleRate)
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress.map { $0 + offset }, bytes.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
-            }
-            offset += written
-        }
+        let writer = try WAVWriter(path: path, sampleRate: sampleRate)
+        try writer.append(samples)
+        try writer.finish()
     }
 
     /// Parses WAV bytes. A data chunk whose size says 0 (a writer that was never closed)

@@ -59,24 +59,12 @@ struct ChimeCommand: AsyncParsableCommand {
                 if index > 0 { samples += [Int16](repeating: 0, count: ChimeSynthesizer.sampleRate / 2) }
                 samples += ChimeSynthesizer.render(voice)
             }
-            do {
-                try WAVFile.write(samples, sampleRate: ChimeSynthesizer.sampleRate, to: out)
-            } catch {
-                reportError(error.description)
-                throw ExitStatus.cannotCreate
-            }
+            try SoundCheck.write(samples, to: out)
             let seconds = Double(samples.count) / Double(ChimeSynthesizer.sampleRate)
             StandardStream.output.write("wrote \(out): \(Counted.text(voices.count, "chime")), \(DurationText.format(.milliseconds(Int64((seconds * 1000).rounded())))), 48 kHz mono 16-bit\n")
             return
         }
-        let player: ChimePlayer
-        do {
-            player = try ChimePlayer(device: device)
-        } catch {
-            reportError("sound unavailable on '\(device)': \(error)")
-            throw ExitStatus.unavailable
-        }
-        player.waitUntilReady()
+        let player = try SoundCheck.open(device)
         let clock = ContinuousClock()
         var at = clock.now.advanced(by: .milliseconds(250))
         for (index, voice) in voices.enumerated() {
@@ -88,10 +76,7 @@ struct ChimeCommand: AsyncParsableCommand {
             let length = min(Duration.seconds(Double(samples.count) / Double(ChimeSynthesizer.sampleRate)), .milliseconds(2400))
             try? await clock.sleep(until: at.advanced(by: length), tolerance: nil)
             at = at.advanced(by: length + .milliseconds(600))
-            if let failure = player.failure {
-                reportError("sound lost on '\(device)': \(failure)")
-                throw ExitStatus.unavailable
-            }
+            try SoundCheck.checkNotLost(player)
         }
         player.finish()
     }

@@ -47,33 +47,18 @@ struct SayCommand: AsyncParsableCommand {
             throw ExitStatus.unavailable
         }
         if let out {
-            do {
-                try WAVFile.write(samples, sampleRate: SpeechSynthesizer.sampleRate, to: out)
-            } catch {
-                reportError(error.description)
-                throw ExitStatus.cannotCreate
-            }
+            try SoundCheck.write(samples, to: out)
             let length = Duration.milliseconds(Int64(samples.count) * 1000 / Int64(SpeechSynthesizer.sampleRate))
             StandardStream.output.write("wrote \(out): \(DurationText.format(length)) of speech, 48 kHz mono 16-bit\n")
             return
         }
-        let player: ChimePlayer
-        do {
-            player = try ChimePlayer(device: device)
-        } catch {
-            reportError("sound unavailable on '\(device)': \(error)")
-            throw ExitStatus.unavailable
-        }
-        player.waitUntilReady()
+        let player = try SoundCheck.open(device)
         let clock = ContinuousClock()
         let at = clock.now.advanced(by: .milliseconds(250))
         player.ensure(ChimePlayer.Scheduled(id: .init(mark: .speech, segmentIndex: nil, due: .zero), samples: samples, at: at))
         try? await clock.sleep(until: at.advanced(by: .milliseconds(Int64(samples.count) * 1000 / Int64(SpeechSynthesizer.sampleRate))),
                                tolerance: nil)
-        if let failure = player.failure {
-            reportError("sound lost on '\(device)': \(failure)")
-            throw ExitStatus.unavailable
-        }
+        try SoundCheck.checkNotLost(player)
         player.finish()
     }
 }
