@@ -46,17 +46,17 @@ import TouchtimeTestSupport
         }
     }
 
-    /// Bells piled up at a rehearsal's speed: at most eight sound at once, the oldest fading out,
+    /// Bells piled up at a rehearsal's speed: at most sixteen sound at once, the oldest fading out,
     /// so what is held (and mixed) stays bounded however many are struck.
-    @Test func beyondEightSoundsTheOldestFadeOut() throws {
+    @Test func beyondSixteenSoundsTheOldestFadeOut() throws {
         let path = capturePath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let player = try ChimePlayer(device: "file:'\(path)',wav")
         #expect(player.waitUntilReady())
-        // Ten flat sounds of 100 (one second each), 20 ms apart: ten at once would sum to 1,000.
+        // Eighteen flat sounds of 100 (one second each), 20 ms apart: all at once would sum to 1,800.
         let flat = [Int16](repeating: 100, count: 48_000)
         let start = ContinuousClock.now.advanced(by: .milliseconds(400))
-        for index in 0..<10 {
+        for index in 0..<18 {
             player.ensure(ChimePlayer.Scheduled(id: moment(index), samples: flat, at: start.advanced(by: .milliseconds(20 * index))))
         }
         player.finish(timeout: .seconds(10))
@@ -65,11 +65,11 @@ import TouchtimeTestSupport
             Issue.record("nothing was played")
             return
         }
-        // Once all ten have started (180 ms) and any fade is over (60 ms), until the first still sounding ends.
-        let held = samples[(first + 48 * 250)..<(first + 48 * 900)]
-        #expect(held.allSatisfy { $0 == 800 }, "eight sound: \(Set(held).sorted())")
-        // While a stolen one fades (60 ms) it still adds a little; all ten at full never sound.
-        #expect((samples.max() ?? 0) < 1_000, "never all ten at once")
+        // Once all have started (340 ms) and any fade is over (60 ms), until the first still sounding ends.
+        let held = samples[(first + 48 * 450)..<(first + 48 * 900)]
+        #expect(held.allSatisfy { $0 == 1_600 }, "sixteen sound: \(Set(held).sorted())")
+        // While a stolen one fades (60 ms) it still adds a little; all eighteen at full never sound.
+        #expect((samples.max() ?? 0) < 1_800, "never all eighteen at once")
     }
 
     @Test func aMomentScheduledTwicePlaysOnce() throws {

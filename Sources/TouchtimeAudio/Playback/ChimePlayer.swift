@@ -40,7 +40,7 @@ public final class ChimePlayer: Sendable {
     }
 
     /// The most sounds mixed at once; the oldest beyond it fade out (`speechFade`).
-    static let maxVoices = 8
+    static let maxVoices = 16
     /// How long speech takes to fade out when it must end (its next boundary, the next utterance),
     /// and a stolen voice.
     static let speechFade = 2_880  // 60 ms at 48 kHz
@@ -317,7 +317,8 @@ public final class ChimePlayer: Sendable {
                 }
                 // At a rehearsal's speed bells pile up (200 boundaries in 20 s, each ringing for
                 // 10 s held 121 MB of sounding voices): beyond `maxVoices`, the oldest fade out, as
-                // an instrument steals a voice. At a treatment's pace no more than four ever sound.
+                // an instrument steals a voice. At a treatment's pace no more than four ever sound;
+                // a ten-boundary drill at 10x rings all ten together, and keeps them.
                 var excess = voices.count(where: { $0.endFrame == nil }) - Self.maxVoices
                 for index in voices.indices where excess > 0 && voices[index].endFrame == nil {
                     voices[index].endFrame = framesWritten + Self.speechFade
