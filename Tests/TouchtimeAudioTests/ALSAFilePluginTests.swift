@@ -72,6 +72,23 @@ import TouchtimeTestSupport
         #expect((samples.max() ?? 0) < 1_800, "never all eighteen at once")
     }
 
+    /// A predicted moment that happens is only marked (its sound is not fetched again), and a new
+    /// prediction no longer takes it back; a moment nobody scheduled is not known.
+    @Test func aPredictedMomentMarkedHappenedStillPlays() throws {
+        let path = capturePath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let player = try ChimePlayer(device: "file:'\(path)',wav")
+        #expect(player.waitUntilReady())
+        let chime = ChimeSynthesizer.render(ChimeVoice(kind: .warning))
+        player.replaceUpcoming(with: [ChimePlayer.Scheduled(id: moment(1), samples: chime, at: .now.advanced(by: .milliseconds(300)))])
+        #expect(player.markHappened(moment(1)))
+        #expect(!player.markHappened(moment(2)), "never scheduled")
+        player.replaceUpcoming(with: [])  // the next prediction: it keeps what has happened
+        player.finish()
+        let result = ChimeOnsets.find([chime], in: ChimeOnsets.floats(try WAVFile.read(path).samples))
+        #expect(result.allFound && result.residualPeak <= 2.0 / 32767, "the marked warning played, once")
+    }
+
     @Test func aMomentScheduledTwicePlaysOnce() throws {
         let path = capturePath()
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -79,13 +79,22 @@ public final class SessionSound: Sendable {
     /// one of its events only). Nothing is reported that cannot sound (muted, the device lost).
     public func observe(_ event: SessionEvent, start: ContinuousClock.Instant) -> Sounded {
         var sounded = Sounded()
-        if let cue = plan.cue(for: event), let chime = scheduled(cue, start: start) {
-            player.ensure(chime)
-            sounded.chime = cue
+        // A predicted moment is only marked: its sound was fetched (or rendered) ahead of time.
+        if let cue = plan.cue(for: event) {
+            if player.markHappened(cue.id) {
+                sounded.chime = cue
+            } else if let chime = scheduled(cue, start: start) {
+                player.ensure(chime)
+                sounded.chime = cue
+            }
         }
-        if let utterance = speech?.utterance(for: event), let item = scheduled(utterance, start: start, endBy: nil) {
-            player.ensure(item)
-            sounded.utterance = utterance
+        if let utterance = speech?.utterance(for: event) {
+            if player.markHappened(utterance.id) {
+                sounded.utterance = utterance
+            } else if let item = scheduled(utterance, start: start, endBy: nil) {
+                player.ensure(item)
+                sounded.utterance = utterance
+            }
         }
         guard !player.isMuted, player.failure == nil else { return Sounded() }
         return sounded
