@@ -16,9 +16,9 @@ public final class SessionSound: Sendable {
     private let bank: ChimeBank
     private let spoken: [String: [Int16]]
 
-    /// Renders the chimes the session starts with (all of them, unless it has very many: the
-    /// rest are rendered a moment ahead of their boundary), then opens the device. Throws if it cannot be
-    /// opened. `speech`, when given, is the plan of prompts and every text of it rendered
+    /// Opens the device (throws if it cannot be opened), then renders the chimes the session
+    /// starts with (all of them, unless it has very many: the rest are rendered a moment ahead of
+    /// their boundary). `speech`, when given, is the plan of prompts and every text of it rendered
     /// (`SpeechBank`). Waiting for a sound server to start the stream (a second or more) stops
     /// early once `giveUp` says so (the session is being ended).
     public init(
