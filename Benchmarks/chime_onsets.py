@@ -83,7 +83,13 @@ def find_onsets(recording, rate, sequence, bank, threshold=0.004, skip=0):
     return onsets, residual
 
 
-def analyse(recording_path, events_path, touchtime, speed=1.0, volume=100, threshold=0.004, skip=0):
+def analyse(recording_path, events_path, touchtime, speed=1.0, volume=100, threshold=0.004, skip=0, recording_rate=None,
+            recording_clock=None):
+    """Onsets against plan and events. `recording_rate` is the recording's frames per monotonic
+    second when it was measured (the sink's clock is not the monotonic one); without it the
+    file's nominal rate is taken for time. `recording_clock(frame)`, when given, is the
+    monotonic time the recording reached a frame (it follows the sink's wandering rate): each
+    onset is then compared with its event on that clock (`onset_vs_elapsed_ms`, from the first)."""
     recording, rate = read_wav(recording_path)
     chimes = [json.loads(line) for line in open(events_path) if '"event":"chime"' in line]
     sequence = [c["kind"] for c in chimes]
@@ -93,6 +99,9 @@ def analyse(recording_path, events_path, touchtime, speed=1.0, volume=100, thres
     onsets, residual = find_onsets(recording, rate, sequence, bank, threshold, skip)
     found = [o for o in onsets if o is not None]
     result = {"chimes": len(sequence), "found": len(found)}
+    if recording_rate is not None:
+        result["recording_rate_ppm"] = round((recording_rate / rate - 1) * 1e6, 1)
+        rate = recording_rate
     if len(found) != len(sequence) or len(found) < 2:
         result["error"] = "not every chime was found"
         return result
@@ -108,6 +117,13 @@ def analyse(recording_path, events_path, touchtime, speed=1.0, volume=100, thres
         "residual_peak": round(float(np.max(np.abs(residual))), 5),
         "sequence": sequence,
     })
+    if recording_clock is not None:
+        times = [recording_clock(o) for o in onsets]
+        if all(t is not None for t in times):
+            against = [((times[i] - times[0]) - (elapsed[i] - elapsed[0])) * 1000 for i in range(len(onsets))]
+            result["onset_vs_elapsed_ms"] = [round(a, 2) for a in against]
+            result["clock_drift_vs_elapsed_ms"] = round(against[-1], 3)
+            result["clock_worst_vs_elapsed_ms"] = round(max(abs(a) for a in against), 3)
     return result
 
 

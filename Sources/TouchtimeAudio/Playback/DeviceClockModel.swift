@@ -5,15 +5,25 @@
 /// (when the device says the next frame is heard, minus when the mapping says):
 /// - A sudden, sustained jump of over 20 ms from the recent level (a sound server holding a new stream's
 ///   first writes, a stall) is taken at once.
-/// - A slow drift is a sound card's clock running apart from the monotonic clock: it is
-///   estimated by a straight-line fit over 32 s and followed, but only within `plausibleDrift`.
-///   Crystals drift by tens of parts per million; a report implying more is an artifact of the
-///   report, not of the clock (PulseAudio's interpolated latency was seen wandering by 200 to
-///   400 ppm here while its null sink kept time with the monotonic clock), and is ignored.
+/// - A slow drift is the device's clock running apart from the monotonic clock: every 4 s a
+///   straight line is fitted through the last 8 s of errors and the mapping moved onto it,
+///   within `plausibleDrift`. The player paces its writes by the mapping, so following the
+///   device is also what keeps its queue from draining. Measured through a PulseAudio null sink
+///   here: it consumed 200 to 420 ppm faster than the monotonic clock, wandering within that
+///   range over tens of seconds. Not followed (the model once took anything over 100 ppm for a
+///   report artifact), its queue ran dry after about 290 s and the stream restarted 60 ms late;
+///   fitted only every 32 s, the wander left the mapping a millisecond or more off between fits.
 struct DeviceClockModel {
     static let jump = 0.020                 // s: report glitches of several ms were seen that the audio did not make
-    static let plausibleDrift = 100e-6      // 100 ppm
-    static let fitWindow = 200              // reports (32 s of 160 ms periods)
+    /// Crystals are off by tens of ppm, cheap USB devices and sound servers by a few hundred; a
+    /// rate further from nominal than this is taken for an artifact of the reports, not followed.
+    static let plausibleDrift = 1_000e-6    // 1,000 ppm
+    /// A fit every `fitEvery` reports (4 s of 160 ms periods) through the last `fitWindow` (8 s).
+    static let fitEvery = 25
+    static let fitWindow = 50
+    private var sinceFit = 0
+    /// The nominal seconds per frame, taken from the first report: what the drift is measured from.
+    private var nominal: Double?
 
     /// Errors (s) against stream time (s), since the last fit or jump.
     private var samples: [(time: Double, error: Double)] = []
@@ -30,6 +40,7 @@ struct DeviceClockModel {
     /// settled: the stream runs and its reports agree with the mapping.
     mutating func observe(error: Double, at time: Double, origin: inout ContinuousClock.Instant,
                           secondsPerFrame: inout Double) -> Bool {
+        if nominal == nil { nominal = secondsPerFrame }
         if abs(error - level) > Self.jump {
             jumpCount += 1
             if jumpCount >= 3 {
@@ -62,15 +73,20 @@ struct DeviceClockModel {
         }
         level += (error - level) * 0.02
         samples.append((time, error))
-        if samples.count >= Self.fitWindow {
+        if samples.count > Self.fitWindow { samples.removeFirst(samples.count - Self.fitWindow) }
+        sinceFit += 1
+        if sinceFit >= Self.fitEvery {
+            sinceFit = 0
             let (intercept, slope) = Self.fit(samples)
-            if abs(slope) <= Self.plausibleDrift {
-                // Onto the fitted line: error(t) = intercept + slope x t, with t = frame / rate.
+            let nominal = nominal ?? secondsPerFrame
+            if abs(secondsPerFrame * (1 + slope) / nominal - 1) <= Self.plausibleDrift {
+                // Onto the fitted line: error(t) = intercept + slope x t, with t = frame / rate. The
+                // samples kept for the next fits become errors against the new mapping.
                 origin = origin.advanced(by: .seconds(intercept))
                 secondsPerFrame *= 1 + slope
                 level -= intercept + slope * time
+                samples = samples.map { ($0.time, $0.error - (intercept + slope * $0.time)) }
             }
-            samples.removeAll()
         }
         return true
     }
