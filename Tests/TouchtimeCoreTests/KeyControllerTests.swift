@@ -2,6 +2,13 @@ import Testing
 @testable import TouchtimeCore
 
 /// Bytes to keys, and keys to what they do in each mode: pure, no terminal.
+extension KeyController {
+    /// The key's own outcome (the last).
+    mutating func key(_ key: Key, at now: Duration) -> Outcome {
+        handle(key, at: now).last ?? Outcome(command: nil, overlay: .none)
+    }
+}
+
 @Suite struct KeyControllerTests {
     private func keys(_ text: String) -> [Key] {
         var decoder = KeyDecoder()
@@ -9,72 +16,197 @@ import Testing
     }
 
     @Test func bytesBecomeKeys() {
-        #expect(keys(" \r\nnp+-mqy?x") == [.space, .enter, .enter, .next, .previous, .longer, .shorter, .mute, .quit, .yes, .help, .other])
-        #expect(keys("\u{1B}[C\u{1B}[D\u{1B}OC") == [.next, .previous, .next])
-        // A longer sequence is one key, never a run of letters (Ctrl+Right is still right; F5 is no key of ours).
-        #expect(keys("\u{1B}[1;5C") == [.next])
-        #expect(keys("\u{1B}[15~q") == [.other, .quit])
+        #expect(keys(" \r\nnp+-mqyB?") == [.space, .enter, .enter, .char("n"), .char("p"), .char("+"), .char("-"), .char("m"),
+                                          .char("q"), .char("y"), .char("b"), .char("?")])
+        #expect(keys("\u{1B}[C\u{1B}[D\u{1B}OC\u{1B}[A\u{1B}[B") == [.right, .left, .right, .up, .down])
+        // A longer sequence is one key, never a run of letters (Ctrl+Right is still right).
+        #expect(keys("\u{1B}[1;5C") == [.right])
+        #expect(keys("\u{1B}[5~\u{1B}[6~") == [.pageUp, .pageDown])
+        #expect(keys("\u{1B}[2~q\u{7F}") == [.other, .char("q"), .other])
+    }
+
+    /// Dictation pedals in keyboard mode send F13 to F16; terminals spell function keys several ways.
+    @Test func functionKeysAsTerminalsSendThem() {
+        #expect(keys("\u{1B}OP\u{1B}OS") == [.function(1), .function(4)])
+        #expect(keys("\u{1B}[15~\u{1B}[24~") == [.function(5), .function(12)])
+        // VT220 numbering (Linux console, rxvt): F13 to F20.
+        #expect(keys("\u{1B}[25~\u{1B}[26~\u{1B}[28~\u{1B}[29~\u{1B}[34~") == [.function(13), .function(14), .function(15), .function(16), .function(20)])
+        // xterm: shifted F1 to F4 and F5 to F8.
+        #expect(keys("\u{1B}[1;2P\u{1B}[1;2S\u{1B}[15;2~\u{1B}[19;2~") == [.function(13), .function(16), .function(17), .function(20)])
+        // The Linux console's F1 and F5.
+        #expect(keys("\u{1B}[[A\u{1B}[[E") == [.function(1), .function(5)])
     }
 
     @Test func aSequenceSplitAcrossReadsIsCompleted() {
         var decoder = KeyDecoder()
         #expect(decoder.decode([0x1B]).isEmpty)
         #expect(decoder.decode(Array("[".utf8)).isEmpty)
-        #expect(decoder.decode(Array("Cn".utf8)) == [.next, .next])
+        #expect(decoder.decode(Array("Cn".utf8)) == [.right, .char("n")])
+        #expect(decoder.decode(Array("\u{1B}[2".utf8)).isEmpty)
+        #expect(decoder.decode(Array("5~".utf8)) == [.function(13)])
     }
 
-    @Test func aSessionsKeysAct() {
+    @Test func keyNamesOfTheConfiguration() {
+        #expect(Key(name: "b") == .char("b"))
+        #expect(Key(name: "B") == .char("b"))
+        #expect(Key(name: "PageDown") == .pageDown)
+        #expect(Key(name: "F13") == .function(13))
+        #expect(Key(name: "BTN_0") == .button(0))
+        for bad in ["", "pagedown", "F0", "F21", "F013", "BTN_10", "ab", " ", "é"] {
+            #expect(Key(name: bad) == nil, "\(bad)")
+        }
+        for name in Key.allNames { #expect(Key(name: name)?.description == name) }
+    }
+
+    @Test func sessionKeys() {
         var controller = KeyController(mode: .session)
-        #expect(controller.handle(.space, at: .zero).command == .togglePause)
-        #expect(controller.handle(.enter, at: .zero).command == .togglePause)
-        #expect(controller.handle(.next, at: .zero).command == .next)
-        #expect(controller.handle(.previous, at: .zero).command == .previous)
-        #expect(controller.handle(.longer, at: .zero).command == .extend(.seconds(15)))
-        #expect(controller.handle(.shorter, at: .zero).command == .extend(.seconds(-15)))
-        #expect(controller.handle(.mute, at: .zero).command == .toggleMute)
-        #expect(controller.handle(.yes, at: .zero).command == nil)
-        #expect(controller.handle(.other, at: .zero).command == nil)
+        var time = Duration.zero
+        func press(_ key: Key) -> KeyController.Outcome {
+            time += .seconds(1)
+            return controller.key(key, at: time)
+        }
+        #expect(press(.space).command == .togglePause)
+        #expect(press(.enter).command == .togglePause)
+        #expect(press(.char("n")).command == .next)
+        #expect(press(.right).command == .next)
+        #expect(press(.char("N")).command == .next)
+        #expect(press(.char("p")).command == .previous)
+        #expect(press(.left).command == .previous)
+        #expect(press(.char("+")).command == .extend(.seconds(15)))
+        #expect(press(.char("-")).command == .extend(.seconds(-15)))
+        #expect(press(.char("m")).command == .toggleMute)
+        #expect(press(.char("r")).command == .repeatPhase)
+        #expect(press(.up).volumeStep == 1)
+        #expect(press(.char("[")).volumeStep == -1)
+        #expect(press(.char("y")).command == nil)
+        #expect(press(.other).command == nil)
+        #expect(press(.function(13)).command == nil)
     }
 
-    @Test func practiceTakesThePressQuitAndHelpOnly() {
+    /// A configuration maps `next` to b and `pause` to PageDown: those act, n and space no longer
+    /// do, and what it leaves out keeps its keys.
+    @Test func aMappedActionHasExactlyItsKeys() {
+        let map = KeyMap(mapping: [.next: [.char("b")], .pause: [.pageDown]])
+        var controller = KeyController(mode: .session, map: map)
+        #expect(controller.key(.char("b"), at: .seconds(1)).command == .next)
+        #expect(controller.key(.pageDown, at: .seconds(2)).command == .togglePause)
+        #expect(controller.key(.char("n"), at: .seconds(3)).command == nil)
+        #expect(controller.key(.space, at: .seconds(4)).command == nil)
+        #expect(controller.key(.char("p"), at: .seconds(5)).command == .previous)
+        // A standard key given to another action belongs to that action only.
+        let stolen = KeyMap(mapping: [.pause: [.char("p")]])
+        #expect(stolen.action(for: .char("p")) == .pause)
+        #expect(stolen.keys(for: .back) == [.left])
+        // The help and the hint show the mapped keys.
+        #expect(KeyController.help(.session, map: map)[0].keys == "PgDn")
+        #expect(KeyController.hints(.session, map: map).hasPrefix("PgDn pause · b next"))
+        #expect(KeyController.hints(.session) == "space pause · n next · p back · +/- 15 s · m mute · q quit · ? help")
+    }
+
+    /// A held key acts once: the press acts, the first repeat (a delay later) is held back and
+    /// shown a repeat by the next one, and the rest are repeats. A key pressed twice on purpose
+    /// acts twice, the second a moment later.
+    @Test func aHeldKeyActsOnceAndADoubleTapTwice() {
+        var controller = KeyController(mode: .session)
+        var commands: [SessionCommand] = []
+        // Pressed at 10 s, repeating from 10.5 s every 33 ms until 12 s.
+        commands += controller.handle(.char("n"), at: .seconds(10)).compactMap(\.command)
+        var time = Duration.milliseconds(10_500)
+        while time < .seconds(12) {
+            commands += controller.handle(.char("n"), at: time).compactMap(\.command)
+            commands += controller.settle(at: time + .milliseconds(20)).compactMap(\.command)
+            time += .milliseconds(33)
+        }
+        commands += controller.settle(at: .seconds(13)).compactMap(\.command)
+        #expect(commands == [.next])
+        // Released, pressed again a second later: it acts at once.
+        #expect(controller.key(.char("n"), at: .seconds(14)).command == .next)
+        // Tapped again 0.25 s later: held back 120 ms, then it acts.
+        let second = controller.key(.char("n"), at: .milliseconds(14_250))
+        #expect(second.command == nil && second.settleAt == .milliseconds(14_370))
+        #expect(controller.settle(at: .milliseconds(14_300)).isEmpty)
+        #expect(controller.settle(at: .milliseconds(14_370)).map(\.command) == [.next])
+        // A third tap, and a different key before it settles: the held-back tap acts first.
+        #expect(controller.key(.char("n"), at: .milliseconds(14_600)).command == nil)
+        #expect(controller.handle(.char("p"), at: .milliseconds(14_650)).map(\.command) == [.next, .previous])
+        // With no debounce, every arrival acts.
+        var eager = KeyController(mode: .session, debounce: .zero)
+        #expect(eager.key(.char("n"), at: .seconds(1)).command == .next)
+        #expect(eager.key(.char("n"), at: .milliseconds(1_033)).command == .next)
+    }
+
+    /// q q confirms the quit; a held q never confirms itself.
+    @Test func quitTwiceQuicklyQuits() {
+        var controller = KeyController(mode: .session)
+        #expect(controller.key(.char("q"), at: .seconds(1)).overlay == .confirmQuit)
+        #expect(controller.key(.char("q"), at: .milliseconds(1_200)).command == nil)
+        #expect(controller.settle(at: .milliseconds(1_320)).map(\.command) == [.quit])
+        var held = KeyController(mode: .session)
+        _ = held.key(.char("q"), at: .seconds(1))
+        for step in 0..<20 {
+            let at = Duration.milliseconds(1_500 + 33 * step)
+            #expect(held.handle(.char("q"), at: at).allSatisfy { $0.command == nil })
+            #expect(held.settle(at: at + .milliseconds(30)).isEmpty)
+        }
+    }
+
+    /// In practice a held-back press counts from when it was made.
+    @Test func aHeldBackPressInPracticeIsTimedWhenMade() {
+        var controller = KeyController(mode: .practice)
+        #expect(controller.key(.space, at: .seconds(5)).command == .press)
+        _ = controller.key(.space, at: .milliseconds(5_400))
+        #expect(controller.settle(at: .milliseconds(5_520)).map(\.command) == [.pressAt(.milliseconds(5_400))])
+        var practice = PracticeSession(timeline: SessionEngineTests.timeline)
+        _ = practice.start(at: .zero)
+        _ = practice.handle(.pressAt(.seconds(9)), at: .milliseconds(9_120))
+        #expect(practice.score.results.first?.actual == .seconds(9))
+    }
+
+    @Test func practiceAndDrillTakeOnlyThePressQuitAndHelp() {
         for mode in [KeyController.Mode.practice, .drill] {
             var controller = KeyController(mode: mode)
-            #expect(controller.handle(.space, at: .zero).command == .press)
-            #expect(controller.handle(.enter, at: .zero).command == .press)
-            for key in [Key.next, .previous, .longer, .shorter, .mute, .yes, .other] {
-                #expect(controller.handle(key, at: .zero) == .init(command: nil, overlay: .none), "\(key) does nothing in \(mode)")
+            #expect(controller.key(.space, at: .seconds(1)).command == .press)
+            #expect(controller.key(.enter, at: .seconds(2)).command == .press)
+            // n and → do not press; a pedal the configuration maps for next does.
+            #expect(controller.key(.char("n"), at: .seconds(3)).command == nil)
+            var pedal = KeyController(mode: mode, map: KeyMap(mapping: [.next: [.char("b")]]))
+            #expect(pedal.key(.char("b"), at: .seconds(3)).command == .press)
+            for (index, key) in [Key.char("p"), .char("+"), .char("-"), .char("m"), .char("r"), .up, .right].enumerated() {
+                #expect(controller.key(key, at: .seconds(4 + index)).command == nil)
             }
-            #expect(controller.handle(.help, at: .zero).overlay == .help)
+            #expect(controller.key(.char("?"), at: .seconds(20)).overlay == .help)
         }
-        #expect(KeyController.hints(.practice) == "space done · q quit · ? help")
-        #expect(!KeyController.help(.practice).contains { $0.action.contains("pause") || $0.action.contains("mute") })
     }
 
-    @Test func quitIsConfirmedWithinThreeSeconds() {
-        var controller = KeyController(mode: .practice)
-        #expect(controller.handle(.quit, at: .seconds(10)) == .init(command: nil, overlay: .confirmQuit))
+    @Test func quitNeedsConfirmingWithinThreeSeconds() {
+        var controller = KeyController(mode: .session)
+        #expect(controller.key(.char("q"), at: .seconds(10)) == .init(command: nil, overlay: .confirmQuit))
         #expect(controller.overlay(at: .seconds(12)) == .confirmQuit)
-        #expect(controller.nextChange(after: .seconds(12)) == .seconds(13))
-        #expect(controller.handle(.yes, at: .seconds(12)).command == .quit)
-        // Too late: the prompt has gone, and y alone does nothing.
-        _ = controller.handle(.quit, at: .seconds(20))
-        #expect(controller.overlay(at: .seconds(23)) == .none)
-        #expect(controller.handle(.yes, at: .seconds(23)).command == nil)
-        // q twice quits; any other key in between cancels.
-        _ = controller.handle(.quit, at: .seconds(30))
-        #expect(controller.handle(.quit, at: .seconds(31)).command == .quit)
-        _ = controller.handle(.quit, at: .seconds(40))
-        #expect(controller.handle(.space, at: .seconds(40)).command == .press)
-        #expect(controller.handle(.yes, at: .seconds(40)).command == nil)
+        #expect(controller.key(.char("y"), at: .seconds(12)).command == .quit)
+        var late = KeyController(mode: .session)
+        _ = late.key(.char("q"), at: .seconds(20))
+        #expect(late.overlay(at: .seconds(23)) == .none)
+        #expect(late.key(.char("y"), at: .seconds(23)).command == nil)
+        var twice = KeyController(mode: .session)
+        _ = twice.key(.char("q"), at: .seconds(30))
+        #expect(twice.key(.char("q"), at: .seconds(31)).command == .quit)
+        // A held q is one q: it never confirms itself.
+        var held = KeyController(mode: .session)
+        _ = held.key(.char("q"), at: .seconds(40))
+        #expect(held.key(.char("q"), at: .milliseconds(40_500)).command == nil)
+        var practice = KeyController(mode: .practice)
+        _ = practice.key(.char("q"), at: .seconds(40))
+        #expect(practice.key(.space, at: .seconds(41)).command == .press)
+        #expect(practice.key(.char("y"), at: .seconds(42)).command == nil)
     }
 
     @Test func helpTogglesAndTheSummaryClosesOnAnyKey() {
         var controller = KeyController(mode: .session)
-        #expect(controller.handle(.help, at: .zero).overlay == .help)
-        #expect(controller.handle(.help, at: .zero).overlay == .none)
+        #expect(controller.key(.char("?"), at: .seconds(1)).overlay == .help)
+        #expect(controller.key(.char("h"), at: .seconds(2)).overlay == .none)
         controller.showSummary()
-        #expect(controller.handle(.other, at: .zero) == .init(command: nil, overlay: .none, close: true))
-        #expect(controller.handle(.space, at: .zero).close)
+        #expect(controller.key(.other, at: .seconds(3)) == .init(command: nil, overlay: .none, close: true))
+        #expect(controller.key(.space, at: .seconds(4)).close)
     }
 
     @Test func muteIsTheEnginesAndAnEvent() {

@@ -82,7 +82,10 @@ struct DisplayTests {
         #expect(tmux.waitFor { $0.first?.contains("PAUSED") == true })
         tmux.press("Space")
         #expect(tmux.waitFor { $0.first?.contains("PAUSED") == false })
-        tmux.press("q", "q")
+        // Two q a moment apart, as a hand types them (sent in one write they would be a held key's repeat).
+        tmux.press("q")
+        Thread.sleep(forTimeInterval: 0.2)
+        tmux.press("q")
         #expect(tmux.waitFor { $0.contains(" Session ended early") })
     }
 
@@ -162,11 +165,14 @@ struct DisplayTests {
         tmux.press("?")
         #expect(tmux.waitFor { $0.contains { $0.contains("the segment is done") } })
         #expect(!tmux.screen.contains { $0.contains("pause or resume") || $0.contains("mute") })
+        Thread.sleep(forTimeInterval: 0.2)   // a second ? as a hand types it, not a held key's repeat
         tmux.press("?")
         tmux.press("Space")
         #expect(tmux.waitFor { $0.contains(" Phase 2/5  Jawline · Left") })
         #expect(tmux.screen.contains { $0.trimmingCharacters(in: .whitespaces) == "target 8s" })
         #expect(tmux.screen.contains(" next: stillness (4s)"))
+        // A second press as a hand makes it: closer than 120 ms it would be a held key's repeat.
+        Thread.sleep(forTimeInterval: 0.2)
         tmux.press("Space")
         #expect(tmux.waitFor { $0.contains { $0.contains("target 4s") } })
         tmux.press("q", "y")

@@ -50,6 +50,8 @@ public final class ChimePlayer: Sendable {
         /// Moments already handed to the mixer, newest last (bounded).
         var started: [ChimePlan.Cue.ID] = []
         var muted = false
+        /// The volume's gain on everything mixed (1: as rendered).
+        var level: Float = 1
         var stopping = false
         var drainWhenIdle = false
         var failure: ALSAError?
@@ -183,6 +185,13 @@ public final class ChimePlayer: Sendable {
         set { shared.withLock { $0.muted = newValue } }
     }
 
+    /// A gain on everything played, from the next period written (a volume change mid-session);
+    /// 1 plays every sound as rendered. Ramps over a period, so nothing clicks.
+    public var level: Float {
+        get { shared.withLock { $0.level } }
+        set { shared.withLock { $0.level = max(0, min(newValue, 16)) } }
+    }
+
     /// The failure that stopped playback, if any.
     public var failure: ALSAError? { shared.withLock { $0.failure } }
 
@@ -294,14 +303,15 @@ public final class ChimePlayer: Sendable {
 
             let periodEnd = nextFrameTime.advanced(by: .seconds(Double(period) / rate))
 
-            let (starting, muted, stop, drain, speechEndBy) = shared.withLock { state -> ([Scheduled], Bool, Bool, Bool, ContinuousClock.Instant?) in
+            let (starting, muted, level, stop, drain, speechEndBy) = shared.withLock {
+                state -> ([Scheduled], Bool, Float, Bool, Bool, ContinuousClock.Instant?) in
                 let due = state.pending.filter { $0.at < periodEnd }
                 state.pending.removeAll { $0.at < periodEnd }
                 state.started += due.map(\.id)
                 if state.started.count > 256 { state.started.removeFirst(state.started.count - 256) }
                 let idle = voices.isEmpty && due.isEmpty && state.pending.isEmpty
                 defer { state.speechEndBy = nil }
-                return (due, state.muted, state.stopping, state.drainWhenIdle && idle, state.speechEndBy)
+                return (due, state.muted, state.level, state.stopping, state.drainWhenIdle && idle, state.speechEndBy)
             }
             if stop { drainOnExit = false; break }
             if let speechEndBy {
@@ -340,7 +350,7 @@ public final class ChimePlayer: Sendable {
 
             // Mix this period, in units of the 16-bit output (a sound alone comes out exactly as
             // rendered); the master gain ramps toward 0 when muted so nothing clicks.
-            let targetGain: Float = muted ? 0 : 1
+            let targetGain: Float = muted ? 0 : level
             if voices.isEmpty {
                 // Silence, most of a real session: nothing to mix.
                 output.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }

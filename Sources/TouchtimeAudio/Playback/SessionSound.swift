@@ -1,3 +1,4 @@
+import Synchronization
 public import TouchtimeCore
 
 /// A session's sound: its chimes, and its spoken prompts when it speaks. Every chime and every
@@ -31,6 +32,7 @@ public final class SessionSound: Sendable {
         self.minimumLead = player.queuedAhead + .milliseconds(20)
         self.bank = ChimeBank()
         self.plan = plan
+        self.currentVolume = Mutex(plan.volume)
         self.speech = speech?.plan
         self.spoken = speech?.bank ?? [:]
         bank.prepare(plan)
@@ -44,6 +46,25 @@ public final class SessionSound: Sendable {
     public var isMuted: Bool {
         get { player.isMuted }
         set { player.isMuted = newValue }
+    }
+
+    /// The volume now, 0 to 100 (the plan's until changed).
+    public var volume: Int { currentVolume.withLock { $0 } }
+    private let currentVolume: Mutex<Int>
+
+    /// Turns the volume up (positive) or down by `steps` of 10 on the same audio taper as
+    /// `--volume`, within 0 to 100, and returns it. Everything was rendered at the plan's volume,
+    /// so the change is a gain on the mix, (new / planned)^2. A plan at volume 0 rendered
+    /// silence: it stays silent.
+    @discardableResult
+    public func changeVolume(by steps: Int) -> Int {
+        currentVolume.withLock { volume in
+            guard plan.volume > 0 else { return volume }
+            volume = min(max(volume + 10 * steps, 0), 100)
+            let ratio = Float(volume) / Float(plan.volume)
+            player.level = ratio * ratio
+            return volume
+        }
     }
 
     /// Schedules the chimes and the prompt of the next moment the session will reach (the start,

@@ -1,11 +1,84 @@
-/// A key (or a foot pedal that types one), as the session understands it.
-public enum Key: Sendable, Equatable {
-    case space, enter, next, previous, longer, shorter, mute, quit, yes, help, other
+/// A key as a terminal or a foot pedal sends it: a character, or a named key.
+///
+/// Letters are kept in lower case (a pedal that types `B` with Caps Lock on is still `b`).
+/// Names are the configuration file's: `Space`, `Enter`, `PageUp`, `PageDown`, `Left`, `Right`,
+/// `Up`, `Down`, `F1` to `F20`, and `BTN_0` to `BTN_9` for the buttons of pedals that are not
+/// keyboards (seen only through Linux input events).
+public enum Key: Sendable, Hashable, CustomStringConvertible {
+    case character(Character)
+    case space, enter, pageUp, pageDown, left, right, up, down
+    /// F1 to F20.
+    case function(Int)
+    /// A pedal's button, BTN_0 to BTN_9.
+    case button(Int)
+    /// Any other key or sequence: it acts on nothing but closing the summary.
+    case other
+
+    /// A character key; letters in lower case.
+    public static func char(_ character: Character) -> Key {
+        .character(Character(character.lowercased()))
+    }
+
+    static let names: [(String, Key)] = [
+        ("Space", .space), ("Enter", .enter), ("PageUp", .pageUp), ("PageDown", .pageDown),
+        ("Left", .left), ("Right", .right), ("Up", .up), ("Down", .down),
+    ]
+
+    /// Every name the configuration accepts, for messages and did-you-mean suggestions.
+    public static var allNames: [String] {
+        names.map(\.0) + (1...20).map { "F\($0)" } + (0...9).map { "BTN_\($0)" }
+    }
+
+    /// The key a configuration names: one printable character, or a name (`Space`, `F13`, `BTN_0`).
+    public init?(name: String) {
+        if name.count == 1, let character = name.first, let ascii = character.asciiValue, (0x21...0x7E).contains(ascii) {
+            self = .char(character)
+            return
+        }
+        if let named = Self.names.first(where: { $0.0 == name }) {
+            self = named.1
+        } else if name.hasPrefix("F"), let number = Int(name.dropFirst()), (1...20).contains(number), name == "F\(number)" {
+            self = .function(number)
+        } else if name.hasPrefix("BTN_"), let number = Int(name.dropFirst(4)), (0...9).contains(number), name == "BTN_\(number)" {
+            self = .button(number)
+        } else {
+            return nil
+        }
+    }
+
+    /// The configuration's name for the key.
+    public var description: String {
+        switch self {
+        case .character(let character): return String(character)
+        case .function(let number): return "F\(number)"
+        case .button(let number): return "BTN_\(number)"
+        case .other: return "other"
+        default: return Self.names.first { $0.1 == self }?.0 ?? "other"
+        }
+    }
+
+    /// How the key help shows it: short, and as it is printed on a keyboard.
+    public var label: String {
+        switch self {
+        case .space: return "space"
+        case .enter: return "Enter"
+        case .left: return "←"
+        case .right: return "→"
+        case .up: return "↑"
+        case .down: return "↓"
+        case .pageUp: return "PgUp"
+        case .pageDown: return "PgDn"
+        default: return description
+        }
+    }
 }
 
-/// Turns the bytes a terminal sends into keys. Arrows arrive as `ESC [ C` / `ESC [ D` (or
-/// `ESC O C`); any other escape sequence (function keys, `ESC [ 1 ; 5 C`) is one `other` key,
-/// never a run of letters. A sequence split across two reads is completed by the next.
+/// Turns the bytes a terminal sends into keys. Arrows arrive as `ESC [ C` / `ESC O C`, Page Up
+/// and Down as `ESC [ 5 ~` / `ESC [ 6 ~`, function keys as `ESC O P` to `ESC O S` (F1 to F4),
+/// `ESC [ 15 ~` to `ESC [ 34 ~` (F5 to F20, the VT220 numbering that the Linux console, rxvt and
+/// dictation pedals in keyboard mode use) or, in xterm, shifted: `ESC [ 1 ; 2 P` is F13 and
+/// `ESC [ 15 ; 2 ~` F17. Any other sequence is one `other` key, never a run of letters. A
+/// sequence split across two reads is completed by the next.
 public struct KeyDecoder: Sendable, Equatable {
     private var pending: [UInt8] = []
 
@@ -31,14 +104,24 @@ public struct KeyDecoder: Sendable, Equatable {
             let introducer = input[index + 1]
             if introducer == UInt8(ascii: "O") {
                 guard index + 2 < input.count else { pending = Array(input[index...]); break }
-                keys.append(Self.arrow(input[index + 2]))
+                keys.append(Self.final(input[index + 2], parameters: []))
                 index += 3
             } else if introducer == UInt8(ascii: "[") {
                 // CSI: parameter and intermediate bytes (0x20-0x3F), then one final byte (0x40-0x7E).
+                // The Linux console's F1 to F5 are `ESC [ [ A` to `ESC [ [ E`.
+                if index + 2 < input.count, input[index + 2] == UInt8(ascii: "[") {
+                    guard index + 3 < input.count else { pending = Array(input[index...]); break }
+                    let letter = input[index + 3]
+                    keys.append((0x41...0x45).contains(letter) ? .function(Int(letter) - 0x40) : .other)
+                    index += 4
+                    continue
+                }
                 var end = index + 2
                 while end < input.count, (0x20...0x3F).contains(input[end]) { end += 1 }
                 guard end < input.count else { pending = Array(input[index...]); break }
-                keys.append(end == index + 2 ? Self.arrow(input[end]) : parameterised(input[end]))
+                let parameters = String(decoding: input[(index + 2)..<end], as: UTF8.self)
+                    .split(separator: ";", omittingEmptySubsequences: false).map { Int($0) }
+                keys.append(Self.final(input[end], parameters: parameters))
                 index = end + 1
             } else {
                 // ESC then a key: Alt+key, or Escape pressed before it; the key stands.
@@ -48,31 +131,43 @@ public struct KeyDecoder: Sendable, Equatable {
         return keys
     }
 
-    private func parameterised(_ final: UInt8) -> Key {
-        // ESC [ 1 ; 5 C (Ctrl+Right) and the like are still arrows; ESC [ 15 ~ (F5) is not a key of ours.
-        final == UInt8(ascii: "C") || final == UInt8(ascii: "D") ? Self.arrow(final) : .other
-    }
-
-    private static func arrow(_ final: UInt8) -> Key {
+    /// The key of a sequence's final byte and its parameters (`nil` for one that is not a number).
+    private static func final(_ final: UInt8, parameters: [Int?]) -> Key {
+        let shifted = parameters.count >= 2 && parameters[1] == 2
         switch final {
-        case UInt8(ascii: "C"): return .next
-        case UInt8(ascii: "D"): return .previous
-        default: return .other
+        case UInt8(ascii: "A"): return .up
+        case UInt8(ascii: "B"): return .down
+        case UInt8(ascii: "C"): return .right
+        case UInt8(ascii: "D"): return .left
+        case UInt8(ascii: "P"), UInt8(ascii: "Q"), UInt8(ascii: "R"), UInt8(ascii: "S"):
+            // F1 to F4; shifted (xterm), F13 to F16.
+            return .function(Int(final - UInt8(ascii: "P")) + (shifted ? 13 : 1))
+        case UInt8(ascii: "~"):
+            guard let code = parameters.first ?? nil else { return .other }
+            switch code {
+            case 5: return .pageUp
+            case 6: return .pageDown
+            default:
+                guard let number = tildeFunctionKeys[code] else { return .other }
+                // xterm's shifted F5 to F8 are F17 to F20.
+                return shifted && (5...8).contains(number) ? .function(number + 12) : .function(number)
+            }
+        default:
+            return .other
         }
     }
+
+    /// `ESC [ n ~` codes of the function keys (VT220).
+    private static let tildeFunctionKeys: [Int: Int] = [
+        11: 1, 12: 2, 13: 3, 14: 4, 15: 5, 17: 6, 18: 7, 19: 8, 20: 9, 21: 10, 23: 11, 24: 12,
+        25: 13, 26: 14, 28: 15, 29: 16, 31: 17, 32: 18, 33: 19, 34: 20,
+    ]
 
     static func key(for byte: UInt8) -> Key {
         switch byte {
         case UInt8(ascii: " "): return .space
         case UInt8(ascii: "\r"), UInt8(ascii: "\n"): return .enter
-        case UInt8(ascii: "n"), UInt8(ascii: "N"): return .next
-        case UInt8(ascii: "p"), UInt8(ascii: "P"): return .previous
-        case UInt8(ascii: "+"), UInt8(ascii: "="): return .longer
-        case UInt8(ascii: "-"), UInt8(ascii: "_"): return .shorter
-        case UInt8(ascii: "m"), UInt8(ascii: "M"): return .mute
-        case UInt8(ascii: "q"), UInt8(ascii: "Q"): return .quit
-        case UInt8(ascii: "y"), UInt8(ascii: "Y"): return .yes
-        case UInt8(ascii: "?"), UInt8(ascii: "h"), UInt8(ascii: "H"): return .help
+        case 0x21...0x7E: return .char(Character(Unicode.Scalar(byte)))
         default: return .other
         }
     }

@@ -68,6 +68,11 @@ public struct DisplayState: Sendable, Equatable {
     /// Practice with `--reveal`: the last press's planned and actual time, for a moment.
     public var revealed: String?
 
+    /// The volume, for a moment after it was changed.
+    public var volume: Int?
+    /// The keys the help and the hints show.
+    public var keyMap: KeyMap = .standard
+
     /// Practice: no countdown and no progress bars.
     public var hideClock: Bool { controls == .practice }
 

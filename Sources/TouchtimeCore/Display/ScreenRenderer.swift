@@ -118,7 +118,7 @@ public enum ScreenRenderer {
     }
 
     static func helpLines(_ state: DisplayState, width: Int) -> [[Span]] {
-        let keys = KeyController.help(state.controls)
+        let keys = KeyController.help(state.controls, map: state.keyMap)
         return [titleLine(state, width: width), [], [Span(text: " Keys (a foot pedal that types them works too)", style: .title)], []]
             + keys.map { [Span(text: "   " + TextWidth.fit($0.keys, 7), style: .phase), Span(text: $0.action, style: .plain)] }
     }
@@ -144,6 +144,7 @@ public enum ScreenRenderer {
         var badges: [String] = []
         if state.paused { badges.append("PAUSED") }
         if state.muted { badges.append("MUTED") }
+        if let volume = state.volume { badges.append("VOL \(volume)") }
         if state.preparingSound { badges.append(short ? "SOUND…" : "PREPARING SOUND") }
         if state.soundUnavailable { badges.append(short ? "NO SOUND" : "SOUND UNAVAILABLE") }
         if state.speed != 1 { badges.append("x" + JSONText.number(state.speed)) }
@@ -191,7 +192,7 @@ public enum ScreenRenderer {
         if state.overlay == .confirmQuit {
             lines.append([Span(text: " Quit the session? Press q or y to confirm.", style: .warn)])
         } else {
-            lines.append([Span(text: " " + KeyController.hints(state.controls), style: .dim)])
+            lines.append([Span(text: " " + KeyController.hints(state.controls, map: state.keyMap), style: .dim)])
         }
         return lines
     }

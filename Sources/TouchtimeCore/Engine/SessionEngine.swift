@@ -43,9 +43,14 @@ public struct SessionEngine: SessionModel, Equatable {
     /// Whether the chimes are muted (`toggleMute`).
     public private(set) var muted = false
 
-    public init(timeline: Timeline, speed: Double = 1) {
+    /// The segment the session starts at (`run --from`); 0, the first, unless asked.
+    public let startIndex: Int
+
+    public init(timeline: Timeline, speed: Double = 1, startingAt startIndex: Int = 0) {
         self.timeline = timeline
         self.speed = speed.isFinite && speed > 0 ? speed : 1
+        self.startIndex = timeline.segments.indices.contains(startIndex) ? startIndex : 0
+        self.currentIndex = self.startIndex
     }
 
     // MARK: Queries
@@ -101,8 +106,9 @@ public struct SessionEngine: SessionModel, Equatable {
     public mutating func start(at now: Duration) -> [SessionEvent] {
         guard state == .ready else { return [] }
         state = .running
-        var events = [SessionEvent(kind: .sessionStart, planned: .zero, due: now)]
-        events += enter(0, at: now)
+        let planned = timeline.segments.indices.contains(startIndex) ? timeline.segments[startIndex].plannedStart : .zero
+        var events = [SessionEvent(kind: .sessionStart, planned: planned, due: now)]
+        events += enter(startIndex, at: now)
         return events
     }
 
@@ -148,6 +154,10 @@ public struct SessionEngine: SessionModel, Equatable {
             let intoSegment = effectiveNow(now) - segmentStartedAt
             let target = intoSegment < Self.backWindow && currentIndex > 0 ? currentIndex - 1 : currentIndex
             return [back] + enter(target, at: now)
+        case (.repeatPhase, .running), (.repeatPhase, .paused):
+            guard let segment = currentSegment else { return [] }
+            let first = timeline.segments.firstIndex { $0.phaseIndex == segment.phaseIndex } ?? currentIndex
+            return [event(.back, at: now)] + enter(first, at: now)
         case (.extend(let amount), .running), (.extend(let amount), .paused):
             let left = remaining(at: now)
             var change = scaled(amount)

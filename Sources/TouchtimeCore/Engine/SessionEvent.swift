@@ -112,6 +112,8 @@ public enum SessionCommand: Sendable, Equatable {
     case next
     /// Back to the start of the segment, or to the previous one within its first 3 seconds.
     case previous
+    /// Back to the start of the current phase (its first segment): a `back` event, then the phase again.
+    case repeatPhase
     /// Lengthen (or, negative, shorten) the current segment by protocol time; never below 1 s left.
     case extend(Duration)
     /// Mute the chimes, or unmute them.
@@ -119,6 +121,9 @@ public enum SessionCommand: Sendable, Equatable {
     /// The trainee's press: in practice the segment is judged complete; in the stroke drill, a stroke.
     /// A guided session ignores it.
     case press
+    /// The press, made at this session time: a second press of one key is held back a moment to
+    /// tell it from a held key's repeat, and is taken as made then (never before its segment began).
+    case pressAt(Duration)
     /// The user confirmed quitting: a `quit` event, then the end.
     case quit
     /// End the session now (a signal, or the program).

@@ -146,3 +146,36 @@ public struct Segment: Sendable, Equatable {
         return nil
     }
 }
+
+extension Timeline {
+    /// Where `run --from` starts: `PHASE` or `PHASE/STEP`. A phase is named by its id or its title,
+    /// a step by its title or its number (1 for the first); case does not matter. Returns the
+    /// segment's index, or a one-line reason naming what there is to choose from.
+    public func segmentIndex(from spec: String) -> Result<Int, FromError> {
+        let parts = spec.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map {
+            String($0.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed()).lowercased()
+        }
+        let phases = treatment.phases
+        guard let phaseIndex = phases.firstIndex(where: { $0.id.lowercased() == parts[0] || $0.title.lowercased() == parts[0] }) else {
+            return .failure(FromError(message: "no phase '\(parts[0])'; the phases are \(phases.map(\.id).joined(separator: ", "))"))
+        }
+        let phase = phases[phaseIndex]
+        let inPhase = segments.indices.filter { segments[$0].phaseIndex == phaseIndex }
+        guard parts.count == 2 else { return .success(inPhase.first ?? 0) }
+        guard case .steps(let steps) = phase.body else {
+            return .failure(FromError(message: "phase '\(phase.id)' has no steps"))
+        }
+        let wanted = parts[1]
+        let stepIndex = Int(wanted).flatMap { (1...steps.count).contains($0) ? $0 - 1 : nil }
+            ?? steps.indices.first { (steps[$0].title ?? "Step \($0 + 1)").lowercased() == wanted }
+        guard let stepIndex, let segment = inPhase.first(where: { segments[$0].stepIndex == stepIndex }) else {
+            let names = steps.indices.map { "\($0 + 1) (\(steps[$0].title ?? "Step \($0 + 1)"))" }
+            return .failure(FromError(message: "phase '\(phase.id)' has no step '\(wanted)'; its steps are \(names.joined(separator: ", "))"))
+        }
+        return .success(segment)
+    }
+
+    public struct FromError: Error, Sendable, Equatable {
+        public var message: String
+    }
+}

@@ -20,7 +20,7 @@ enum FileSystem {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            if name.hasSuffix(".json"), !name.hasPrefix("."), name != "touchtime.schema.json",
+            if name.hasSuffix(".json"), !name.hasPrefix("."), !name.hasSuffix(".schema.json"),
                isRegularFile("\(directory)/\(name)") {
                 names.append(name)
             }

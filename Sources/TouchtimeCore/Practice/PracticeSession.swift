@@ -64,8 +64,10 @@ public struct PracticeSession: SessionModel, Equatable {
     /// when the trainee stops the process with Ctrl-Z); nothing else changes a practice.
     public mutating func handle(_ command: SessionCommand, at now: Duration) -> [SessionEvent] {
         switch command {
-        case .press:
+        case .press, .pressAt:
             guard state == .running, let index = running, let segment = currentSegment, index == currentIndex else { return [] }
+            // A press held back to tell it from a key's repeat counts from when it was made.
+            let now = if case .pressAt(let made) = command { max(min(made, now), engine.segmentStartedAt) } else { now }
             let result = PracticeResult(segmentIndex: index, planned: segment.plannedDuration, actual: spent(at: now), missed: false)
             score.results.append(result)
             running = nil

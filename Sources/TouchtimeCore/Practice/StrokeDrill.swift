@@ -43,8 +43,9 @@ public struct StrokeDrill: SessionModel, Equatable {
     /// Takes a tap (`press`), an ending, and the program's pause and resume (Ctrl-Z).
     public mutating func handle(_ command: SessionCommand, at now: Duration) -> [SessionEvent] {
         switch command {
-        case .press:
+        case .press, .pressAt:
             guard state == .running, let segment = currentSegment else { return [] }
+            let now = if case .pressAt(let made) = command { max(min(made, now), engine.segmentStartedAt) } else { now }
             let at = plannedPosition(at: now)
             taps.append((currentIndex, at))
             return [SessionEvent(kind: .press(error: nil), segmentIndex: currentIndex, phaseID: timeline.phase(of: segment).id,

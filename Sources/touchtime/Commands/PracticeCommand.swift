@@ -30,8 +30,8 @@ struct PracticeCommand: AsyncParsableCommand {
     @Flag(help: "Play the transition chimes at each press (off by default: the point is to feel the time).")
     var chimes = false
 
-    @Option(help: ArgumentHelp("The ALSA playback device, for --chimes.", valueName: "name"))
-    var device: String = "default"
+    @Option(help: ArgumentHelp("The ALSA playback device, for --chimes (default: default, or the configuration's).", valueName: "name"))
+    var device: String?
 
     @Option(name: .customLong("speed"), parsing: .unconditional, help: .hidden)
     var speedNumber = DecimalNumber(1)
@@ -42,7 +42,7 @@ struct PracticeCommand: AsyncParsableCommand {
         guard (0.1...1000).contains(speed) else {
             throw ValidationError("--speed must be between 0.1 and 1000, got \(speed)")
         }
-        guard !device.isEmpty else {
+        if device?.isEmpty == true {
             throw ValidationError("--device needs an ALSA device name, such as default")
         }
     }
@@ -50,15 +50,18 @@ struct PracticeCommand: AsyncParsableCommand {
     func run() async throws {
         SignalWatcher.install()
         let (treatment, _) = try ProtocolCatalog.current.resolveOrExit(protocolName)
+        let settings = try Settings.load(session.configOptions, flags: Settings.Flags(device: device, leadIn: session.leadIn, pedal: session.pedal))
         if strokes {
             guard let drill = StrokeDrill(treatment: treatment, speed: speed) else {
                 throw ValidationError("\(treatment.id.terminalSafe) has no phase with strokeSeconds to drill (the default ritual's jawline has)")
             }
-            return try await SessionHost(mode: StrokeDrillMode(model: drill), options: session, speed: speed).run()
+            return try await SessionHost(mode: StrokeDrillMode(model: drill), options: session, speed: speed,
+                                         leadIn: settings.leadIn.value, keys: settings.keys).run()
         }
         let timeline = Timeline(treatment)
         let mode = PracticeMode(model: PracticeSession(timeline: timeline, speed: speed), reveal: reveal,
-                                chimes: chimes ? ChimePlan(timeline: timeline, pace: false) : nil)
-        try await SessionHost(mode: mode, options: session, speed: speed, device: device).run()
+                                chimes: chimes ? ChimePlan(timeline: timeline, volume: settings.volume.value, pace: false) : nil)
+        try await SessionHost(mode: mode, options: session, speed: speed, leadIn: settings.leadIn.value, keys: settings.keys,
+                              device: settings.device.value).run()
     }
 }

@@ -22,16 +22,22 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var session: SessionOptions
 
-    @Flag(name: .customLong("exit-at-end"), help: "Close the full-screen display when the session ends, without waiting for a key.")
-    var exitAtEnd = false
+    @Flag(name: .customLong("exit-at-end"), inversion: .prefixedNo,
+          help: "Close the full-screen display when the session ends, without waiting for a key (default: wait, or the configuration's).")
+    var exitAtEnd: Bool?
+
+    @Option(help: ArgumentHelp("Start at this phase, or at a step of it: PHASE or PHASE/STEP, by id, title or step number "
+                               + "(lift, jawline/2, \"jawline/right side\").", valueName: "phase[/step]"))
+    var from: String?
 
     @OptionGroup var sound: SoundOptions
 
     @Flag(name: .customLong("no-pace"), help: "No stroke-pacing ticks (phases with strokeSeconds).")
     var noPace = false
 
-    @Flag(inversion: .prefixedNo, help: "Speak each phase's and step's title on its boundary, after its chime (off by default: the client hears it too).")
-    var voice = false
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp("Speak each phase's and step's title on its boundary, after its chime (off by default: "
+                                                     + "the client hears it too; the configuration may turn it on)."))
+    var voice: Bool?
 
     func validate() throws {
         guard (0.1...1000).contains(speed) else {
@@ -42,11 +48,21 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         SignalWatcher.install()
         let (treatment, _) = try ProtocolCatalog.current.resolveOrExit(protocolName)
+        let settings = try Settings.load(session.configOptions, flags: Settings.Flags(
+            device: sound.device, volume: sound.volume, voice: voice, leadIn: session.leadIn, exitAtEnd: exitAtEnd, pedal: session.pedal))
         let timeline = Timeline(treatment)
-        let mode = RunMode(model: SessionEngine(timeline: timeline, speed: speed),
-                           chimes: sound.noSound ? nil : ChimePlan(timeline: timeline, volume: sound.volume, pace: !noPace),
-                           speech: voice && !sound.noSound ? SpeechPlan(timeline: timeline) : nil)
-        try await SessionHost(mode: mode, options: session, speed: speed, device: sound.device, exitAtEnd: exitAtEnd).run()
+        var startIndex = 0
+        if let from {
+            switch timeline.segmentIndex(from: from) {
+            case .success(let index): startIndex = index
+            case .failure(let failure): throw ValidationError("--from: \(treatment.id.terminalSafe): \(failure.message.terminalSafe)")
+            }
+        }
+        let mode = RunMode(model: SessionEngine(timeline: timeline, speed: speed, startingAt: startIndex),
+                           chimes: sound.noSound ? nil : ChimePlan(timeline: timeline, volume: settings.volume.value, pace: !noPace),
+                           speech: settings.voice.value && !sound.noSound ? SpeechPlan(timeline: timeline) : nil)
+        try await SessionHost(mode: mode, options: session, speed: speed, leadIn: settings.leadIn.value, keys: settings.keys,
+                              device: settings.device.value, exitAtEnd: settings.exitAtEnd.value).run()
     }
 }
 
@@ -59,4 +75,6 @@ struct RunMode: SessionMode {
     var historyMode: HistoryEntry.Mode { .run }
     var controls: KeyController.Mode { .session }
     var showsSummary: Bool { true }
+    /// A script or a pedal daemon may drive a session through a pipe: `(sleep 1; printf n) | touchtime run --plain`.
+    var keysFromPipe: Bool { true }
 }

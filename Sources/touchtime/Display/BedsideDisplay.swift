@@ -11,6 +11,7 @@ final class BedsideDisplay: Sendable {
         var controls: KeyController
         var summary: DisplayState.Summary?
         var revealed: (text: String, until: ContinuousClock.Instant)?
+        var volume: (level: Int, until: ContinuousClock.Instant)?
         /// Until `begin`: the sound is being prepared and the start is not known yet.
         var preparing = true
         var closed = false
@@ -75,6 +76,13 @@ final class BedsideDisplay: Sendable {
         wake.signal()
     }
 
+    /// Shows the volume for 3 seconds after a volume key.
+    func showVolume(_ level: Int) {
+        let until = clock.now.advanced(by: .seconds(3))
+        scene.withLock { $0.volume = (level, until) }
+        wake.signal()
+    }
+
     /// After a resize or a return from Ctrl-Z: redraw everything now.
     func redrawAll() {
         terminal.invalidate()
@@ -100,6 +108,8 @@ final class BedsideDisplay: Sendable {
                     overlay: scene.controls.overlay(at: elapsed), leadInLeft: leadIn.map { Int(((.zero - $0).milliseconds + 999) / 1000) },
                     summary: scene.summary, controls: scene.controls.mode)
                 if let revealed = scene.revealed, now < revealed.until { display.revealed = revealed.text }
+                if let volume = scene.volume, now < volume.until { display.volume = volume.level }
+                display.keyMap = scene.controls.map
                 display.preparingSound = scene.preparing
                 return (display, Self.nextChange(scene, elapsed: elapsed, leadIn: leadIn, now: now), scene.closed)
             }
@@ -120,6 +130,7 @@ final class BedsideDisplay: Sendable {
         var waits: [Duration] = []
         if let expiry = scene.controls.nextChange(after: elapsed) { waits.append(expiry - elapsed) }
         if let revealed = scene.revealed, now < revealed.until { waits.append(now.duration(to: revealed.until)) }
+        if let volume = scene.volume, now < volume.until { waits.append(now.duration(to: volume.until)) }
         guard scene.summary == nil else { return waits.min() }
         if let leadIn {
             let left = (.zero - leadIn).milliseconds

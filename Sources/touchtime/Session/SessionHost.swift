@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Synchronization
 import TouchtimeAudio
 import TouchtimeCore
@@ -24,6 +25,10 @@ struct SessionHost<Mode: SessionMode> {
     let mode: Mode
     let options: SessionOptions
     let speed: Double
+    /// Seconds of countdown before the session.
+    var leadIn = Settings.standardLeadIn
+    /// The key map, the debounce, and the pedal if any.
+    var keys = KeySettings()
     /// The ALSA device, when the mode has chimes.
     var device = "default"
     /// Close the full screen at the end without waiting for a key.
@@ -46,7 +51,9 @@ struct SessionHost<Mode: SessionMode> {
         let inbox = CommandInbox()
         let closeSummary = CommandInbox()
         let screen = Mutex<BedsideDisplay?>(nil)
-        let controller = Mutex(KeyController(mode: mode.controls))
+        // Only a terminal repeats a held key: keys from a pipe (a script, a pedal daemon) are taken as sent.
+        let debounce = Terminal.inputIsTerminal ? mode.maximumDebounce.map { min($0, keys.debounce) } ?? keys.debounce : .zero
+        let controller = Mutex(KeyController(mode: mode.controls, map: keys.map, debounce: debounce))
         let resumes = mode.resumesAfterStop
         SignalWatcher.watch { signal in
             switch signal {
@@ -72,7 +79,7 @@ struct SessionHost<Mode: SessionMode> {
         // meanwhile. The lead-in counts down from now; the session starts when it ends, or once
         // the sound is ready if that is later: its clock never runs before its sound can.
         let startTime = StartTime()
-        startTime.set(clock.now.advanced(by: .seconds(options.leadIn)))
+        startTime.set(clock.now.advanced(by: .seconds(leadIn)))
         let soundLost = DeferredWarning()
         let warnings = DeferredWarning()
         if options.usesDisplay {
@@ -81,9 +88,9 @@ struct SessionHost<Mode: SessionMode> {
         }
         let unavailable = Mutex<String?>(nil)
         if let introduction = mode.introduction { output.note(introduction.terminalSafe) }
-        if options.leadIn > 0 {
-            output.note("\(TimeText.elapsed(.zero - .seconds(options.leadIn)))  lead-in         "
-                        + "\(timeline.treatment.title.terminalSafe) begins in \(DurationText.format(.seconds(options.leadIn)))")
+        if leadIn > 0 {
+            output.note("\(TimeText.elapsed(.zero - .seconds(leadIn)))  lead-in         "
+                        + "\(timeline.treatment.title.terminalSafe) begins in \(DurationText.format(.seconds(leadIn)))")
         }
         let display: BedsideDisplay? = options.usesDisplay
             ? BedsideDisplay(model: mode.model, controls: controller.withLock { $0 }, start: startTime,
@@ -102,16 +109,47 @@ struct SessionHost<Mode: SessionMode> {
         // then is before the session (nothing to measure), never counted later.
         let plainPrompt = output.plain != nil
         let quitAsked = Mutex(false)
-        KeyReader.start(fromPipe: mode.keysFromPipe) { key in
-            let now = (startTime.value ?? clock.now).duration(to: clock.now)
-            let (outcome, controls) = controller.withLock { controller in (controller.handle(key, at: now), controller) }
+        let soundBox = Mutex<SessionSound?>(nil)
+        let act: @Sendable (KeyController.Outcome, KeyController) -> Void = { outcome, controls in
             display?.update(controls)
-            if outcome.overlay == .confirmQuit, plainPrompt { output.note("press q (or y) again within 3 s to quit") }
+            if outcome.overlay == .confirmQuit, plainPrompt, !outcome.repeated, outcome.settleAt == nil {
+                output.note("press q (or y) again within 3 s to quit")
+            }
             if outcome.close { closeSummary.send(.finish) }
+            if outcome.volumeStep != 0, let sound = soundBox.withLock({ $0 }) {
+                let volume = sound.changeVolume(by: outcome.volumeStep)
+                display?.showVolume(volume)
+                output.note("volume \(volume)")
+            }
             if let command = outcome.command {
                 if command == .quit { quitAsked.withLock { $0 = true } }
                 inbox.send(command)
             }
+        }
+        // A second press of one key is held back a moment to tell it from a held key's repeat
+        // (KeyController); it is settled when no repeat followed.
+        @Sendable func settle(after delay: Duration) {
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(delay.milliseconds) + 1)) {
+                let now = (startTime.value ?? clock.now).duration(to: clock.now)
+                let (outcomes, controls) = controller.withLock { controller in (controller.settle(at: now), controller) }
+                for outcome in outcomes { act(outcome, controls) }
+            }
+        }
+        KeyReader.start(fromPipe: mode.keysFromPipe) { key in
+            let now = (startTime.value ?? clock.now).duration(to: clock.now)
+            let (outcomes, controls) = controller.withLock { controller in (controller.handle(key, at: now), controller) }
+            for outcome in outcomes {
+                act(outcome, controls)
+                if let settleAt = outcome.settleAt { settle(after: settleAt - now) }
+            }
+        }
+        if let pedal = keys.pedal {
+            let started = PedalReader.start(pedal, warn: { warnings.post($0) }) { action in
+                let now = (startTime.value ?? clock.now).duration(to: clock.now)
+                let (outcome, controls) = controller.withLock { controller in (controller.handle(action: action, at: now), controller) }
+                act(outcome, controls)
+            }
+            if !started, options.usesDisplay == false { warnings.flush() }
         }
 
         // Sound: every chime and prompt rendered and the stream running before the session starts.
@@ -143,6 +181,7 @@ struct SessionHost<Mode: SessionMode> {
             }
         }
 
+        soundBox.withLock { $0 = sound }
         // With sound, the first boundary must lie beyond the audio queued ahead for its chime to be on time.
         let start = max(startTime.value ?? clock.now, clock.now.advanced(by: sound?.minimumLead ?? .zero))
         startTime.set(start)

@@ -26,6 +26,8 @@ protocol SessionMode: Sendable {
     var speech: SpeechPlan? { get }
     /// A plain line before the session (what to do), if any.
     var introduction: String? { get }
+    /// The longest debounce this mode's presses allow (the stroke drill's taps come fast), if limited.
+    var maximumDebounce: Duration? { get }
 
     /// Called with each event after the host has written it, counted it and sounded it.
     func observe(_ stamped: StampedEvent, output: SessionOutput, screen: BedsideDisplay?)
@@ -43,6 +45,7 @@ extension SessionMode {
     var chimes: ChimePlan? { nil }
     var speech: SpeechPlan? { nil }
     var introduction: String? { nil }
+    var maximumDebounce: Duration? { nil }
     func observe(_ stamped: StampedEvent, output: SessionOutput, screen: BedsideDisplay?) {}
     func record(_ final: Model, into entry: inout HistoryEntry) {}
     func report(_ final: Model, entry: HistoryEntry, history: HistoryReader?) -> String? { nil }

@@ -8,6 +8,8 @@ struct StrokeDrillMode: SessionMode {
     var controls: KeyController.Mode { .drill }
     var keysFromPipe: Bool { true }
     var resumesAfterStop: Bool { true }
+    /// Strokes may be 0.5 s apart (less at rehearsal speed): a tap is a repeat only within 0.25 s.
+    var maximumDebounce: Duration? { .milliseconds(250) }
     var introduction: String? {
         "Tap space (or Enter) once per stroke; the drill covers: \(model.timeline.treatment.phases.map(\.title).joined(separator: ", "))"
     }

@@ -9,10 +9,16 @@ import Glibc
 struct SessionOptions: ParsableArguments {
     // Unconditional: `--lead-in -1` is a number to refuse with a reason, not a missing value.
     @Option(name: .customLong("lead-in"), parsing: .unconditional,
-            help: ArgumentHelp("Seconds of countdown before the first phase (0 to 600).", valueName: "seconds"))
-    var leadInNumber = DecimalNumber(3)
+            help: ArgumentHelp("Seconds of countdown before the first phase (0 to 600; default 3, or the configuration's).", valueName: "seconds"))
+    var leadInNumber: DecimalNumber?
 
-    var leadIn: Double { leadInNumber.value }
+    var leadIn: Double? { leadInNumber?.value }
+
+    @Option(help: ArgumentHelp("Read keys and buttons from this Linux input device too (a foot pedal, such as "
+                               + "/dev/input/by-id/usb-...-event-kbd; see 'touchtime config').", valueName: "device"))
+    var pedal: String?
+
+    @OptionGroup var configOptions: ConfigOptions
 
     @Flag(help: "One line per event (the default when standard output is not a terminal).")
     var plain = false
@@ -27,8 +33,11 @@ struct SessionOptions: ParsableArguments {
     var noHistory = false
 
     func validate() throws {
-        guard leadIn.isFinite, (0...600).contains(leadIn) else {
+        if let leadIn, !(leadIn.isFinite && (0...600).contains(leadIn)) {
             throw ValidationError("--lead-in must be between 0 and 600 seconds, got \(leadIn)")
+        }
+        if pedal?.isEmpty == true {
+            throw ValidationError("--pedal needs an input device, such as /dev/input/by-id/usb-...-event-kbd")
         }
         if events?.isEmpty == true {
             throw ValidationError("--events needs a file name, or '-' for standard output")
