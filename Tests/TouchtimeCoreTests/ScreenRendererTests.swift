@@ -93,6 +93,32 @@ import Testing
         #expect(colored.joined().contains("\u{1B}[1;36m"))
     }
 
+    @Test func theSummaryCountsOnlyExtensionsThatChangedTheSegmentAndShowsTheNet() {
+        var engine = SessionEngine(timeline: Self.ritual)
+        var tally = SessionTally()
+        func send(_ command: SessionCommand, at seconds: Int64) {
+            for event in engine.handle(command, at: .seconds(seconds)) { tally.record(event, elapsed: .seconds(seconds)) }
+        }
+        _ = engine.start(at: .zero)
+        send(.extend(.seconds(15)), at: 1)
+        send(.extend(.seconds(15)), at: 2)
+        // The warm-up now ends at 75 s: four shortens bring its end to 15 s, then one at 14 s and
+        // one at 15 s meet the 1-s floor and change nothing.
+        for seconds in Int64(10)...Int64(15) { send(.extend(.seconds(-15)), at: seconds) }
+        #expect(tally.extensions == 6)
+        #expect(tally.extended == .seconds(-30))
+        var done = Self.jawline()
+        done.summary = tally.summary(planned: Self.ritual.totalDuration)
+        let lines = ScreenRenderer.render(done, size: .init(width: 80, height: 24), color: false)
+        #expect(lines.contains { $0.contains("extensions") && $0.hasSuffix("6 (-30 s)") })
+        var zero = SessionTally()
+        zero.record(SessionEvent(kind: .extended(by: .zero), planned: .zero, due: .zero), elapsed: .zero)
+        #expect(zero.extensions == 0)
+        var shortened = Self.jawline()
+        shortened.summary = .init(completed: true, planned: .seconds(435), actual: .seconds(420), extensions: 1, extended: .seconds(-15))
+        #expect(ScreenRenderer.render(shortened, size: .init(width: 80, height: 24), color: false).contains { $0.hasSuffix("1 (-15 s)") })
+    }
+
     @Test func wideAndCombiningCharactersAreMeasured() {
         #expect(TextWidth.of("顔のマッサージ") == 14)
         #expect(TextWidth.of("e\u{301}") == 1)
@@ -114,6 +140,7 @@ import Testing
         #expect(summary.contains(" Session complete"))
         #expect(summary.contains { $0.contains("actual") && $0.contains("7:50") })
         #expect(summary.contains { $0.contains("pauses") && $0.contains("2 (20s)") })
+        #expect(summary.contains { $0.contains("extensions") && $0.hasSuffix("1 (+15 s)") })
     }
 }
 

@@ -124,12 +124,14 @@ public enum ScreenRenderer {
     }
 
     static func summaryLines(_ state: DisplayState, _ summary: DisplayState.Summary, width: Int, height: Int) -> [[Span]] {
+        let extendedSeconds = Int(summary.extended.seconds.rounded())
         let rows: [(String, String)] = [
             ("planned", DurationText.clock(summary.planned)),
             ("actual", DurationText.clock(summary.actual)),
             ("pauses", summary.pauses == 0 ? "none" : "\(summary.pauses) (\(DurationText.format(.seconds(Int64(summary.pausedTime.seconds.rounded())))))"),
             ("skips", summary.skips == 0 ? "none" : "\(summary.skips)"),
-            ("extensions", summary.extensions == 0 ? "none" : "\(summary.extensions) (\(DurationText.format(summary.extended)))"),
+            ("extensions", summary.extensions == 0 ? "none"
+                : "\(summary.extensions) (\(extendedSeconds < 0 ? "-" : "+")\(abs(extendedSeconds)) s)"),
         ]
         var lines: [[Span]] = [titleLine(state, width: width), [],
                                [Span(text: summary.completed ? " Session complete" : " Session ended early", style: .phase)], []]
