@@ -119,6 +119,26 @@ import Testing
         #expect(ScreenRenderer.render(shortened, size: .init(width: 80, height: 24), color: false).contains { $0.hasSuffix("1 (-15 s)") })
     }
 
+    /// The SGR parameter lists in a line ("\e[1;36m" is ["1", "36"]).
+    static func sgrParameters(_ line: String) -> [[Substring]] {
+        line.matches(of: #/\u{1B}\[([0-9;]*)m/#).map { $0.output.1.split(separator: ";") }
+    }
+
+    @Test func stillnessIsCalmButReadable() {
+        let state = Self.stillness()
+        for size in [ScreenRenderer.Size(width: 80, height: 24), .init(width: 50, height: 12), .init(width: 200, height: 60)] {
+            let lines = ScreenRenderer.render(state, size: size, color: true)
+            let body = lines.filter { $0.contains("s t i l l n e s s") || $0.contains("stillness") || $0.contains("Hands still")
+                || ($0.contains("█") && !$0.contains("░")) }
+            #expect(body.count >= 7, "the word, the digits, the cue")
+            for line in body {
+                for parameters in Self.sgrParameters(line) where parameters != ["0"] {
+                    #expect(!parameters.contains("2") && !parameters.contains("34"), "no dim, no dark blue: \(line)")
+                }
+            }
+        }
+    }
+
     @Test func wideAndCombiningCharactersAreMeasured() {
         #expect(TextWidth.of("顔のマッサージ") == 14)
         #expect(TextWidth.of("e\u{301}") == 1)

@@ -16,15 +16,16 @@ public enum ScreenRenderer {
     }
 
     enum Style {
-        case plain, title, phase, digits, stillDigits, still, dim, badge, warn
+        case plain, title, phase, digits, still, dim, badge, warn
         var sgr: String {
             switch self {
             case .plain: return ""
             case .title: return "\u{1B}[1m"
             case .phase: return "\u{1B}[1;36m"
             case .digits: return "\u{1B}[1;97m"
-            case .stillDigits: return "\u{1B}[34m"
-            case .still: return "\u{1B}[2;34m"
+            // Stillness is calm but must read at two metres: the terminal's own foreground, which
+            // its theme keeps in contrast with its background (dim blue on black did not).
+            case .still: return "\u{1B}[39m"
             case .dim: return "\u{1B}[2m"
             case .badge: return "\u{1B}[7;33m"
             case .warn: return "\u{1B}[1;33m"
@@ -173,7 +174,7 @@ public enum ScreenRenderer {
                     centered("press space when you judge the segment done", width: width, style: .dim), [],
                     state.revealed.map { centered($0, width: width, style: .phase) } ?? []]
         }
-        let style: Style = state.isStillness && state.leadInLeft == nil ? .stillDigits : .digits
+        let style: Style = state.isStillness && state.leadInLeft == nil ? .still : .digits
         let text = state.countdown
         guard BigDigits.width(text) <= width - 2 else {
             return [centered(text, width: width, style: style)]
