@@ -139,6 +139,47 @@ import Testing
         }
     }
 
+    @Test func aStillnessPhaseIsNamedByItsTitle() {
+        var engine = SessionEngine(timeline: Self.ritual)
+        _ = engine.start(at: .zero)
+        _ = engine.advance(to: .seconds(330))   // the forehead, before Pause
+        #expect(DisplayState.make(engine: engine, at: .seconds(330)).next == "Pause (30s)")
+        // The stillness after the jawline has no title of its own.
+        #expect(DisplayState.make(engine: engine, at: .seconds(330)).stepTitle == "Forehead")
+        var jaw = SessionEngine(timeline: Self.ritual)
+        _ = jaw.start(at: .zero)
+        _ = jaw.advance(to: .seconds(150))
+        #expect(DisplayState.make(engine: jaw, at: .seconds(150)).next == "stillness (10s)")
+    }
+
+    @Test func theLeadInNamesWhatComesFirstAndNothingAfterIt() {
+        let state = DisplayState.make(engine: SessionEngine(timeline: Self.ritual), at: .zero, leadInLeft: 3)
+        for size in [ScreenRenderer.Size(width: 80, height: 24), .init(width: 50, height: 12)] {
+            let lines = ScreenRenderer.render(state, size: size, color: false)
+            #expect(lines.contains(" first: Warm the serum (45s)"))
+            #expect(!lines.contains { $0.contains("next:") || $0.contains("Jawline") })
+        }
+    }
+
+    @Test func textCutShortEndsWithAnEllipsis() {
+        #expect(TextWidth.truncated("Centering touch", fitting: 10) == "Centering…")
+        #expect(TextWidth.truncated("Centering", fitting: 9) == "Centering")
+        #expect(TextWidth.truncated("顔顔顔", fitting: 4) == "顔…")
+        var state = Self.jawline()
+        state.next = "A very long segment title that will not fit on one line of a small screen (1m)"
+        let lines = ScreenRenderer.render(state, size: .init(width: 60, height: 16), color: false)
+        let next = lines.first { $0.hasPrefix(" next: ") }
+        #expect(next?.hasSuffix("…") == true && next.map(TextWidth.of) == 60)
+    }
+
+    @Test func compactShowsThePhaseNumberOnceAndTheKeys() {
+        let lines = ScreenRenderer.render(Self.jawline(), size: .init(width: 50, height: 12), color: false)
+        #expect(lines.filter { $0.contains("2/5") }.count == 1)
+        #expect(lines.contains(" Jawline · Left side"))
+        #expect(lines.last?.hasPrefix(" space pause") == true)
+        #expect(lines.count <= 12)
+    }
+
     @Test func wideAndCombiningCharactersAreMeasured() {
         #expect(TextWidth.of("顔のマッサージ") == 14)
         #expect(TextWidth.of("e\u{301}") == 1)

@@ -71,6 +71,12 @@ public struct DisplayState: Sendable, Equatable {
     /// Practice: no countdown and no progress bars.
     public var hideClock: Bool { controls == .practice }
 
+    /// What the current segment is called ("Jawline: Left side"), as `next` names a segment.
+    public var segmentName: String {
+        if let stepTitle { return "\(phaseTitle): \(stepTitle)" }
+        return phaseTitle
+    }
+
     /// The state at session time `now` (or, during a lead-in, `leadInLeft` seconds before the start).
     public static func make(
         engine: some SessionModel, at now: Duration, soundUnavailable: Bool = false,
@@ -86,8 +92,9 @@ public struct DisplayState: Sendable, Equatable {
         var next: String?
         if index + 1 < timeline.segments.count {
             let following = timeline.segments[index + 1]
-            next = following.isStillness ? "stillness (\(DurationText.format(following.plannedDuration)))"
-                : "\(timeline.title(of: following)) (\(DurationText.format(following.plannedDuration)))"
+            // A stillness phase has a title of its own ("Pause"); the stillness inside a phase has not.
+            let name = following.isStillness && following.role != .stillnessPhase ? "stillness" : timeline.title(of: following)
+            next = "\(name) (\(DurationText.format(following.plannedDuration)))"
         }
         var phaseStarts: [Double] = []
         var offset = Duration.zero

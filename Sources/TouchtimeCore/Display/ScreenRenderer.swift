@@ -87,7 +87,8 @@ public enum ScreenRenderer {
         if state.isStillness && state.leadInLeft == nil {
             lines.append(centered("stillness", width: width, style: .still))
         } else if height >= 10 {
-            lines.append(phaseLine(state, width: width))
+            // The title line already says which phase of how many.
+            lines.append(phaseLine(state, width: width, numbered: false))
         }
         if height >= 11 {
             lines += TextWidth.wrap(state.cue, width: width - 2).prefix(height >= 13 ? 2 : 1).map { [Span(text: " " + $0, style: .plain)] }
@@ -96,11 +97,15 @@ public enum ScreenRenderer {
         if !state.hideClock {
             lines.append(bar(state.segmentProgress, marks: [], label: "", width: width))
         }
-        if let next = state.next, lines.count < height {
-            lines.append([Span(text: " next: " + next, style: .dim)])
+        if lines.count < height {
+            lines.append(nextLine(state))
         }
-        if state.overlay == .confirmQuit, lines.count < height {
-            lines.append([Span(text: " Quit? q or y to confirm", style: .warn)])
+        if lines.count < height {
+            if state.overlay == .confirmQuit {
+                lines.append([Span(text: " Quit? q or y to confirm", style: .warn)])
+            } else {
+                lines.append([Span(text: " " + KeyController.hints(state.controls), style: .dim)])
+            }
         }
         return lines
     }
@@ -153,18 +158,27 @@ public enum ScreenRenderer {
         let badgeText = badges.map { " \($0) " }.joined(separator: " ")
         let head = short ? "\(state.phaseNumber)/\(state.phaseCount) \(state.title)" : state.title
         let room = max(0, width - 1 - TextWidth.of(badgeText) - 1)
-        let title = TextWidth.prefix(head, fitting: room)
+        let title = TextWidth.truncated(head, fitting: room)
         let gap = max(1, width - 1 - TextWidth.of(title) - TextWidth.of(badgeText))
         return [Span(text: " " + title, style: .title), Span(text: String(repeating: " ", count: gap), style: .plain),
                 Span(text: badgeText, style: .badge)]
     }
 
-    static func phaseLine(_ state: DisplayState, width: Int) -> [Span] {
+    static func phaseLine(_ state: DisplayState, width: Int, numbered: Bool = true) -> [Span] {
         if state.leadInLeft != nil {
             return [Span(text: " Starting with \(state.phaseTitle)", style: .phase)]
         }
         let name = state.stepTitle.map { "\(state.phaseTitle) · \($0)" } ?? state.phaseTitle
+        guard numbered else { return [Span(text: " " + name, style: .phase)] }
         return [Span(text: " Phase \(state.phaseNumber)/\(state.phaseCount)  ", style: .dim), Span(text: name, style: .phase)]
+    }
+
+    /// What follows; during the lead-in, what comes first (the segment after it is not next yet).
+    static func nextLine(_ state: DisplayState) -> [Span] {
+        if state.leadInLeft != nil {
+            return [Span(text: " first: \(state.segmentName) (\(DurationText.format(state.target)))", style: .dim)]
+        }
+        return [Span(text: " next: " + (state.next ?? "the end"), style: .dim)]
     }
 
     /// The countdown in block digits when they fit, else as plain text.
@@ -190,7 +204,7 @@ public enum ScreenRenderer {
             }
             lines.append(bar(state.sessionProgress, marks: state.phaseMarks, label: " session ", width: width))
         }
-        lines.append([Span(text: " next: " + (state.next ?? "the end"), style: .dim)])
+        lines.append(nextLine(state))
         if state.overlay == .confirmQuit {
             lines.append([Span(text: " Quit the session? Press q or y to confirm.", style: .warn)])
         } else {
@@ -216,14 +230,17 @@ public enum ScreenRenderer {
         return [Span(text: String(repeating: " ", count: pad), style: .plain), Span(text: text, style: style)]
     }
 
-    /// Cuts the spans to `width` columns, then adds styles (which take no columns).
+    /// Cuts the spans to `width` columns (text cut short ends with "…"), then adds styles
+    /// (which take no columns).
     static func finish(_ spans: [Span], width: Int, color: Bool) -> String {
         var used = 0
         var out = ""
         for span in spans {
             let room = width - used
             guard room > 0 else { break }
-            let text = TextWidth.prefix(span.text, fitting: room)
+            let fits = TextWidth.prefix(span.text, fitting: room)
+            let lost = span.text.unicodeScalars.dropFirst(fits.unicodeScalars.count)
+            let text = lost.allSatisfy { $0 == " " } ? fits : TextWidth.truncated(span.text, fitting: room)
             used += TextWidth.of(text)
             if color, span.style != .plain, !text.isEmpty {
                 out += span.style.sgr + text + "\u{1B}[0m"
