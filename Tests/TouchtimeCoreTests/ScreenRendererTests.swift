@@ -180,6 +180,31 @@ import Testing
         #expect(lines.count <= 12)
     }
 
+    @Test func theLastSecondsTurnTheDigitsAndTheSegmentBarYellow() throws {
+        func at(_ seconds: Int64, warning: Duration? = nil) -> [String] {
+            var engine = SessionEngine(timeline: Self.ritual)
+            _ = engine.start(at: .zero)
+            _ = engine.advance(to: .seconds(seconds))
+            var state = DisplayState.make(engine: engine, at: .seconds(seconds))
+            state.warningBefore = warning
+            return ScreenRenderer.render(state, size: .init(width: 80, height: 24), color: true)
+        }
+        // The left side ends at 105 s: 5 s left at 100 s, without a warning the last 10 s count.
+        let ending = at(100)
+        #expect(ending.contains { $0.contains("\u{1B}[1;93m█") })
+        #expect(ending.contains { $0.contains(" segment ") && $0.contains("\u{1B}[33m[") })
+        let before = at(94)
+        #expect(!before.contains { $0.contains("\u{1B}[1;93m") || $0.contains("\u{1B}[33m[") })
+        // The protocol's warning 15 s before the end: 11 s left is the end already.
+        #expect(at(94, warning: .seconds(15)).contains { $0.contains("\u{1B}[1;93m█") })
+    }
+
+    @Test func theSessionBarSaysHowMuchIsLeft() {
+        // 7:15 planned, 50 s in.
+        let lines = ScreenRenderer.render(Self.jawline(), size: .init(width: 80, height: 24), color: false)
+        #expect(lines.contains { $0.hasPrefix(" session [") && $0.hasSuffix("] 6:25 left") })
+    }
+
     @Test func wideAndCombiningCharactersAreMeasured() {
         #expect(TextWidth.of("顔のマッサージ") == 14)
         #expect(TextWidth.of("e\u{301}") == 1)

@@ -67,9 +67,20 @@ public struct DisplayState: Sendable, Equatable {
     public var target: Duration = .zero
     /// Practice with `--reveal`: the last press's planned and actual time, for a moment.
     public var revealed: String?
+    /// The protocol's warning before the segment's end (nil: none, the screen warns in the last 10 s).
+    public var warningBefore: Duration?
+    /// Whole seconds left in the session, protocol time, rounded up; nil when not known.
+    public var sessionSecondsLeft: Int?
 
     /// Practice: no countdown and no progress bars.
     public var hideClock: Bool { controls == .practice }
+
+    /// The segment is about to end: from its warning (or the last 10 s without one), massage only.
+    public var endingSoon: Bool {
+        guard !isStillness, leadInLeft == nil, summary == nil else { return false }
+        let warning = warningBefore.map { Int(($0.milliseconds + 999) / 1000) } ?? 10
+        return secondsLeft <= warning
+    }
 
     /// What the current segment is called ("Jawline: Left side"), as `next` names a segment.
     public var segmentName: String {
@@ -103,6 +114,7 @@ public struct DisplayState: Sendable, Equatable {
             offset += phase.totalDuration
         }
         let remainingMilliseconds = max(remaining.milliseconds, 0)
+        let sessionLeft = remaining + (total - segment.plannedEnd)
         return DisplayState(
             title: timeline.treatment.title.terminalSafe,
             phaseNumber: segment.phaseIndex + 1,
@@ -124,7 +136,9 @@ public struct DisplayState: Sendable, Equatable {
             leadInLeft: leadInLeft,
             summary: summary,
             controls: controls,
-            target: segment.plannedDuration
+            target: segment.plannedDuration,
+            warningBefore: segment.warningBefore,
+            sessionSecondsLeft: Int((max(sessionLeft.milliseconds, 0) + 999) / 1000)
         )
     }
 

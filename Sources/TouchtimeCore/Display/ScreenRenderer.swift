@@ -16,13 +16,15 @@ public enum ScreenRenderer {
     }
 
     enum Style {
-        case plain, title, phase, digits, still, dim, badge, warn
+        case plain, title, phase, digits, endingDigits, ending, still, dim, badge, warn
         var sgr: String {
             switch self {
             case .plain: return ""
             case .title: return "\u{1B}[1m"
             case .phase: return "\u{1B}[1;36m"
             case .digits: return "\u{1B}[1;97m"
+            case .endingDigits: return "\u{1B}[1;93m"
+            case .ending: return "\u{1B}[33m"
             // Stillness is calm but must read at two metres: the terminal's own foreground, which
             // its theme keeps in contrast with its background (dim blue on black did not).
             case .still: return "\u{1B}[39m"
@@ -95,7 +97,7 @@ public enum ScreenRenderer {
         }
         lines += digitRows(state, width: width)
         if !state.hideClock {
-            lines.append(bar(state.segmentProgress, marks: [], label: "", width: width))
+            lines.append(bar(state.segmentProgress, marks: [], label: "", width: width, style: state.endingSoon ? .ending : .plain))
         }
         if lines.count < height {
             lines.append(nextLine(state))
@@ -181,6 +183,11 @@ public enum ScreenRenderer {
         return [Span(text: " next: " + (state.next ?? "the end"), style: .dim)]
     }
 
+    static func digitStyle(_ state: DisplayState) -> Style {
+        if state.isStillness && state.leadInLeft == nil { return .still }
+        return state.endingSoon ? .endingDigits : .digits
+    }
+
     /// The countdown in block digits when they fit, else as plain text.
     static func digitRows(_ state: DisplayState, width: Int) -> [[Span]] {
         if state.hideClock && state.leadInLeft == nil {
@@ -188,7 +195,7 @@ public enum ScreenRenderer {
                     centered("press space when you judge the segment done", width: width, style: .dim), [],
                     state.revealed.map { centered($0, width: width, style: .phase) } ?? []]
         }
-        let style: Style = state.isStillness && state.leadInLeft == nil ? .still : .digits
+        let style = digitStyle(state)
         let text = state.countdown
         guard BigDigits.width(text) <= width - 2 else {
             return [centered(text, width: width, style: style)]
@@ -200,9 +207,11 @@ public enum ScreenRenderer {
         var lines: [[Span]] = []
         if !state.hideClock {
             if !(state.isStillness && state.leadInLeft == nil) {
-                lines.append(bar(state.segmentProgress, marks: [], label: " segment ", width: width))
+                lines.append(bar(state.segmentProgress, marks: [], label: " segment ", width: width,
+                                 style: state.endingSoon ? .ending : .plain))
             }
-            lines.append(bar(state.sessionProgress, marks: state.phaseMarks, label: " session ", width: width))
+            let left = state.sessionSecondsLeft.map { " " + DurationText.clock(.seconds($0)) + " left" } ?? ""
+            lines.append(bar(state.sessionProgress, marks: state.phaseMarks, label: " session ", width: width, suffix: left))
         }
         lines.append(nextLine(state))
         if state.overlay == .confirmQuit {
@@ -213,16 +222,16 @@ public enum ScreenRenderer {
         return lines
     }
 
-    /// `label [█████░░░░|░░░]` with `|` where a phase begins.
-    static func bar(_ progress: Double, marks: [Double], label: String, width: Int) -> [Span] {
-        let inner = max(1, width - TextWidth.of(label) - 3)
+    /// `label [█████░░░░|░░░] suffix` with `|` where a phase begins.
+    static func bar(_ progress: Double, marks: [Double], label: String, width: Int, suffix: String = "", style: Style = .plain) -> [Span] {
+        let inner = max(1, width - TextWidth.of(label) - 3 - TextWidth.of(suffix))
         let filled = Int((progress * Double(inner)).rounded(.down))
         var cells = (0..<inner).map { $0 < filled ? "█" : "░" }
         for mark in marks where mark > 0 {
             let index = Int((mark * Double(inner)).rounded())
             if index > 0 && index < inner { cells[index] = "│" }
         }
-        return [Span(text: label, style: .dim), Span(text: "[" + cells.joined() + "]", style: .plain)]
+        return [Span(text: label, style: .dim), Span(text: "[" + cells.joined() + "]", style: style), Span(text: suffix, style: .plain)]
     }
 
     static func centered(_ text: String, width: Int, style: Style) -> [Span] {
