@@ -205,6 +205,24 @@ import Testing
         #expect(lines.contains { $0.hasPrefix(" session [") && $0.hasSuffix("] 6:25 left") })
     }
 
+    /// `rows` (block letters or digits) appear on the screen, one under the other, in order.
+    static func shows(_ rows: [String], in lines: [String]) -> Bool {
+        let trimmed = lines.map(\.trimmingWhitespace)
+        let wanted = rows.map(\.trimmingWhitespace)
+        guard !wanted.isEmpty, trimmed.count >= wanted.count else { return false }
+        return (0...(trimmed.count - wanted.count)).contains { Array(trimmed[$0..<$0 + wanted.count]) == wanted }
+    }
+
+    @Test func helpLeavesTheCountdownInView() {
+        var help = Self.jawline()
+        help.overlay = .help
+        let lines = ScreenRenderer.render(help, size: .init(width: 80, height: 24), color: false)
+        #expect(lines.contains { $0.contains("mute or unmute") })
+        #expect(Self.shows(BigDigits.rows("0:55"), in: lines))
+        let small = ScreenRenderer.render(help, size: .init(width: 50, height: 12), color: false)
+        #expect(small.count == 12 && small.last?.trimmingWhitespace == "0:55")
+    }
+
     @Test func wideAndCombiningCharactersAreMeasured() {
         #expect(TextWidth.of("顔のマッサージ") == 14)
         #expect(TextWidth.of("e\u{301}") == 1)

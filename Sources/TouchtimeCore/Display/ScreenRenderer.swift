@@ -51,7 +51,7 @@ public enum ScreenRenderer {
         } else if let summary = state.summary {
             lines = summaryLines(state, summary, width: width, height: height)
         } else if state.overlay == .help {
-            lines = helpLines(state, width: width)
+            lines = helpLines(state, width: width, height: height)
         } else if width < 60 || height < 16 {
             lines = compact(state, width: width, height: height)
         } else {
@@ -125,10 +125,18 @@ public enum ScreenRenderer {
         return spans
     }
 
-    static func helpLines(_ state: DisplayState, width: Int) -> [[Span]] {
+    /// The keys, and under them the countdown: the help must not hide the time.
+    static func helpLines(_ state: DisplayState, width: Int, height: Int) -> [[Span]] {
         let keys = KeyController.help(state.controls)
-        return [titleLine(state, width: width), [], [Span(text: " Keys (a foot pedal that types them works too)", style: .title)], []]
+        let lines = [titleLine(state, width: width), [], [Span(text: " Keys (a foot pedal that types them works too)", style: .title)], []]
             + keys.map { [Span(text: "   " + TextWidth.fit($0.keys, 7), style: .phase), Span(text: $0.action, style: .plain)] }
+        guard !state.hideClock else { return lines }
+        let style = digitStyle(state)
+        if height - lines.count >= 1 + BigDigits.height, BigDigits.width(state.countdown) <= width - 2 {
+            return lines + [[]] + BigDigits.rows(state.countdown).map { centered($0, width: width, style: style) }
+        }
+        // No room for block digits: the countdown as text, on the last row if need be.
+        return Array(lines.prefix(height - 1)) + [centered(state.countdown, width: width, style: style)]
     }
 
     static func summaryLines(_ state: DisplayState, _ summary: DisplayState.Summary, width: Int, height: Int) -> [[Span]] {
