@@ -40,10 +40,10 @@ import Testing
         #expect(lines[0].hasPrefix(" NeuroTouch Symmetry Serum ritual"))
         let phase = try! #require(lines.firstIndex(of: " Phase 2/5  Jawline · Left side"))
         #expect(lines[phase + 1] == " Sweep slowly from the chin out toward the left ear, following the bone.")
-        // 0:55 in block digits, five rows.
+        // 0:55 in block digits, five rows, under the name in block letters.
         let digits = BigDigits.rows("0:55")
-        #expect(lines.contains { $0.trimmingWhitespace == digits[0].trimmingWhitespace })
-        #expect(lines.filter { $0.contains("█") && !$0.contains("[") }.count == 5)
+        #expect(lines.filter { $0.contains("█") && !$0.contains("[") }.suffix(5).map(\.trimmingWhitespace)
+                == digits.map(\.trimmingWhitespace))
         #expect(lines.contains { $0.hasPrefix(" segment [") })
         #expect(lines.contains { $0.hasPrefix(" session [") && $0.contains("│") })
         #expect(lines.contains { $0 == " next: Jawline: Right side (1m)" })
@@ -76,6 +76,12 @@ import Testing
         #expect(!lines.contains { $0.hasPrefix(" Phase ") })
         #expect(!lines.contains { $0.hasPrefix(" segment [") })
         #expect(lines.contains { $0.trimmingWhitespace == "Hands still and light. Let the skin listen and respond." })
+    }
+
+    @Test func stillnessDigitsAreAsLargeAsFit() {
+        let lines = ScreenRenderer.render(Self.stillness(), size: .init(width: 80, height: 24), color: false)
+        // 29 s left of the Pause, at 3 columns by 4 half-rows a pixel: 10 rows (5 before).
+        #expect(Self.shows(BlockFont.rows("0:29", scale: .init(columns: 3, halfRows: 4)) ?? [], in: lines))
     }
 
     @Test func compactAndMinimalLayouts() {
@@ -221,6 +227,61 @@ import Testing
         #expect(Self.shows(BigDigits.rows("0:55"), in: lines))
         let small = ScreenRenderer.render(help, size: .init(width: 50, height: 12), color: false)
         #expect(small.count == 12 && small.last?.trimmingWhitespace == "0:55")
+    }
+
+    static let halfBlocks = BlockFont.Scale(columns: 1, halfRows: 1)
+
+    @Test func phaseAndSideInBlockLettersAbove5RowDigitsAt80x24() throws {
+        let lines = ScreenRenderer.render(Self.jawline(), size: .init(width: 80, height: 24), color: false)
+        #expect(Self.shows(try #require(BlockFont.rows("JAWLINE", scale: Self.halfBlocks)), in: lines))
+        #expect(Self.shows(try #require(BlockFont.rows("LEFT SIDE", scale: Self.halfBlocks)), in: lines))
+        #expect(Self.shows(BigDigits.rows("0:55"), in: lines))
+        // The exact words stay as text too, for whoever stands close.
+        #expect(lines.contains(" Phase 2/5  Jawline · Left side"))
+    }
+
+    @Test func lettersAndDigitsGrowWithTheWindowAt200x60() {
+        let lines = ScreenRenderer.render(Self.jawline(), size: .init(width: 200, height: 60), color: false)
+        let large = BlockFont.Scale.ladder.filter { $0.rows > 5 }
+        #expect(large.contains { scale in BlockFont.rows("JAWLINE", scale: scale).map { Self.shows($0, in: lines) } == true })
+        #expect(large.contains { scale in BlockFont.rows("LEFT SIDE", scale: scale).map { Self.shows($0, in: lines) } == true })
+        #expect(large.contains { scale in BlockFont.rows("0:55", scale: scale).map { Self.shows($0, in: lines) } == true })
+    }
+
+    @Test func aLongPhaseNameIsCutWithAnEllipsisOrLeftAsText() throws {
+        // Lift, sculpt and smooth · Cheeks, 60 s into the cheeks.
+        var engine = SessionEngine(timeline: Self.ritual)
+        _ = engine.start(at: .zero)
+        _ = engine.advance(to: .seconds(180))
+        let state = DisplayState.make(engine: engine, at: .seconds(180))
+        let lines = ScreenRenderer.render(state, size: .init(width: 80, height: 24), color: false)
+        #expect(Self.shows(try #require(BlockFont.rows("LIFT, SCULPT…", scale: Self.halfBlocks)), in: lines))
+        #expect(Self.shows(try #require(BlockFont.rows("CHEEKS", scale: Self.halfBlocks)), in: lines))
+        var foreign = state
+        foreign.phaseTitle = "顔のマッサージ"
+        let text = ScreenRenderer.render(foreign, size: .init(width: 80, height: 24), color: false)
+        #expect(text.contains(" Phase 3/5  顔のマッサージ · Cheeks"))
+        // No block form for the phase: the step alone, and the digits as large as fit.
+        #expect(BlockFont.Scale.ladder.contains { BlockFont.rows("CHEEKS", scale: $0).map { Self.shows($0, in: text) } == true })
+        #expect(BlockFont.Scale.ladder.contains { BlockFont.rows(foreign.countdown, scale: $0).map { Self.shows($0, in: text) } == true })
+    }
+
+    @Test func belowTheSizeForLettersTheNameStaysText() {
+        let lines = ScreenRenderer.render(Self.jawline(), size: .init(width: 60, height: 16), color: false)
+        #expect(lines.contains(" Phase 2/5  Jawline · Left side"))
+        #expect(lines.filter { $0.contains("█") && !$0.contains("[") }.count == 5, "the digits only")
+    }
+
+    @Test func pausedIsALargeWordAndDimmedDigits() throws {
+        let size = ScreenRenderer.Size(width: 80, height: 24)
+        let plain = ScreenRenderer.render(Self.jawline(paused: true), size: size, color: false)
+        #expect(BlockFont.Scale.ladder.contains { BlockFont.rows("PAUSED", scale: $0).map { Self.shows($0, in: plain) } == true })
+        let colored = ScreenRenderer.render(Self.jawline(paused: true), size: size, color: true)
+        let digits = try #require(BlockFont.Scale.ladder.compactMap { BlockFont.rows("0:55", scale: $0) }.first { Self.shows($0, in: plain) })
+        let digitLines = colored.filter { line in digits.contains { !$0.trimmingWhitespace.isEmpty && line.contains($0.trimmingWhitespace) } }
+        #expect(!digitLines.isEmpty && digitLines.allSatisfy { $0.contains("\u{1B}[2m") }, "the countdown is dimmed")
+        let running = ScreenRenderer.render(Self.jawline(), size: size, color: true)
+        #expect(!running.contains { $0.contains("\u{1B}[2m█") })
     }
 
     @Test func wideAndCombiningCharactersAreMeasured() {

@@ -1,7 +1,9 @@
 /// Lays out the bedside screen: a pure function of the display state and the terminal size.
 ///
-/// - 60x16 and larger: the full layout (title, phase i/N, the cue wrapped, a 5-row countdown,
-///   segment and session bars, what follows, the keys).
+/// - 60x16 and larger: the full layout (title, phase i/N, the cue wrapped, the phase and step
+///   in block letters, the countdown in block digits, segment and session bars, what follows,
+///   the keys). Letters and digits take the largest `BlockFont` size that fits; when even the
+///   smallest letters do not, the name stays ordinary text. Paused shows a large PAUSED instead.
 /// - Down to 40x8: a compact layout. Below that: one line.
 /// Stillness gets a calm screen of its own. No line is wider than `width`, and there are never
 /// more than `height` lines; styles (SGR colours) are added after fitting and take no columns.
@@ -16,14 +18,16 @@ public enum ScreenRenderer {
     }
 
     enum Style {
-        case plain, title, phase, digits, endingDigits, ending, still, dim, badge, warn
+        case plain, title, phase, digits, pausedDigits, endingDigits, paused, ending, still, dim, badge, warn
         var sgr: String {
             switch self {
             case .plain: return ""
             case .title: return "\u{1B}[1m"
             case .phase: return "\u{1B}[1;36m"
             case .digits: return "\u{1B}[1;97m"
+            case .pausedDigits: return "\u{1B}[2m"
             case .endingDigits: return "\u{1B}[1;93m"
+            case .paused: return "\u{1B}[1;33m"
             case .ending: return "\u{1B}[33m"
             // Stillness is calm but must read at two metres: the terminal's own foreground, which
             // its theme keeps in contrast with its background (dim blue on black did not).
@@ -63,25 +67,33 @@ public enum ScreenRenderer {
     // MARK: Layouts
 
     static func full(_ state: DisplayState, width: Int, height: Int) -> [[Span]] {
-        var lines: [[Span]] = [titleLine(state, width: width), []]
-        let digits = digitRows(state, width: width)
-        if state.isStillness && state.leadInLeft == nil {
-            let body: [[Span]] = [
-                centered("s t i l l n e s s", width: width, style: .still), [],
-            ] + digits + [[]] + TextWidth.wrap(state.cue, width: width - 4).prefix(2).map { centered($0, width: width, style: .still) }
-            let footer = footerLines(state, width: width)
-            let spare = max(0, height - lines.count - body.count - footer.count)
-            lines += Array(repeating: [], count: spare / 2) + body + Array(repeating: [], count: spare - spare / 2) + footer
-            return lines
-        }
+        if state.isStillness && state.leadInLeft == nil { return stillness(state, width: width, height: height) }
+        let top: [[Span]] = [titleLine(state, width: width), []]
         let footer = footerLines(state, width: width)
-        let fixed = lines.count + 1 + 1 + digits.count + 1 + footer.count
-        let cueRows = max(1, min(3, height - fixed))
-        let cue = TextWidth.wrap(state.cue, width: width - 2).prefix(cueRows).map { [Span(text: " " + $0, style: .plain)] }
-        let body = [phaseLine(state, width: width)] + cue + [[]] + digits + [[]]
-        let spare = max(0, height - lines.count - body.count - footer.count)
-        lines += Array(repeating: [], count: spare / 2) + body + Array(repeating: [], count: spare - spare / 2) + footer
-        return lines
+        let cueLines = TextWidth.wrap(state.cue, width: width - 2)
+        // Title, blank, phase line, one cue row, blank, (the big block), blank, footer.
+        let fixed = top.count + 1 + 1 + 1 + 1 + footer.count
+        let block = state.hideClock ? digitRows(state, width: width) : bigBlock(state, width: width, rows: height - fixed)
+        let cueRows = max(1, min(3, cueLines.count, height - fixed - block.count))
+        let cue = cueLines.prefix(cueRows).map { [Span(text: " " + $0, style: .plain)] }
+        let body = [phaseLine(state, width: width)] + cue + [[]] + block + [[]]
+        let spare = max(0, height - top.count - body.count - footer.count)
+        return top + Array(repeating: [], count: spare / 2) + body + Array(repeating: [], count: spare - spare / 2) + footer
+    }
+
+    /// The calm screen of a stillness: the word, the countdown as large as fits, the cue.
+    static func stillness(_ state: DisplayState, width: Int, height: Int) -> [[Span]] {
+        let top: [[Span]] = [titleLine(state, width: width), []]
+        let footer = footerLines(state, width: width)
+        let cue = TextWidth.wrap(state.cue, width: width - 4).prefix(2).map { centered($0, width: width, style: .still) }
+        let room = height - top.count - footer.count - 2 - 1 - cue.count
+        let scale = BlockFont.Scale.ladder.last { $0.rows <= room && (BlockFont.width(state.countdown, scale: $0) ?? .max) <= width - 2 }
+        let digits = state.hideClock ? digitRows(state, width: width)
+            : scale.flatMap { BlockFont.rows(state.countdown, scale: $0) }.map { $0.map { centered($0, width: width, style: .still) } }
+            ?? [centered(state.countdown, width: width, style: .still)]
+        let body: [[Span]] = [centered("s t i l l n e s s", width: width, style: .still), []] + digits + [[]] + cue
+        let spare = max(0, height - top.count - body.count - footer.count)
+        return top + Array(repeating: [], count: spare / 2) + body + Array(repeating: [], count: spare - spare / 2) + footer
     }
 
     static func compact(_ state: DisplayState, width: Int, height: Int) -> [[Span]] {
@@ -193,6 +205,7 @@ public enum ScreenRenderer {
 
     static func digitStyle(_ state: DisplayState) -> Style {
         if state.isStillness && state.leadInLeft == nil { return .still }
+        if state.paused { return .pausedDigits }
         return state.endingSoon ? .endingDigits : .digits
     }
 
@@ -209,6 +222,65 @@ public enum ScreenRenderer {
             return [centered(text, width: width, style: style)]
         }
         return BigDigits.rows(text).map { centered($0, width: width, style: style) }
+    }
+
+    /// The name of what is on now (or PAUSED) in block letters above the countdown in block
+    /// digits, both as large as fit in `rows`: the digits one size up the ladder from the
+    /// letters. The whole name first (phase, then step); if it fits at no size, the phase's first
+    /// line cut with "…", then the step alone; if nothing fits, the digits alone.
+    static func bigBlock(_ state: DisplayState, width: Int, rows: Int) -> [[Span]] {
+        let ladder = BlockFont.Scale.ladder
+        let digitStyle = digitStyle(state)
+        let room = width - 2
+        for choice in headingChoices(state) {
+            for level in ladder.indices.reversed() {
+                let digitScale = ladder[min(level + 1, ladder.count - 1)]
+                let nameScale = ladder[level]
+                guard (BlockFont.width(state.countdown, scale: digitScale) ?? .max) <= room,
+                      let digits = BlockFont.rows(state.countdown, scale: digitScale),
+                      let lines = choice(nameScale, room) else { continue }
+                for gap in [1, 0] {
+                    let nameRows = lines.count * nameScale.rows + (lines.count - 1) * gap
+                    guard nameRows + 1 + digits.count <= rows else { continue }
+                    var block: [[Span]] = []
+                    for (index, line) in lines.enumerated() {
+                        if index > 0 { block += Array(repeating: [], count: gap) }
+                        let style: Style = state.paused ? .paused : .phase
+                        block += (BlockFont.rows(line, scale: nameScale) ?? []).map { centered($0, width: width, style: style) }
+                    }
+                    return block + [[]] + digits.map { centered($0, width: width, style: digitStyle) }
+                }
+            }
+        }
+        let scale = ladder.last { $0.rows <= rows && (BlockFont.width(state.countdown, scale: $0) ?? .max) <= room }
+        guard let scale, let digits = BlockFont.rows(state.countdown, scale: scale) else { return digitRows(state, width: width) }
+        return digits.map { centered($0, width: width, style: digitStyle) }
+    }
+
+    /// The ways to name what is on now in block letters, best first: each gives the lines at a
+    /// scale and width, or nil when they do not fit.
+    static func headingChoices(_ state: DisplayState) -> [(BlockFont.Scale, Int) -> [String]?] {
+        if state.paused { return [{ BlockFont.wrap("PAUSED", width: $1, scale: $0) }] }
+        let phase = state.phaseTitle
+        let step = state.stepTitle
+        var choices: [(BlockFont.Scale, Int) -> [String]?] = [{ scale, width in
+            guard let phaseLines = BlockFont.wrap(phase, width: width, scale: scale) else { return nil }
+            guard let step else { return phaseLines }
+            return BlockFont.wrap(step, width: width, scale: scale).map { phaseLines + $0 }
+        }]
+        choices.append { scale, width in
+            guard let first = BlockFont.wrap(phase, width: width, scale: scale)?.first, first != phase else { return nil }
+            var words = first.split(separator: " ").map(String.init)
+            while !words.isEmpty, (BlockFont.width(words.joined(separator: " ") + "…", scale: scale) ?? .max) > width {
+                words.removeLast()
+            }
+            guard !words.isEmpty else { return nil }
+            let head = words.joined(separator: " ") + "…"
+            guard let step else { return [head] }
+            return BlockFont.wrap(step, width: width, scale: scale).map { [head] + $0 }
+        }
+        if let step { choices.append { BlockFont.wrap(step, width: $1, scale: $0) } }
+        return choices
     }
 
     static func footerLines(_ state: DisplayState, width: Int) -> [[Span]] {
