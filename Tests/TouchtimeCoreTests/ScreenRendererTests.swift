@@ -40,10 +40,10 @@ import Testing
         #expect(lines[0].hasPrefix(" NeuroTouch Symmetry Serum ritual"))
         let phase = try! #require(lines.firstIndex(of: " Phase 2/5  Jawline · Left side"))
         #expect(lines[phase + 1] == " Sweep slowly from the chin out toward the left ear, following the bone.")
-        // 0:55 in block digits, five rows.
+        // 0:55 in block digits, five rows, under the name in block letters.
         let digits = BigDigits.rows("0:55")
-        #expect(lines.contains { $0.trimmingWhitespace == digits[0].trimmingWhitespace })
-        #expect(lines.filter { $0.contains("█") && !$0.contains("[") }.count == 5)
+        #expect(lines.filter { $0.contains("█") && !$0.contains("[") }.suffix(5).map(\.trimmingWhitespace)
+                == digits.map(\.trimmingWhitespace))
         #expect(lines.contains { $0.hasPrefix(" segment [") })
         #expect(lines.contains { $0.hasPrefix(" session [") && $0.contains("│") })
         #expect(lines.contains { $0 == " next: Jawline: Right side (1m)" })
@@ -78,6 +78,12 @@ import Testing
         #expect(lines.contains { $0.trimmingWhitespace == "Hands still and light. Let the skin listen and respond." })
     }
 
+    @Test func stillnessDigitsAreAsLargeAsFit() {
+        let lines = ScreenRenderer.render(Self.stillness(), size: .init(width: 80, height: 24), color: false)
+        // 29 s left of the Pause, at 3 columns by 4 half-rows a pixel: 10 rows (5 before).
+        #expect(Self.shows(BlockFont.rows("0:29", scale: .init(columns: 3, halfRows: 4)) ?? [], in: lines))
+    }
+
     @Test func compactAndMinimalLayouts() {
         let compact = ScreenRenderer.render(Self.jawline(), size: .init(width: 50, height: 12), color: false)
         #expect(compact[0].hasPrefix(" 2/5 NeuroTouch"))
@@ -91,6 +97,190 @@ import Testing
         let colored = ScreenRenderer.render(Self.jawline(), size: .init(width: 80, height: 24), color: true)
         #expect(!plain.joined().contains("\u{1B}"))
         #expect(colored.joined().contains("\u{1B}[1;36m"))
+    }
+
+    @Test func theSummaryCountsOnlyExtensionsThatChangedTheSegmentAndShowsTheNet() {
+        var engine = SessionEngine(timeline: Self.ritual)
+        var tally = SessionTally()
+        func send(_ command: SessionCommand, at seconds: Int64) {
+            for event in engine.handle(command, at: .seconds(seconds)) { tally.record(event, elapsed: .seconds(seconds)) }
+        }
+        _ = engine.start(at: .zero)
+        send(.extend(.seconds(15)), at: 1)
+        send(.extend(.seconds(15)), at: 2)
+        // The warm-up now ends at 75 s: four shortens bring its end to 15 s, then one at 14 s and
+        // one at 15 s meet the 1-s floor and change nothing.
+        for seconds in Int64(10)...Int64(15) { send(.extend(.seconds(-15)), at: seconds) }
+        #expect(tally.extensions == 6)
+        #expect(tally.extended == .seconds(-30))
+        var done = Self.jawline()
+        done.summary = tally.summary(planned: Self.ritual.totalDuration)
+        let lines = ScreenRenderer.render(done, size: .init(width: 80, height: 24), color: false)
+        #expect(lines.contains { $0.contains("extensions") && $0.hasSuffix("6 (-30 s)") })
+        var zero = SessionTally()
+        zero.record(SessionEvent(kind: .extended(by: .zero), planned: .zero, due: .zero), elapsed: .zero)
+        #expect(zero.extensions == 0)
+        var shortened = Self.jawline()
+        shortened.summary = .init(completed: true, planned: .seconds(435), actual: .seconds(420), extensions: 1, extended: .seconds(-15))
+        #expect(ScreenRenderer.render(shortened, size: .init(width: 80, height: 24), color: false).contains { $0.hasSuffix("1 (-15 s)") })
+    }
+
+    /// The SGR parameter lists in a line ("\e[1;36m" is ["1", "36"]).
+    static func sgrParameters(_ line: String) -> [[Substring]] {
+        line.matches(of: #/\u{1B}\[([0-9;]*)m/#).map { $0.output.1.split(separator: ";") }
+    }
+
+    @Test func stillnessIsCalmButReadable() {
+        let state = Self.stillness()
+        for size in [ScreenRenderer.Size(width: 80, height: 24), .init(width: 50, height: 12), .init(width: 200, height: 60)] {
+            let lines = ScreenRenderer.render(state, size: size, color: true)
+            let body = lines.filter { $0.contains("s t i l l n e s s") || $0.contains("stillness") || $0.contains("Hands still")
+                || ($0.contains("█") && !$0.contains("░")) }
+            #expect(body.count >= 7, "the word, the digits, the cue")
+            for line in body {
+                for parameters in Self.sgrParameters(line) where parameters != ["0"] {
+                    #expect(!parameters.contains("2") && !parameters.contains("34"), "no dim, no dark blue: \(line)")
+                }
+            }
+        }
+    }
+
+    @Test func aStillnessPhaseIsNamedByItsTitle() {
+        var engine = SessionEngine(timeline: Self.ritual)
+        _ = engine.start(at: .zero)
+        _ = engine.advance(to: .seconds(330))   // the forehead, before Pause
+        #expect(DisplayState.make(engine: engine, at: .seconds(330)).next == "Pause (30s)")
+        // The stillness after the jawline has no title of its own.
+        var jaw = SessionEngine(timeline: Self.ritual)
+        _ = jaw.start(at: .zero)
+        _ = jaw.advance(to: .seconds(150))
+        #expect(DisplayState.make(engine: jaw, at: .seconds(150)).next == "stillness (10s)")
+    }
+
+    @Test func theLeadInNamesWhatComesFirstAndNothingAfterIt() {
+        let state = DisplayState.make(engine: SessionEngine(timeline: Self.ritual), at: .zero, leadInLeft: 3)
+        for size in [ScreenRenderer.Size(width: 80, height: 24), .init(width: 50, height: 12)] {
+            let lines = ScreenRenderer.render(state, size: size, color: false)
+            #expect(lines.contains(" first: Warm the serum (45s)"))
+            #expect(!lines.contains { $0.contains("next:") || $0.contains("Jawline") })
+        }
+    }
+
+    @Test func textCutShortEndsWithAnEllipsis() {
+        #expect(TextWidth.truncated("Centering touch", fitting: 10) == "Centering…")
+        #expect(TextWidth.truncated("Centering", fitting: 9) == "Centering")
+        #expect(TextWidth.truncated("顔顔顔", fitting: 4) == "顔…")
+        var state = Self.jawline()
+        state.next = "A very long segment title that will not fit on one line of a small screen (1m)"
+        let lines = ScreenRenderer.render(state, size: .init(width: 60, height: 16), color: false)
+        let next = lines.first { $0.hasPrefix(" next: ") }
+        #expect(next?.hasSuffix("…") == true && next.map(TextWidth.of) == 60)
+    }
+
+    @Test func compactShowsThePhaseNumberOnceAndTheKeys() {
+        let lines = ScreenRenderer.render(Self.jawline(), size: .init(width: 50, height: 12), color: false)
+        #expect(lines.filter { $0.contains("2/5") }.count == 1)
+        #expect(lines.contains(" Jawline · Left side"))
+        #expect(lines.last?.hasPrefix(" space pause") == true)
+        #expect(lines.count <= 12)
+    }
+
+    @Test func theLastSecondsTurnTheDigitsAndTheSegmentBarYellow() throws {
+        func at(_ seconds: Int64, warning: Duration? = nil) -> [String] {
+            var engine = SessionEngine(timeline: Self.ritual)
+            _ = engine.start(at: .zero)
+            _ = engine.advance(to: .seconds(seconds))
+            var state = DisplayState.make(engine: engine, at: .seconds(seconds))
+            state.warningBefore = warning
+            return ScreenRenderer.render(state, size: .init(width: 80, height: 24), color: true)
+        }
+        // The left side ends at 105 s: 5 s left at 100 s, without a warning the last 10 s count.
+        let ending = at(100)
+        #expect(ending.contains { $0.contains("\u{1B}[1;93m█") })
+        #expect(ending.contains { $0.contains(" segment ") && $0.contains("\u{1B}[33m[") })
+        let before = at(94)
+        #expect(!before.contains { $0.contains("\u{1B}[1;93m") || $0.contains("\u{1B}[33m[") })
+        // The protocol's warning 15 s before the end: 11 s left is the end already.
+        #expect(at(94, warning: .seconds(15)).contains { $0.contains("\u{1B}[1;93m█") })
+    }
+
+    @Test func theSessionBarSaysHowMuchIsLeft() {
+        // 7:15 planned, 50 s in.
+        let lines = ScreenRenderer.render(Self.jawline(), size: .init(width: 80, height: 24), color: false)
+        #expect(lines.contains { $0.hasPrefix(" session [") && $0.hasSuffix("] 6:25 left") })
+    }
+
+    /// `rows` (block letters or digits) appear on the screen, one under the other, in order.
+    static func shows(_ rows: [String], in lines: [String]) -> Bool {
+        let trimmed = lines.map(\.trimmingWhitespace)
+        let wanted = rows.map(\.trimmingWhitespace)
+        guard !wanted.isEmpty, trimmed.count >= wanted.count else { return false }
+        return (0...(trimmed.count - wanted.count)).contains { Array(trimmed[$0..<$0 + wanted.count]) == wanted }
+    }
+
+    @Test func helpLeavesTheCountdownInView() {
+        var help = Self.jawline()
+        help.overlay = .help
+        let lines = ScreenRenderer.render(help, size: .init(width: 80, height: 24), color: false)
+        #expect(lines.contains { $0.contains("mute or unmute") })
+        #expect(Self.shows(BigDigits.rows("0:55"), in: lines))
+        let small = ScreenRenderer.render(help, size: .init(width: 50, height: 12), color: false)
+        #expect(small.count == 12 && small.last?.trimmingWhitespace == "0:55")
+    }
+
+    static let halfBlocks = BlockFont.Scale(columns: 1, halfRows: 1)
+
+    @Test func phaseAndSideInBlockLettersAbove5RowDigitsAt80x24() throws {
+        let lines = ScreenRenderer.render(Self.jawline(), size: .init(width: 80, height: 24), color: false)
+        #expect(Self.shows(try #require(BlockFont.rows("JAWLINE", scale: Self.halfBlocks)), in: lines))
+        #expect(Self.shows(try #require(BlockFont.rows("LEFT SIDE", scale: Self.halfBlocks)), in: lines))
+        #expect(Self.shows(BigDigits.rows("0:55"), in: lines))
+        // The exact words stay as text too, for whoever stands close.
+        #expect(lines.contains(" Phase 2/5  Jawline · Left side"))
+    }
+
+    @Test func lettersAndDigitsGrowWithTheWindowAt200x60() {
+        let lines = ScreenRenderer.render(Self.jawline(), size: .init(width: 200, height: 60), color: false)
+        let large = BlockFont.Scale.ladder.filter { $0.rows > 5 }
+        #expect(large.contains { scale in BlockFont.rows("JAWLINE", scale: scale).map { Self.shows($0, in: lines) } == true })
+        #expect(large.contains { scale in BlockFont.rows("LEFT SIDE", scale: scale).map { Self.shows($0, in: lines) } == true })
+        #expect(large.contains { scale in BlockFont.rows("0:55", scale: scale).map { Self.shows($0, in: lines) } == true })
+    }
+
+    @Test func aLongPhaseNameIsCutWithAnEllipsisOrLeftAsText() throws {
+        // Lift, sculpt and smooth · Cheeks, 60 s into the cheeks.
+        var engine = SessionEngine(timeline: Self.ritual)
+        _ = engine.start(at: .zero)
+        _ = engine.advance(to: .seconds(180))
+        let state = DisplayState.make(engine: engine, at: .seconds(180))
+        let lines = ScreenRenderer.render(state, size: .init(width: 80, height: 24), color: false)
+        #expect(Self.shows(try #require(BlockFont.rows("LIFT, SCULPT…", scale: Self.halfBlocks)), in: lines))
+        #expect(Self.shows(try #require(BlockFont.rows("CHEEKS", scale: Self.halfBlocks)), in: lines))
+        var foreign = state
+        foreign.phaseTitle = "顔のマッサージ"
+        let text = ScreenRenderer.render(foreign, size: .init(width: 80, height: 24), color: false)
+        #expect(text.contains(" Phase 3/5  顔のマッサージ · Cheeks"))
+        // No block form for the phase: the step alone, and the digits as large as fit.
+        #expect(BlockFont.Scale.ladder.contains { BlockFont.rows("CHEEKS", scale: $0).map { Self.shows($0, in: text) } == true })
+        #expect(BlockFont.Scale.ladder.contains { BlockFont.rows(foreign.countdown, scale: $0).map { Self.shows($0, in: text) } == true })
+    }
+
+    @Test func belowTheSizeForLettersTheNameStaysText() {
+        let lines = ScreenRenderer.render(Self.jawline(), size: .init(width: 60, height: 16), color: false)
+        #expect(lines.contains(" Phase 2/5  Jawline · Left side"))
+        #expect(lines.filter { $0.contains("█") && !$0.contains("[") }.count == 5, "the digits only")
+    }
+
+    @Test func pausedIsALargeWordAndDimmedDigits() throws {
+        let size = ScreenRenderer.Size(width: 80, height: 24)
+        let plain = ScreenRenderer.render(Self.jawline(paused: true), size: size, color: false)
+        #expect(BlockFont.Scale.ladder.contains { BlockFont.rows("PAUSED", scale: $0).map { Self.shows($0, in: plain) } == true })
+        let colored = ScreenRenderer.render(Self.jawline(paused: true), size: size, color: true)
+        let digits = try #require(BlockFont.Scale.ladder.compactMap { BlockFont.rows("0:55", scale: $0) }.first { Self.shows($0, in: plain) })
+        let digitLines = colored.filter { line in digits.contains { !$0.trimmingWhitespace.isEmpty && line.contains($0.trimmingWhitespace) } }
+        #expect(!digitLines.isEmpty && digitLines.allSatisfy { $0.contains("\u{1B}[2m") }, "the countdown is dimmed")
+        let running = ScreenRenderer.render(Self.jawline(), size: size, color: true)
+        #expect(!running.contains { $0.contains("\u{1B}[2m█") })
     }
 
     @Test func wideAndCombiningCharactersAreMeasured() {
@@ -114,6 +304,7 @@ import Testing
         #expect(summary.contains(" Session complete"))
         #expect(summary.contains { $0.contains("actual") && $0.contains("7:50") })
         #expect(summary.contains { $0.contains("pauses") && $0.contains("2 (20s)") })
+        #expect(summary.contains { $0.contains("extensions") && $0.hasSuffix("1 (+15 s)") })
     }
 }
 

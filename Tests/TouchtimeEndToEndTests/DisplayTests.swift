@@ -54,6 +54,41 @@ struct DisplayTests {
         }
     }
 
+    /// The default ritual as a therapist on a stool two metres away sees it: the phase and the
+    /// side in block letters with the countdown at 80x24, all of it larger at 200x60.
+    @Test func theDefaultRitualReadsFromAcrossTheRoom() throws {
+        let tmux = try Tmux(width: 80, height: 24)
+        tmux.type("\(binary) run --lead-in 2 --no-sound")
+        #expect(tmux.waitFor { $0.contains(" first: Warm the serum (45s)") }, "the lead-in names what comes first")
+        #expect(!tmux.screen.contains { $0.contains("next:") })
+        #expect(tmux.waitFor { $0.contains(" Phase 1/5  Warm the serum") })
+        tmux.press("n")
+        #expect(tmux.waitFor { $0.contains(" Phase 2/5  Jawline · Left side") })
+        let small = tmux.screen
+        let trimmed = small.map { $0.trimmingCharacters(in: .whitespaces) }
+        // JAWLINE and LEFT SIDE in half-block letters, three rows each: their top rows.
+        #expect(trimmed.contains("▀█ ▄▀▀▄ █   █ █    ▀█▀ █▄ █ █▀▀▀"), "\(small.joined(separator: "\n"))")
+        #expect(trimmed.contains("█    █▀▀▀ █▀▀▀ ▀▀█▀▀    ▄▀▀▀ ▀█▀ █▀▀▄ █▀▀▀"))
+        // 3 + 3 rows of letters and 5 of digits (the digits' rows are full blocks only).
+        #expect(Self.blockRows(small).count == 11)
+        #expect(Self.blockRows(small).filter { !$0.contains("▀") && !$0.contains("▄") }.count == 5)
+        #expect(small.contains { $0.hasPrefix(" session [") && $0.hasSuffix(" left") })
+
+        tmux.resize(width: 200, height: 60)
+        #expect(tmux.waitFor { $0.count >= 60 && Self.blockRows($0).count > 22 }, "letters and digits grow")
+        let large = tmux.screen
+        #expect(!large.contains { $0.trimmingCharacters(in: .whitespaces) == "▀█ ▄▀▀▄ █   █ █    ▀█▀ █▄ █ █▀▀▀" })
+        #expect(Self.blockRows(large).contains { $0.trimmingCharacters(in: .whitespaces).count > 100 })
+        #expect(large.contains(" Phase 2/5  Jawline · Left side"))
+        tmux.press("q", "y")
+        #expect(tmux.waitFor { $0.contains(" Session ended early") })
+    }
+
+    /// Rows drawn in block letters or digits (not the bars).
+    private static func blockRows(_ screen: [String]) -> [String] {
+        screen.filter { ($0.contains("█") || $0.contains("▀") || $0.contains("▄")) && !$0.contains("[") }
+    }
+
     @Test(arguments: [("TERM", 143), ("INT", 130), ("HUP", 129)])
     func aSignalMidSessionLeavesTheTerminalAsItWas(signal: String, status: Int) throws {
         let tmux = try Tmux()

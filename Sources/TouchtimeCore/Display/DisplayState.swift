@@ -67,6 +67,10 @@ public struct DisplayState: Sendable, Equatable {
     public var target: Duration = .zero
     /// Practice with `--reveal`: the last press's planned and actual time, for a moment.
     public var revealed: String?
+    /// The protocol's warning before the segment's end (nil: none, the screen warns in the last 10 s).
+    public var warningBefore: Duration?
+    /// Whole seconds left in the session, protocol time, rounded up; nil when not known.
+    public var sessionSecondsLeft: Int?
 
     /// The volume, for a moment after it was changed.
     public var volume: Int?
@@ -75,6 +79,19 @@ public struct DisplayState: Sendable, Equatable {
 
     /// Practice: no countdown and no progress bars.
     public var hideClock: Bool { controls == .practice }
+
+    /// The segment is about to end: from its warning (or the last 10 s without one), massage only.
+    public var endingSoon: Bool {
+        guard !isStillness, leadInLeft == nil, summary == nil else { return false }
+        let warning = warningBefore.map { Int(($0.milliseconds + 999) / 1000) } ?? 10
+        return secondsLeft <= warning
+    }
+
+    /// What the current segment is called ("Jawline: Left side"), as `next` names a segment.
+    public var segmentName: String {
+        if let stepTitle { return "\(phaseTitle): \(stepTitle)" }
+        return phaseTitle
+    }
 
     /// The state at session time `now` (or, during a lead-in, `leadInLeft` seconds before the start).
     public static func make(
@@ -91,8 +108,9 @@ public struct DisplayState: Sendable, Equatable {
         var next: String?
         if index + 1 < timeline.segments.count {
             let following = timeline.segments[index + 1]
-            next = following.isStillness ? "stillness (\(DurationText.format(following.plannedDuration)))"
-                : "\(timeline.title(of: following)) (\(DurationText.format(following.plannedDuration)))"
+            // A stillness phase has a title of its own ("Pause"); the stillness inside a phase has not.
+            let name = following.isStillness && following.role != .stillnessPhase ? "stillness" : timeline.title(of: following)
+            next = "\(name) (\(DurationText.format(following.plannedDuration)))"
         }
         var phaseStarts: [Double] = []
         var offset = Duration.zero
@@ -101,6 +119,7 @@ public struct DisplayState: Sendable, Equatable {
             offset += phase.totalDuration
         }
         let remainingMilliseconds = max(remaining.milliseconds, 0)
+        let sessionLeft = remaining + (total - segment.plannedEnd)
         return DisplayState(
             title: timeline.treatment.title.terminalSafe,
             phaseNumber: segment.phaseIndex + 1,
@@ -122,7 +141,9 @@ public struct DisplayState: Sendable, Equatable {
             leadInLeft: leadInLeft,
             summary: summary,
             controls: controls,
-            target: segment.plannedDuration
+            target: segment.plannedDuration,
+            warningBefore: segment.warningBefore,
+            sessionSecondsLeft: Int((max(sessionLeft.milliseconds, 0) + 999) / 1000)
         )
     }
 

@@ -23,7 +23,8 @@ public struct SessionTally: Sendable, Equatable {
             skips += 1
         case .back:
             backs += 1
-        case .extended(let amount):
+        case .extended(let amount) where amount != .zero:
+            // A shorten that met the 1-s floor changed nothing: its event carries zero.
             extensions += 1
             extended += amount
         case .sessionEnd(let completed):

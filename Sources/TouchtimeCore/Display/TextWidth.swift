@@ -42,6 +42,13 @@ public enum TextWidth {
         return String(scalars)
     }
 
+    /// `text` if it fits in `width` columns, else its longest prefix that fits with "…" after it.
+    public static func truncated(_ text: String, fitting width: Int) -> String {
+        guard of(text) > width else { return text }
+        guard width > 0 else { return "" }
+        return prefix(text, fitting: width - 1) + "…"
+    }
+
     /// Word wrap to `width` columns; a word wider than a line is cut.
     public static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
