@@ -293,7 +293,14 @@ import Testing
     @Test func overlaysAndSummary() {
         var help = Self.jawline()
         help.overlay = .help
-        #expect(ScreenRenderer.render(help, size: .init(width: 80, height: 24), color: false).contains { $0.contains("mute or unmute") })
+        let helpLines = ScreenRenderer.render(help, size: .init(width: 80, height: 24), color: false)
+        #expect(helpLines.contains { $0.contains("mute or unmute") })
+        // Every key of an action, whole: "space Enter", not "space E".
+        #expect(helpLines.contains { $0.hasPrefix("   space Enter  pause or resume") }, "\(helpLines)")
+        // A configuration's keys show in the help and the hint.
+        help.keyMap = KeyMap(mapping: [.next: [.char("b"), .function(13)], .pause: [.pageDown]])
+        let mapped = ScreenRenderer.render(help, size: .init(width: 80, height: 24), color: false)
+        #expect(mapped.contains { $0.hasPrefix("   b F13") && $0.hasSuffix("next segment") })
         var confirm = Self.jawline()
         confirm.overlay = .confirmQuit
         #expect(ScreenRenderer.render(confirm, size: .init(width: 80, height: 24), color: false).last == " Quit the session? Press q or y to confirm.")

@@ -140,8 +140,10 @@ public enum ScreenRenderer {
     /// The keys, and under them the countdown: the help must not hide the time.
     static func helpLines(_ state: DisplayState, width: Int, height: Int) -> [[Span]] {
         let keys = KeyController.help(state.controls, map: state.keyMap)
+        // As wide as the longest keys ("space Enter", "PgDn F13"), within reason.
+        let column = min(max(keys.map { TextWidth.of($0.keys) }.max() ?? 0, 5) + 2, 18)
         let lines = [titleLine(state, width: width), [], [Span(text: " Keys (a foot pedal that types them works too)", style: .title)], []]
-            + keys.map { [Span(text: "   " + TextWidth.fit($0.keys, 7), style: .phase), Span(text: $0.action, style: .plain)] }
+            + keys.map { [Span(text: "   " + TextWidth.fit($0.keys, column), style: .phase), Span(text: $0.action, style: .plain)] }
         guard !state.hideClock else { return lines }
         let style = digitStyle(state)
         if height - lines.count >= 1 + BigDigits.height, BigDigits.width(state.countdown) <= width - 2 {
