@@ -195,3 +195,30 @@ import TouchtimeCore
         #expect(tmux.waitFor { $0.contains("EXIT=0") })
     }
 }
+
+/// The configuration's key map in the full screen: b skips, PageDown pauses, n and space no longer do.
+@Suite struct MappedKeysFullScreenTests {
+    @Test func bAndPageDownDriveTheFullScreen() throws {
+        let tmux = try Tmux()
+        let binary = BinaryRunner.executable.path
+        try ControlsEndToEndTests.mapping.write(toFile: tmux.file("config.json"), atomically: true, encoding: .utf8)
+        tmux.type("\(binary) run --lead-in 0 --no-sound --no-history --config \(tmux.file("config.json")); echo EXIT=$?")
+        #expect(tmux.waitFor { $0.contains(" Phase 1/5  Warm the serum") })
+        #expect(tmux.screen.contains { $0.hasPrefix(" PgDn pause · b next · p back") }, "the hint shows the mapped keys")
+        tmux.press("n")
+        tmux.press("Space")
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(tmux.screen.contains(" Phase 1/5  Warm the serum"), "n no longer skips")
+        #expect(tmux.screen.first?.contains("PAUSED") == false, "space no longer pauses")
+        tmux.press("b")
+        #expect(tmux.waitFor { $0.contains(" Phase 2/5  Jawline · Left side") })
+        tmux.press("PageDown")
+        #expect(tmux.waitFor { $0.first?.contains("PAUSED") == true })
+        tmux.press("q")
+        Thread.sleep(forTimeInterval: 0.3)
+        tmux.press("y")
+        #expect(tmux.waitFor { $0.contains(" Session ended early") })
+        tmux.press("x")
+        #expect(tmux.waitFor { $0.contains("EXIT=0") })
+    }
+}
