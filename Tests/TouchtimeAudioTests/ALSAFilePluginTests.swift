@@ -154,6 +154,34 @@ import TouchtimeTestSupport
         #expect(try WAVFile.read(path).samples.allSatisfy { $0 == 0 })
     }
 
+    /// Volume down mid-session: a later chime comes out at the new level's gain, the earlier one
+    /// as rendered. (SessionSound.changeVolume: 100 to 50 is a gain of (50/100)^2.)
+    @Test func aVolumeChangeScalesWhatIsPlayedAfterIt() throws {
+        let path = capturePath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let player = try ChimePlayer(device: "file:'\(path)',wav")
+        #expect(player.waitUntilReady())
+        let bell = ChimeSynthesizer.render(ChimeVoice(kind: .pace))
+        let start = ContinuousClock.now.advanced(by: .milliseconds(200))
+        player.ensure(ChimePlayer.Scheduled(id: moment(1), samples: bell, at: start))
+        // The first bell has been written out (200 ms ahead plus the queue) before the change.
+        Thread.sleep(forTimeInterval: 1.5)
+        player.level = 0.25
+        player.ensure(ChimePlayer.Scheduled(id: moment(2), samples: bell, at: ContinuousClock.now.advanced(by: .milliseconds(600))))
+        player.finish(timeout: .seconds(10))
+        let samples = try WAVFile.read(path).samples
+        let loud = ChimeOnsets.floats(bell)
+        let result = ChimeOnsets.find([loud, loud.map { $0 * 0.25 }], in: ChimeOnsets.floats(samples))
+        #expect(result.allFound, "the first at full gain, the second at a quarter")
+        let peaks = result.onsets.compactMap { $0 }.map { onset in
+            samples[onset..<min(onset + bell.count, samples.count)].map { abs(Int($0)) }.max() ?? 0
+        }
+        #expect(peaks.count == 2)
+        if peaks.count == 2 {
+            #expect(abs(Double(peaks[1]) / Double(peaks[0]) - 0.25) < 0.01, "peaks \(peaks)")
+        }
+    }
+
     @Test func aMissingDeviceIsOneReadableError() {
         #expect {
             _ = try ChimePlayer(device: "touchtime_no_such_device")
