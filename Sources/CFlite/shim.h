@@ -1,6 +1,7 @@
-// flite (Debian flite1-dev), imported by TouchtimeAudio only. flite ships no pkg-config file, so
-// the module map names its libraries; and flite.h does not declare the built-in voice's register
-// function, so it is declared here.
+// flite (Debian flite1-dev / libflite1), imported by TouchtimeAudio only. Its types come from here;
+// its libraries are not linked but opened when speech is first made (FliteVoice: dlopen), so a
+// session, which has its prompts rendered by a helper process, never maps them: flite's voice
+// data is about 4 MB resident once used, and its relocations 1.6 MB even unused.
 #include <flite/flite.h>
 
 cst_voice *register_cmu_us_slt(const char *voxdir);

@@ -5,23 +5,58 @@ import Synchronization
 import Glibc
 #endif
 
-/// flite's built-in English voice (`cmu_us_slt`, BSD-style licence), linked into the binary:
-/// about 30 ms a sentence here, 16-bit samples at 16 kHz. flite keeps global state and is not
+/// flite's built-in English voice (`cmu_us_slt`, BSD-style licence): about 30 ms a sentence here,
+/// 16-bit samples at 16 kHz. Its libraries are opened at the first use (`dlopen`), not linked:
+/// a process that never speaks never maps them. flite keeps global state and is not
 /// thread-safe, so every call goes through one lock.
 final class FliteVoice: Sendable {
-    static let shared = FliteVoice()
+    /// The voice, or why it cannot be had (flite's libraries missing).
+    static let shared: Result<FliteVoice, SpeechError> = Result { () throws(SpeechError) in try FliteVoice() }
+
+    private typealias Initialise = @convention(c) () -> Int32
+    private typealias Register = @convention(c) (UnsafePointer<CChar>?) -> UnsafeMutablePointer<cst_voice>?
+    private typealias SetFloat = @convention(c) (UnsafeMutablePointer<cst_features>?, UnsafePointer<CChar>?, Float) -> Void
+    private typealias TextToWave = @convention(c) (UnsafePointer<CChar>?, UnsafeMutablePointer<cst_voice>?) -> UnsafeMutablePointer<cst_wave>?
+    private typealias DeleteWave = @convention(c) (UnsafeMutablePointer<cst_wave>?) -> Void
 
     private struct Handle: @unchecked Sendable {
         var voice: UnsafeMutablePointer<cst_voice>?
+        let setFloat: SetFloat
+        let textToWave: TextToWave
+        let deleteWave: DeleteWave
     }
+
+    /// The libraries, in the order their symbols need each other (Debian's libflite1).
+    static let libraries = ["libflite.so.1", "libflite_cmulex.so.1", "libflite_usenglish.so.1", "libflite_cmu_us_slt.so.1"]
 
     private let handle: Mutex<Handle>
     nonisolated(unsafe) private static let durationStretch = UnsafeRawPointer(("duration_stretch" as StaticString).utf8Start)
         .assumingMemoryBound(to: CChar.self)
 
-    private init() {
-        flite_init()
-        handle = Mutex(Handle(voice: register_cmu_us_slt(nil)))
+    private init() throws(SpeechError) {
+        var opened: [UnsafeMutableRawPointer] = []
+        for library in Self.libraries {
+            guard let library = dlopen(library, RTLD_NOW | RTLD_GLOBAL) else {
+                throw SpeechError("flite cannot be loaded (\(Self.lastError())); install it: apt install libflite1")
+            }
+            opened.append(library)
+        }
+        func symbol<T>(_ name: String, as type: T.Type) throws(SpeechError) -> T {
+            for library in opened.reversed() {
+                if let address = dlsym(library, name) { return unsafeBitCast(address, to: type) }
+            }
+            throw SpeechError("flite has no \(name) (\(Self.lastError()))")
+        }
+        let initialise = try symbol("flite_init", as: Initialise.self)
+        let register = try symbol("register_cmu_us_slt", as: Register.self)
+        _ = initialise()
+        handle = Mutex(Handle(voice: register(nil), setFloat: try symbol("feat_set_float", as: SetFloat.self),
+                              textToWave: try symbol("flite_text_to_wave", as: TextToWave.self),
+                              deleteWave: try symbol("delete_wave", as: DeleteWave.self)))
+    }
+
+    private static func lastError() -> String {
+        dlerror().map { String(cString: $0) } ?? "unknown"
     }
 
     /// `text` spoken at `rate` (1 is flite's own pace; 2 twice as fast): samples and their rate.
@@ -30,12 +65,12 @@ final class FliteVoice: Sendable {
             guard let voice = handle.voice else { return nil }
             // flite stretches durations: a faster rate is a shorter stretch. flite keeps the name's
             // pointer, not a copy: it must outlive the voice (a static string does).
-            feat_set_float(voice.pointee.features, Self.durationStretch, Float(1 / rate))
+            handle.setFloat(voice.pointee.features, Self.durationStretch, Float(1 / rate))
             // flite's voice draws noise from rand(): seeded alike before each utterance, the same
             // text is the same samples, in any process (as `say --out` and a session must be).
             srand(1)
-            guard let wave = flite_text_to_wave(text, voice) else { return nil }
-            defer { delete_wave(wave) }
+            guard let wave = handle.textToWave(text, voice) else { return nil }
+            defer { handle.deleteWave(wave) }
             let count = Int(wave.pointee.num_samples) * Int(max(wave.pointee.num_channels, 1))
             guard count > 0, let samples = wave.pointee.samples else { return ([], Int(wave.pointee.sample_rate)) }
             let floats = (0..<count).map { Float(samples[$0]) / 32768 }

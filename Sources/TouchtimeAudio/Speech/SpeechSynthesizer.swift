@@ -17,7 +17,7 @@ public enum SpeechSynthesizer {
     /// `text` spoken in `language` (a code such as `en`, `de`, `fr`) at `rate` and `volume` (0-100).
     public static func render(_ text: String, language: String = "en", rate: Double = 1, volume: Int = 100) throws(SpeechError) -> [Int16] {
         let spoken = language == "en" || language.hasPrefix("en-")
-            ? try FliteVoice.shared.speak(text, rate: rate)
+            ? try FliteVoice.shared.get().speak(text, rate: rate)
             : try EspeakVoice.speak(text, language: language, rate: rate)
         guard let resampled = Resampler.resample(spoken.samples, from: spoken.sampleRate, to: sampleRate) else {
             throw SpeechError("libsoxr could not resample \"\(text)\"")

@@ -161,7 +161,8 @@ struct SessionHost<Mode: SessionMode> {
             var speech: (plan: SpeechPlan, bank: [String: [Int16]])?
             if let speechPlan = mode.speech {
                 do throws(SpeechError) {
-                    speech = (speechPlan, try SpeechBank.render(speechPlan, volume: plan.volume))
+                    // In a helper process: flite's voice data never enters this one.
+                    speech = (speechPlan, try SpeechBank.renderApart(speechPlan, volume: plan.volume, helper: PromptsCommand.executablePath))
                 } catch {
                     warnings.post("no spoken prompts: \(error); the session goes on with its chimes")
                 }
