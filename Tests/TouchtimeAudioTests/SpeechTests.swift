@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TouchtimeAudio
+@testable import TouchtimeAudio
 import TouchtimeCore
 import TouchtimeTestSupport
 
@@ -66,3 +66,38 @@ import TouchtimeTestSupport
 
 /// 16-bit samples as floats in [-1, 1].
 private func floats(_ samples: [Int16]) -> [Float] { samples.map { Float($0) / 32767 } }
+
+/// The speech helper's answer, both ways, and what a broken or cut answer becomes.
+@Suite struct SpeechHelperAnswerTests {
+    @Test func samplesRoundTripAndProblemsAreOneLine() throws {
+        let utterances: [[Int16]] = [[0, 1, -1, .max, .min], [], [42]]
+        let bytes = SpeechBank.encode(.success(utterances))
+        let bank = try SpeechBank.decode(bytes, texts: ["a", "b", "c"])
+        #expect(bank == ["a": utterances[0], "b": utterances[1], "c": utterances[2]])
+        #expect(throws: SpeechError("flite cannot be loaded")) {
+            try SpeechBank.decode(SpeechBank.encode(.failure(SpeechError("flite cannot be loaded"))), texts: ["a"])
+        }
+        #expect(throws: SpeechError("the speech helper's answer was cut short")) {
+            try SpeechBank.decode(Array(bytes.dropLast()), texts: ["a", "b", "c"])
+        }
+        #expect(throws: SpeechError("the speech helper gave no answer")) { try SpeechBank.decode([], texts: ["a"]) }
+    }
+
+    /// The helper renders exactly what this process would.
+    @Test func theHelperRendersWhatThisProcessWould() throws {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var helper: String?
+        var folder = binary
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("touchtime").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { helper = candidate; break }
+            folder = folder.deletingLastPathComponent()
+        }
+        let path = try #require(helper ?? (FileManager.default.isExecutableFile(atPath: ".build/debug/touchtime") ? ".build/debug/touchtime" : nil))
+        let plan = SpeechPlan(timeline: Timeline(try ProtocolLoader.decode(Array(#"""
+            {"format":"touchtime/1","id":"v","title":"V","voice":{"say":"title"},
+             "phases":[{"id":"a","title":"Left side","cue":"c","duration":5},{"id":"b","title":"Right side","cue":"c","duration":5}]}
+            """#.utf8), file: "v.json")))
+        #expect(try SpeechBank.renderApart(plan, volume: 80, helper: path) == SpeechBank.render(plan, volume: 80))
+    }
+}
