@@ -24,7 +24,9 @@ import TouchtimeTestSupport
         let kinds: [ChimeKind] = [.transition, .stillness, .warning, .pace, .finish]
         let gaps: [Duration] = [.zero, .milliseconds(300), .milliseconds(450), .milliseconds(175), .milliseconds(612)]
         let templates = kinds.map { ChimeSynthesizer.render(ChimeVoice(kind: $0)) }
-        var at = ContinuousClock.now.advanced(by: .milliseconds(150))
+        // Far enough ahead that a test thread descheduled under a loaded machine (the whole suite
+        // runs in parallel on two cores) still schedules every chime before it falls due.
+        var at = ContinuousClock.now.advanced(by: .milliseconds(600))
         for index in kinds.indices {
             at = at.advanced(by: gaps[index])
             player.ensure(ChimePlayer.Scheduled(id: moment(index), samples: templates[index], at: at))

@@ -191,6 +191,7 @@ import TouchtimeCore
         tmux.press("q")
         Thread.sleep(forTimeInterval: 0.3)
         tmux.press("y")
+        #expect(tmux.waitFor { $0.contains(" Session ended early") })
         tmux.press("x")
         #expect(tmux.waitFor { $0.contains("EXIT=0") })
     }

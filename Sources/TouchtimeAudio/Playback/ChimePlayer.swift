@@ -284,7 +284,7 @@ public final class ChimePlayer: Sendable {
 
         while true {
             let now = clock.now
-            if let delay = pcm.delay(), delay > 0 {
+            if realTime, let delay = pcm.delay(), delay > 0 {
                 // Measured: the next frame is heard `delay` frames from now.
                 let measured = now.advanced(by: .seconds(Double(delay) / rate))
                 let predicted = origin.advanced(by: .seconds(Double(framesWritten) * secondsPerFrame))
