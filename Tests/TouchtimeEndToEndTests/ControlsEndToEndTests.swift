@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TouchtimeAudio
 import TouchtimeCore
 
 /// The configuration's key map, keys through a pipe, `--from`, and a pedal's recorded input
@@ -221,5 +222,35 @@ import TouchtimeCore
         #expect(tmux.waitFor { $0.contains(" Session ended early") })
         tmux.press("x")
         #expect(tmux.waitFor { $0.contains("EXIT=0") })
+    }
+}
+
+/// A pedal whose reads fail mid-session (unplugged: ENODEV, which cannot be made here without a
+/// device; a directory's EISDIR takes the same path): one warning, and the keyboard goes on.
+@Suite struct PedalFailureTests {
+    @Test func aPedalThatFailsMidSessionIsOneWarning() throws {
+        let result = try BinaryRunner.shell(
+            #"(sleep 1; printf n; sleep 0.5; printf qy) | "$TOUCHTIME" run --plain --no-sound --lead-in 0 --no-history --pedal /tmp"#)
+        #expect(result.status == 0)
+        #expect(result.stderr.components(separatedBy: "\n").filter { !$0.isEmpty }
+                == ["touchtime: pedal '/tmp' went away: is a directory; the keyboard still works"], "\(result.stderr)")
+        #expect(result.stdout.contains("skipped"))
+    }
+}
+
+/// The sound checks play as a session would: the configuration's volume (and device) unless a flag says otherwise.
+@Suite struct SoundCheckConfigurationTests {
+    @Test func chimeTakesTheConfigurationsVolume() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("config.json")
+        try #"{ "volume": 50 }"#.write(to: config, atomically: true, encoding: .utf8)
+        let quiet = folder.appendingPathComponent("quiet.wav").path
+        let loud = folder.appendingPathComponent("loud.wav").path
+        #expect(try BinaryRunner.run(["chime", "pace", "--out", quiet], environment: ["TOUCHTIME_CONFIG": config.path]).status == 0)
+        #expect(try BinaryRunner.run(["chime", "pace", "--out", loud, "--volume", "100"], environment: ["TOUCHTIME_CONFIG": config.path]).status == 0)
+        let peak = { (path: String) throws -> Int in try WAVFile.read(path).samples.map { abs(Int($0)) }.max() ?? 0 }
+        let ratio = Double(try peak(quiet)) / Double(try peak(loud))
+        #expect(abs(ratio - 0.25) < 0.01, "volume 50 is (50/100)^2 of 100: \(ratio)")
     }
 }

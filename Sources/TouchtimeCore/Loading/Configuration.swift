@@ -208,9 +208,9 @@ struct ConfigurationDecoder {
                     continue
                 }
                 guard let key = Key(name: text) else {
-                    var message = "unknown key \(Self.quoted(text)): expected one character or one of Space, Enter, PageUp, PageDown, Left, Right, Up, Down, F1 to F20, BTN_0 to BTN_9"
+                    var message = "unknown key \(ProtocolDecoder.quoted(text)): expected one character or one of Space, Enter, PageUp, PageDown, Left, Right, Up, Down, F1 to F20, BTN_0 to BTN_9"
                     if let suggestion = ProtocolDecoder.closest(to: text, in: Key.allNames), text.count > 1 {
-                        message = "unknown key \(Self.quoted(text)): did you mean \"\(suggestion)\"?"
+                        message = "unknown key \(ProtocolDecoder.quoted(text)): did you mean \"\(suggestion)\"?"
                     }
                     report(elementPath, element.offset, message)
                     continue
@@ -238,7 +238,7 @@ struct ConfigurationDecoder {
             if !known.contains(member.key) {
                 let hint = ProtocolDecoder.closest(to: member.key, in: known).map { ": did you mean \"\($0)\"?" }
                     ?? ": expected one of \(known.filter { $0 != "$schema" }.joined(separator: ", "))"
-                report(keyPath, member.keyOffset, "unknown key \(Self.quoted(member.key))" + hint)
+                report(keyPath, member.keyOffset, "unknown key \(ProtocolDecoder.quoted(member.key))" + hint)
             } else if byKey[member.key] != nil {
                 report(keyPath, member.keyOffset, "key \"\(member.key)\" is given twice")
             } else {
@@ -262,7 +262,7 @@ struct ConfigurationDecoder {
             return nil
         }
         guard range.contains(value) else {
-            report(path, node.offset, "expected a number from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))\(unit), found \(Self.clipped(literal))")
+            report(path, node.offset, "expected a number from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))\(unit), found \(ProtocolDecoder.clipped(literal))")
             return nil
         }
         return value
@@ -274,7 +274,7 @@ struct ConfigurationDecoder {
             return nil
         }
         guard !value.isEmpty, value.count <= 4096, !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            report(path, node.offset, "expected a device name, found \(value.isEmpty ? "an empty string" : Self.quoted(value))")
+            report(path, node.offset, "expected a device name, found \(value.isEmpty ? "an empty string" : ProtocolDecoder.quoted(value))")
             return nil
         }
         return value
@@ -282,16 +282,5 @@ struct ConfigurationDecoder {
 
     static func format(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(value)
-    }
-
-    static func clipped(_ value: String) -> String {
-        let visible = String(String.UnicodeScalarView(value.unicodeScalars.map {
-            $0.properties.generalCategory == .control || $0.properties.generalCategory == .format ? "?" : $0
-        }))
-        return visible.count > 40 ? String(visible.prefix(40)) + "..." : visible
-    }
-
-    static func quoted(_ value: String) -> String {
-        "\"\(clipped(value))\""
     }
 }

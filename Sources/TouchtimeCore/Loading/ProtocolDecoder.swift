@@ -107,7 +107,7 @@ struct ProtocolDecoder {
                   let idMember = members.first(where: { $0.key == "id" }),
                   case .string(let id) = idMember.value.value else { continue }
             if let earlier = firstUse[id] {
-                report("\(path).id", idMember.value.offset, "duplicate phase id \"\(clipped(id))\": phases[\(earlier)] has it already")
+                report("\(path).id", idMember.value.offset, "duplicate phase id \"\(Self.clipped(id))\": phases[\(earlier)] has it already")
             } else {
                 firstUse[id] = index
             }
@@ -377,7 +377,7 @@ struct ProtocolDecoder {
         guard let value = string(member.value, path: path) else { return nil }
         guard Self.isIdentifier(value) else {
             report(path, member.value.offset,
-                   "expected an id of lowercase letters, digits and dashes (such as \"jawline-left\", at most \(Self.maximumIdLength) characters), found \(quoted(value))")
+                   "expected an id of lowercase letters, digits and dashes (such as \"jawline-left\", at most \(Self.maximumIdLength) characters), found \(Self.quoted(value))")
             return nil
         }
         return value
@@ -409,7 +409,7 @@ struct ProtocolDecoder {
         switch node.value {
         case .number(let literal):
             guard let value = Double(literal), value.isFinite else {
-                report(path, node.offset, "expected a duration of at most 4 hours, found \(clipped(literal))")
+                report(path, node.offset, "expected a duration of at most 4 hours, found \(Self.clipped(literal))")
                 return nil
             }
             seconds = value
@@ -420,7 +420,7 @@ struct ProtocolDecoder {
                     seconds = value
                     break
                 }
-                report(path, node.offset, "\(expected), found \(quoted(literal))")
+                report(path, node.offset, "\(expected), found \(Self.quoted(literal))")
                 return nil
             }
             seconds = value
@@ -448,19 +448,19 @@ struct ProtocolDecoder {
 
     private func shortText(_ node: JSONNode) -> String {
         switch node.value {
-        case .string(let value): return quoted(value)
-        case .number(let literal): return clipped(literal)
+        case .string(let value): return Self.quoted(value)
+        case .number(let literal): return Self.clipped(literal)
         case .bool(let value): return String(value)
         default: return node.typeDescription
         }
     }
 
-    private func quoted(_ value: String) -> String {
-        "\"\(clipped(value))\""
+    static func quoted(_ value: String) -> String {
+        "\"\(Self.clipped(value))\""
     }
 
     /// Long or hostile values are cut short and stripped of control characters before they are quoted.
-    private func clipped(_ value: String) -> String {
+    static func clipped(_ value: String) -> String {
         let visible = String(String.UnicodeScalarView(value.unicodeScalars.map {
             $0.properties.generalCategory == .control ? "?" : $0
         }))

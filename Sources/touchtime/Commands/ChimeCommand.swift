@@ -26,11 +26,13 @@ struct ChimeCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("transition, stillness, warning, finish, pace or all.", valueName: "kind"))
     var kind: String = "all"
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Chime volume, 0 to 100.", valueName: "0-100"))
-    var volume: Int = 100
+    @Option(parsing: .unconditional, help: ArgumentHelp("Chime volume, 0 to 100 (default 100, or the configuration's).", valueName: "0-100"))
+    var volume: Int?
 
-    @Option(help: ArgumentHelp("The ALSA playback device.", valueName: "name"))
-    var device: String = "default"
+    @Option(help: ArgumentHelp("The ALSA playback device (default: default, or the configuration's).", valueName: "name"))
+    var device: String?
+
+    @OptionGroup var configOptions: ConfigOptions
 
     @Option(help: ArgumentHelp("Write a WAV file instead of playing.", valueName: "file.wav"))
     var out: String?
@@ -43,15 +45,19 @@ struct ChimeCommand: AsyncParsableCommand {
         guard !kinds.isEmpty else {
             throw ValidationError("unknown chime '\(kind)': expected \(ChimeKind.allCases.map(\.rawValue).joined(separator: ", ")) or all")
         }
-        guard (0...100).contains(volume) else {
+        if let volume, !(0...100).contains(volume) {
             throw ValidationError("--volume must be between 0 and 100, got \(volume)")
         }
-        guard !device.isEmpty else {
+        if device?.isEmpty == true {
             throw ValidationError("--device needs an ALSA device name, such as default")
         }
     }
 
     func run() async throws {
+        // The sound check plays where, and as loud as, a session would.
+        let settings = try Settings.load(configOptions, flags: Settings.Flags(device: device, volume: volume))
+        let volume = settings.volume.value
+        let device = settings.device.value
         let voices = kinds.map { ChimeVoice(kind: $0, volume: volume) }
         if let out {
             var samples: [Int16] = []

@@ -22,11 +22,13 @@ struct SayCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate"), parsing: .unconditional, help: ArgumentHelp("Speaking rate, 0.5 to 2 (1 is the voice's own).", valueName: "rate"))
     var rateNumber = DecimalNumber(1)
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Volume, 0 to 100.", valueName: "0-100"))
-    var volume: Int = 100
+    @Option(parsing: .unconditional, help: ArgumentHelp("Volume, 0 to 100 (default 100, or the configuration's).", valueName: "0-100"))
+    var volume: Int?
 
-    @Option(help: ArgumentHelp("The ALSA playback device.", valueName: "name"))
-    var device: String = "default"
+    @Option(help: ArgumentHelp("The ALSA playback device (default: default, or the configuration's).", valueName: "name"))
+    var device: String?
+
+    @OptionGroup var configOptions: ConfigOptions
 
     @Option(help: ArgumentHelp("Write a WAV file instead of playing.", valueName: "file.wav"))
     var out: String?
@@ -34,11 +36,15 @@ struct SayCommand: AsyncParsableCommand {
     func validate() throws {
         guard !text.trimmingCharacters(in: " ").isEmpty else { throw ValidationError("nothing to say: give some text") }
         guard (0.5...2).contains(rateNumber.value) else { throw ValidationError("--rate must be between 0.5 and 2, got \(rateNumber.value)") }
-        guard (0...100).contains(volume) else { throw ValidationError("--volume must be between 0 and 100, got \(volume)") }
-        guard !device.isEmpty else { throw ValidationError("--device needs an ALSA device name, such as default") }
+        if let volume, !(0...100).contains(volume) { throw ValidationError("--volume must be between 0 and 100, got \(volume)") }
+        if device?.isEmpty == true { throw ValidationError("--device needs an ALSA device name, such as default") }
     }
 
     func run() async throws {
+        // The sound check plays where, and as loud as, a session would.
+        let settings = try Settings.load(configOptions, flags: Settings.Flags(device: device, volume: volume))
+        let volume = settings.volume.value
+        let device = settings.device.value
         let samples: [Int16]
         do throws(SpeechError) {
             samples = try SpeechSynthesizer.render(text, language: language, rate: rateNumber.value, volume: volume)
