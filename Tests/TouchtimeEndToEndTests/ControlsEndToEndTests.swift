@@ -254,3 +254,15 @@ import TouchtimeCore
         #expect(abs(ratio - 0.25) < 0.01, "volume 50 is (50/100)^2 of 100: \(ratio)")
     }
 }
+
+/// A guided session reads keys from a pipe, never from a regular file given as its input by mistake.
+@Suite struct KeysFromAFileTests {
+    @Test func aFileOnStandardInputIsNotKeys() throws {
+        let result = try BinaryRunner.shell(
+            #"printf 'nnnnnnnnnn' > "$TMPDIR_KEYS"; "$TOUCHTIME" run --plain --no-sound --lead-in 0 --no-history --speed 100 < "$TMPDIR_KEYS"; rm -f "$TMPDIR_KEYS""#,
+            environment: ["TMPDIR_KEYS": FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)").path])
+        #expect(result.status == 0)
+        #expect(!result.stdout.contains("skipped"), "\(result.stdout)")
+        #expect(result.stdout.contains("session-end     complete"))
+    }
+}

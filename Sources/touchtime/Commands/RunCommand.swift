@@ -77,4 +77,5 @@ struct RunMode: SessionMode {
     var showsSummary: Bool { true }
     /// A script or a pedal daemon may drive a session through a pipe: `(sleep 1; printf n) | touchtime run --plain`.
     var keysFromPipe: Bool { true }
+    var keysFromFile: Bool { false }
 }

@@ -7,10 +7,20 @@ import Glibc
 
 /// Reads standard input on a thread of its own and hands each key over as it arrives.
 enum KeyReader {
-    /// Reads keys from standard input until it ends: from a terminal always, from a pipe or a
-    /// file only when `fromPipe` (a practice driven by a script or a pedal daemon).
-    static func start(fromPipe: Bool, _ handler: @escaping @Sendable (Key) -> Void) {
-        guard fromPipe || Terminal.inputIsTerminal else { return }
+    /// Reads keys from standard input until it ends: from a terminal always; from a pipe (or a
+    /// socket) when `fromPipe` (a script or a pedal daemon driving the session); from a regular
+    /// file only when `fromFile` too (a practice replayed from a file; a guided session never
+    /// takes the letters of a file it was given by mistake for keys).
+    static func start(fromPipe: Bool, fromFile: Bool = false, _ handler: @escaping @Sendable (Key) -> Void) {
+        if !Terminal.inputIsTerminal {
+            var status = stat()
+            guard fromPipe, fstat(STDIN_FILENO, &status) == 0 else { return }
+            switch status.st_mode & S_IFMT {
+            case S_IFIFO, S_IFSOCK: break
+            case S_IFREG where fromFile: break
+            default: return
+            }
+        }
         DispatchQueue(label: "touchtime.keys").async {
             var decoder = KeyDecoder()
             var buffer = [UInt8](repeating: 0, count: 64)

@@ -135,7 +135,7 @@ struct SessionHost<Mode: SessionMode> {
                 for outcome in outcomes { act(outcome, controls) }
             }
         }
-        KeyReader.start(fromPipe: mode.keysFromPipe) { key in
+        KeyReader.start(fromPipe: mode.keysFromPipe, fromFile: mode.keysFromFile) { key in
             let now = (startTime.value ?? clock.now).duration(to: clock.now)
             let (outcomes, controls) = controller.withLock { controller in (controller.handle(key, at: now), controller) }
             for outcome in outcomes {

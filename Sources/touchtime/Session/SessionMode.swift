@@ -14,6 +14,8 @@ protocol SessionMode: Sendable {
     /// Keys are read from standard input when it is a pipe too (a practice driven by a script or
     /// a pedal daemon), not only from a terminal.
     var keysFromPipe: Bool { get }
+    /// And from a regular file (a practice replayed from one); a guided session reads pipes only.
+    var keysFromFile: Bool { get }
     /// After Ctrl-Z and fg the session resumes by itself (a practice: the trainee is back and
     /// pressing means "done", so nothing else could resume it); a guided session stays paused
     /// until the therapist presses space.
@@ -40,6 +42,7 @@ protocol SessionMode: Sendable {
 
 extension SessionMode {
     var keysFromPipe: Bool { false }
+    var keysFromFile: Bool { keysFromPipe }
     var resumesAfterStop: Bool { false }
     var showsSummary: Bool { false }
     var chimes: ChimePlan? { nil }
