@@ -19,7 +19,7 @@ enum SoundCheck {
         do {
             player = try ChimePlayer(device: device)
         } catch {
-            reportError("sound unavailable on '\(device)': \(error)")
+            reportError(error.plainReason(device: device))
             throw ExitStatus.unavailable
         }
         player.waitUntilReady()

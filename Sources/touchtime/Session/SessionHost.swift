@@ -178,7 +178,7 @@ struct SessionHost<Mode: SessionMode> {
                 }
             } catch {
                 unavailable.withLock { $0 = error.description }
-                warnings.post("sound unavailable on '\(device)': \(error); the session goes on without chimes")
+                warnings.post("\(error.plainReason(device: device)); the session goes on without chimes")
             }
         }
 
