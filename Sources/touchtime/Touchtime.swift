@@ -10,12 +10,12 @@ struct Touchtime: AsyncParsableCommand {
             protocol in ./Protocols, in $XDG_CONFIG_HOME/touchtime/protocols, or bundled with touchtime.
 
             Exit codes: 0 success; 64 bad command line; 65 invalid protocol; 66 protocol file missing or \
-            unreadable; 69 sound device unavailable (chime); 73 output file cannot be created, or an events or \
+            unreadable; 69 sound device unavailable (chime, say), or a doctor check failed; 73 output file cannot be created, or an events or \
             history place that cannot be written safely (refused before the session); 74 the session ran but \
             its record, events or lines could not all be written; 78 the configuration file cannot be used; 129, 130, 131, 143 ended by SIGHUP, SIGINT, \
             SIGQUIT, SIGTERM.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ConfigCommand.self, PromptsCommand.self, ShowCommand.self, ValidateCommand.self, ListCommand.self, ChimeCommand.self, SayCommand.self, RenderCommand.self, PracticeCommand.self, HistoryCommand.self, StatsCommand.self]
+        subcommands: [RunCommand.self, ConfigCommand.self, PromptsCommand.self, ShowCommand.self, ValidateCommand.self, ListCommand.self, ChimeCommand.self, SayCommand.self, DoctorCommand.self, RenderCommand.self, PracticeCommand.self, HistoryCommand.self, StatsCommand.self]
     )
 }

@@ -39,6 +39,18 @@ enum ALSA {
     }
 }
 
+/// What an opened ALSA PCM plays into (`snd_pcm_type` at its top).
+public enum PCMKind: Sendable, Equatable {
+    /// An external plugin: a sound server's (PulseAudio's `pulse`, PipeWire's `pipewire`).
+    case externalPlugin
+    /// A sound card, directly (`hw`) or through alsa-lib's own plugins (`plug`, `dmix`).
+    case card
+    /// ALSA's `file` plugin: written, never heard.
+    case file
+    /// ALSA's `null` plugin: discarded.
+    case null
+}
+
 /// A playback PCM opened once, 16-bit mono at 48 kHz, interleaved.
 final class PCMDevice {
     private let handle: OpaquePointer
@@ -114,6 +126,17 @@ final class PCMDevice {
     var isRealTime: Bool {
         let type = snd_pcm_type(handle)
         return type != SND_PCM_TYPE_FILE && type != SND_PCM_TYPE_NULL
+    }
+
+    /// What the PCM is at its top: a sound server's or another external plugin (`pulse`,
+    /// `pipewire`), ALSA's file or null plugin, or a card (directly, or through `plug`/`dmix`).
+    var kind: PCMKind {
+        switch snd_pcm_type(handle) {
+        case SND_PCM_TYPE_IOPLUG, SND_PCM_TYPE_EXTPLUG: .externalPlugin
+        case SND_PCM_TYPE_FILE: .file
+        case SND_PCM_TYPE_NULL: .null
+        default: .card
+        }
     }
 
     /// Frames queued ahead of the next one written (how long until it is heard), when known.

@@ -58,6 +58,8 @@ public final class ChimePlayer: Sendable {
         var finished = false
         /// The stream runs and its frame-to-time mapping has settled.
         var ready = false
+        /// The device's latest reported delay (`snd_pcm_delay`), when it reports one.
+        var reportedDelay: Duration?
         /// Speech that started before this instant is faded out by it (the current segment's end).
         var speechEndBy: ContinuousClock.Instant?
 
@@ -88,6 +90,8 @@ public final class ChimePlayer: Sendable {
     private let shared = Mutex(Shared())
     private let done = DispatchSemaphore(value: 0)
     public let deviceName: String
+    /// What the device plays into: a sound server, a card, a file.
+    public let deviceKind: PCMKind
     /// The playback thread runs at real-time priority (SCHED_FIFO): the system allowed it.
     public let isRealtime: Bool
     /// How far ahead of real time the stream is written: the lead asked for when the thread is
@@ -113,6 +117,7 @@ public final class ChimePlayer: Sendable {
         let box = PCMBox(try PCMDevice(name: device, sampleRate: Self.sampleRate, periodFrames: Self.periodFrames,
                                        bufferFrames: Int(most.seconds * Double(Self.sampleRate))))
         self.deviceName = device
+        self.deviceKind = box.device.kind
         let declined = getenv("TOUCHTIME_NO_REALTIME").map { String(cString: $0) == "1" } ?? false
         // The playback loop owns a thread of its own for the whole session; its priority decides the lead.
         let thread = AudioThread(realtimePriority: declined ? nil : Self.realtimePriority)
@@ -191,6 +196,11 @@ public final class ChimePlayer: Sendable {
         get { shared.withLock { $0.level } }
         set { shared.withLock { $0.level = max(0, min(newValue, 16)) } }
     }
+
+    /// How long until a frame written now is heard, as the device last reported it (`snd_pcm_delay`,
+    /// the stream's buffer and the server's or card's own); nil before the stream runs, and for a
+    /// device that reports none (ALSA's file plugin).
+    public var reportedDelay: Duration? { shared.withLock { $0.reportedDelay } }
 
     /// The failure that stopped playback, if any.
     public var failure: ALSAError? { shared.withLock { $0.failure } }
@@ -288,9 +298,11 @@ public final class ChimePlayer: Sendable {
                 // Measured: the next frame is heard `delay` frames from now.
                 let measured = now.advanced(by: .seconds(Double(delay) / rate))
                 let predicted = origin.advanced(by: .seconds(Double(framesWritten) * secondsPerFrame))
-                if clockModel.observe(error: predicted.duration(to: measured).seconds,
-                                      at: Double(framesWritten) / rate, origin: &origin, secondsPerFrame: &secondsPerFrame) {
-                    shared.withLock { $0.ready = true }
+                let settled = clockModel.observe(error: predicted.duration(to: measured).seconds,
+                                                 at: Double(framesWritten) / rate, origin: &origin, secondsPerFrame: &secondsPerFrame)
+                shared.withLock { state in
+                    state.reportedDelay = .seconds(Double(delay) / rate)
+                    if settled { state.ready = true }
                 }
             } else if !realTime {
                 // A device that is not real-time (ALSA's file plugin) reports no delay: frame

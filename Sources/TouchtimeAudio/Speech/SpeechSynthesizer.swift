@@ -14,6 +14,9 @@ public enum SpeechSynthesizer {
     /// Below this, a sample is silence to trim (about -50 dBFS).
     static let silence: Float = 0.003
 
+    /// Whether languages other than English can be spoken: espeak-ng is installed.
+    public static var otherLanguagesAvailable: Bool { EspeakVoice.isInstalled }
+
     /// `text` spoken in `language` (a code such as `en`, `de`, `fr`) at `rate` and `volume` (0-100).
     public static func render(_ text: String, language: String = "en", rate: Double = 1, volume: Int = 100) throws(SpeechError) -> [Int16] {
         let spoken = language == "en" || language.hasPrefix("en-")

@@ -67,20 +67,7 @@ struct Settings {
     /// be missing) and lays the flags over it. A configuration that cannot be used is reported,
     /// one located line a problem, and ends the command with exit 78.
     static func load(_ options: ConfigOptions, flags: Flags = Flags()) throws -> Settings {
-        let environment = Environment.variables
-        let path: String?
-        let source: SettingSource
-        // A file asked for by name must be there; only the default file may be missing.
-        var named = true
-        if let given = options.config {
-            (path, source) = (given, .flag)
-        } else if let given = environment["TOUCHTIME_CONFIG"], !given.isEmpty {
-            (path, source) = (given, .environment)
-        } else {
-            path = Configuration.defaultPath(environment: environment)
-            source = environment["XDG_CONFIG_HOME"]?.hasPrefix("/") == true ? .environment : .standard
-            named = false
-        }
+        let (path, source, named) = locate(options)
         var configuration: Configuration?
         if let path {
             do throws(ConfigurationError) {
@@ -100,6 +87,20 @@ struct Settings {
             exitAtEnd: Setting(flag: flags.exitAtEnd, file: file.exitAtEnd, standard: false),
             debounce: Setting(flag: nil, file: file.debounce, standard: KeyController.standardDebounce.seconds),
             pedal: Setting(flag: flags.pedal.map(Optional.some), file: file.pedal?.device.map(Optional.some), standard: nil))
+    }
+
+    /// Where the configuration is read from: `--config`, `$TOUCHTIME_CONFIG`, or the default file
+    /// (nil when neither XDG_CONFIG_HOME nor HOME is set). A file asked for by name (`named`) must
+    /// be there; only the default file may be missing.
+    static func locate(_ options: ConfigOptions) -> (path: String?, source: SettingSource, named: Bool) {
+        let environment = Environment.variables
+        if let given = options.config {
+            return (given, .flag, true)
+        } else if let given = environment["TOUCHTIME_CONFIG"], !given.isEmpty {
+            return (given, .environment, true)
+        }
+        let source: SettingSource = environment["XDG_CONFIG_HOME"]?.hasPrefix("/") == true ? .environment : .standard
+        return (Configuration.defaultPath(environment: environment), source, false)
     }
 
     /// How a session's keys are read and what they mean.

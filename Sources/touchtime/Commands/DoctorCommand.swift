@@ -1,0 +1,252 @@
+import ArgumentParser
+import TouchtimeAudio
+import TouchtimeCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check what a session needs: the sound device, the voice, the configuration, the history folder, the terminal.",
+        discussion: """
+            One line per check, 'ok' or 'FAIL', each failure with its fix: the ALSA device opens (the \
+            configuration's, or --device), through what (PulseAudio, PipeWire or a card) and the latency \
+            it reports once its stream runs (at most 2.5 s of waiting); flite speaks a word, and whether \
+            espeak-ng is installed (other languages); the configuration file is found and valid; the \
+            history folder can be written (a probe file, removed at once); the terminal's size and colour. \
+            Nothing is played aloud. Exit 0 when every check passes, 69 otherwise.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The ALSA playback device to check (default: default, or the configuration's).", valueName: "name"))
+    var device: String?
+
+    @OptionGroup var configOptions: ConfigOptions
+
+    func validate() throws {
+        if device?.isEmpty == true {
+            throw ValidationError("--device needs an ALSA device name, such as default")
+        }
+    }
+
+    /// One check's line: passed or not, its name, what was found (and the fix, when failed).
+    struct Check {
+        var passed: Bool
+        var name: String
+        var text: String
+
+        var line: String { "\(TextWidth.fit(passed ? "ok" : "FAIL", 5)) \(TextWidth.fit(name, 9)) \(text)" }
+    }
+
+    func run() throws {
+        let environment = Environment.variables
+        let (configuration, configurationCheck) = Self.checkConfiguration(configOptions)
+        let device = device ?? configuration?.device ?? "default"
+        let checks = [
+            Self.checkSound(device, environment: environment),
+            Self.checkVoice(),
+            configurationCheck,
+            Self.checkHistory(environment: environment),
+            Self.checkTerminal(environment: environment),
+        ]
+        StandardStream.output.write(checks.map { $0.line.escapingUnsafe + "\n" }.joined())
+        if checks.contains(where: { !$0.passed }) { throw ExitStatus.unavailable }
+    }
+
+    // MARK: Sound
+
+    /// Opens the device as a session would, waits (2.5 s at most) for its stream to run, and reads
+    /// the delay it reports. Nothing is scheduled: the stream plays silence.
+    static func checkSound(_ device: String, environment: [String: String]) -> Check {
+        let player: ChimePlayer
+        do {
+            player = try ChimePlayer(device: device)
+        } catch {
+            return Check(passed: false, name: "sound", text: soundFailure(device, error, environment: environment))
+        }
+        defer { player.stop() }
+        let route = "ALSA '\(device)' opens through \(describe(player.deviceKind, environment: environment))"
+        if player.deviceKind == .file || player.deviceKind == .null {
+            return Check(passed: true, name: "sound", text: "\(route); no latency (not a device that plays aloud)")
+        }
+        guard let delay = firstDelay(player) else {
+            if let failure = player.failure {
+                return Check(passed: false, name: "sound", text: "\(route), but its stream failed: \(failure); "
+                             + "fix: restart the sound server, or name another device with --device")
+            }
+            return Check(passed: false, name: "sound", text: "\(route), but its stream did not start within \(startLimit.seconds) s; "
+                         + "fix: check that the sound server runs and is not suspended (pactl info), or try again")
+        }
+        return Check(passed: true, name: "sound", text: "\(route); latency \(Int((delay.seconds * 1000).rounded())) ms")
+    }
+
+    /// How long a stream may take to start: a sound server holds a new one for a second or more.
+    static let startLimit = Duration.milliseconds(2500)
+
+    /// The first delay the device reports once its stream runs (what is queued ahead of the next
+    /// frame written: the stream's buffer and the server's or card's own); nil when none came
+    /// within `startLimit`, or the stream failed.
+    static func firstDelay(_ player: ChimePlayer) -> Duration? {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: startLimit)
+        while clock.now < deadline, player.reportedDelay == nil, player.failure == nil { usleep(5000) }
+        return player.failure == nil ? player.reportedDelay : nil
+    }
+
+    static func describe(_ kind: PCMKind, environment: [String: String]) -> String {
+        switch kind {
+        case .externalPlugin:
+            switch soundServer(environment) {
+            case "PipeWire": "PipeWire"
+            case "PulseAudio": "PulseAudio"
+            default: "an external plugin (a sound server)"
+            }
+        case .card: "a sound card"
+        case .file: "ALSA's file plugin"
+        case .null: "ALSA's null plugin"
+        }
+    }
+
+    /// The sound server whose socket is in $XDG_RUNTIME_DIR: PipeWire (which may also answer on
+    /// PulseAudio's socket, through pipewire-pulse), else PulseAudio; nil when neither.
+    static func soundServer(_ environment: [String: String]) -> String? {
+        guard let runtime = environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/") else { return nil }
+        if isSocket(runtime + "/pipewire-0") { return "PipeWire" }
+        if isSocket(runtime + "/pulse/native") || environment["PULSE_SERVER"]?.isEmpty == false { return "PulseAudio" }
+        return nil
+    }
+
+    static func isSocket(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFSOCK
+    }
+
+    /// Whether the kernel knows a sound card (/proc/asound/cards lists one).
+    static var hasCard: Bool {
+        var status = stat()
+        // Each card is a folder /proc/asound/cardN.
+        return (0..<32).contains { stat("/proc/asound/card\($0)", &status) == 0 }
+    }
+
+    static func soundFailure(_ device: String, _ error: ALSAError, environment: [String: String]) -> String {
+        let reason = "ALSA '\(device)': \(error.message.lowercased())"
+        if error.code == -ENOENT, device != "default" {
+            // A name with arguments (hw:7,7) is a kind ALSA knows, naming a card that is not there.
+            return device.contains(":")
+                ? "ALSA '\(device)' names no card that is there (\(error.message.lowercased())); "
+                    + "fix: name one that 'aplay -l' lists, as plughw:CARD,DEVICE, or leave --device out"
+                : "ALSA has no device named '\(device)' (\(error.message.lowercased())); "
+                    + "fix: name one that 'aplay -L' lists, such as default or plughw:0,0, or leave --device out"
+        }
+        if soundServer(environment) == nil && !hasCard {
+            return "no sound card or sound server found (\(reason)); "
+                + "fix: install and start PulseAudio or PipeWire, or name a card with --device plughw:0,0"
+        }
+        if let server = soundServer(environment) {
+            return "\(reason), though a \(server) socket is there; fix: restart \(server), or name a card with --device plughw:0,0"
+        }
+        return "\(reason); fix: name a device that 'aplay -L' lists with --device, such as plughw:0,0"
+    }
+
+    // MARK: Voice
+
+    static func checkVoice() -> Check {
+        let espeak = SpeechSynthesizer.otherLanguagesAvailable
+            ? "espeak-ng installed (other languages)"
+            : "espeak-ng not installed (English only; other languages: apt install espeak-ng)"
+        do {
+            let samples = try SpeechSynthesizer.render("ready")
+            guard !samples.isEmpty else {
+                return Check(passed: false, name: "voice", text: "flite loads but spoke nothing for \"ready\"; "
+                             + "fix: reinstall it (apt install --reinstall libflite1); \(espeak)")
+            }
+            let length = Int((Double(samples.count) * 1000 / Double(SpeechSynthesizer.sampleRate)).rounded())
+            return Check(passed: true, name: "voice", text: "flite speaks (\"ready\": \(length) ms); \(espeak)")
+        } catch {
+            return Check(passed: false, name: "voice", text: "\(error.description); \(espeak)")
+        }
+    }
+
+    // MARK: Configuration
+
+    /// The configuration as a session would read it, or nil (with a failed check) when it cannot be used.
+    static func checkConfiguration(_ options: ConfigOptions) -> (Configuration?, Check) {
+        let (path, _, named) = Settings.locate(options)
+        guard let path else {
+            return (nil, Check(passed: true, name: "config", text: "none (neither XDG_CONFIG_HOME nor HOME is set): the defaults apply"))
+        }
+        do throws(ConfigurationError) {
+            guard let configuration = try Configuration.load(contentsOf: path, mustExist: named) else {
+                return (nil, Check(passed: true, name: "config", text: "\(path) not found: the defaults apply"))
+            }
+            return (configuration, Check(passed: true, name: "config", text: "\(path) found and valid"))
+        } catch {
+            let first = error.lines.first ?? path
+            let more = error.problems.count > 1 ? " (and \(Counted.text(error.problems.count - 1, "more problem")))" : ""
+            return (nil, Check(passed: false, name: "config", text: "\(first)\(more); "
+                               + "fix: correct it ('touchtime config' lists every problem), or move it aside"))
+        }
+    }
+
+    // MARK: History
+
+    /// The history's folder can be written: it exists and a probe file can be made in it (and is
+    /// removed at once), or the nearest folder above it that exists lets it be created.
+    static func checkHistory(environment: [String: String]) -> Check {
+        guard let path = HistoryFile.defaultPath(environment: environment) else {
+            return Check(passed: false, name: "history", text: "no place for it (neither XDG_DATA_HOME nor HOME is set); "
+                         + "fix: set HOME, or give --history FILE or --no-history to run")
+        }
+        let folder = parent(of: path)
+        var status = stat()
+        if stat(folder, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFDIR else {
+                return Check(passed: false, name: "history", text: "\(folder) is not a folder; fix: move it aside")
+            }
+            var template = Array((folder + "/.touchtime-doctor-XXXXXX").utf8CString)
+            let descriptor = template.withUnsafeMutableBufferPointer { buffer in
+                buffer.baseAddress.map { mkstemp($0) } ?? -1
+            }
+            guard descriptor >= 0 else {
+                return Check(passed: false, name: "history", text: "\(folder) cannot be written (\(errorText(errno))); "
+                             + "fix: chmod u+w \(folder), or give --history FILE to run")
+            }
+            close(descriptor)
+            template.withUnsafeBufferPointer { buffer in _ = buffer.baseAddress.map { unlink($0) } }
+            return Check(passed: true, name: "history", text: "\(folder) is writable")
+        }
+        // Not there yet: a session creates it under the nearest folder that exists.
+        var above = parent(of: folder)
+        while stat(above, &status) != 0, above != "/" { above = parent(of: above) }
+        guard status.st_mode & S_IFMT == S_IFDIR, access(above, W_OK | X_OK) == 0 else {
+            return Check(passed: false, name: "history", text: "\(folder) does not exist and cannot be created in \(above); "
+                         + "fix: mkdir -p \(folder), or give --history FILE to run")
+        }
+        return Check(passed: true, name: "history", text: "\(folder) does not exist yet; it can be created")
+    }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    static func errorText(_ code: Int32) -> String {
+        String(cString: strerror(code)).lowercased()
+    }
+
+    // MARK: Terminal
+
+    static func checkTerminal(environment: [String: String]) -> Check {
+        guard isatty(STDOUT_FILENO) == 1 else {
+            return Check(passed: true, name: "terminal", text: "not a terminal (a session prints one line per event)")
+        }
+        let size = Terminal.shared.size
+        let term = environment["TERM"].map { "TERM=\($0)" } ?? "TERM unset"
+        let colour = BedsideDisplay.wantsColor(environment)
+            ? "colour"
+            : (environment["NO_COLOR"] != nil ? "no colour (NO_COLOR is set)" : "no colour (a dumb terminal)")
+        return Check(passed: true, name: "terminal", text: "\(size.width)x\(size.height), \(term), \(colour)")
+    }
+}

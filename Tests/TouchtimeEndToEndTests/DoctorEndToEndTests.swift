@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// `touchtime doctor` through the built binary: one line a check, a fix with each failure, exit 69
+/// when any fails.
+@Suite(.serialized) struct DoctorEndToEndTests {
+    /// An environment with no sound server (an empty runtime folder) and a history folder of its own.
+    private func silentMachine() throws -> (URL, [String: String]) {
+        let folder = try BinaryRunner.temporaryFolder()
+        return (folder, ["XDG_RUNTIME_DIR": folder.path, "HOME": folder.path,
+                         "XDG_DATA_HOME": folder.appendingPathComponent("data").path])
+    }
+
+    private func line(_ name: String, in result: BinaryRunner.Result) -> String {
+        result.lines.first { $0.dropFirst(6).hasPrefix(name + " ") } ?? ""
+    }
+
+    /// The machine has no card when the kernel lists none (the test machine): the reason says so.
+    private static var noCard: Bool { !FileManager.default.fileExists(atPath: "/proc/asound/card0") }
+
+    @Test func withoutSoundTheSoundLineFailsInPlainEnglishWithAFixAndTheExitIs69() throws {
+        let (folder, environment) = try silentMachine()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try BinaryRunner.run(["doctor"], environment: environment, timeout: 30)
+        #expect(result.status == 69)
+        #expect(result.lines.map { String($0.prefix(6)) }.allSatisfy { $0 == "ok    " || $0 == "FAIL  " }, "\(result.stdout)")
+        #expect(result.lines.map { $0.dropFirst(6).prefix(9).trimmingCharacters(in: .whitespaces) }
+                == ["sound", "voice", "config", "history", "terminal"], "\(result.stdout)")
+        let sound = line("sound", in: result)
+        #expect(sound.hasPrefix("FAIL  sound     "), "\(sound)")
+        #expect(sound.contains("ALSA 'default': ") && sound.contains("; fix: "), "\(sound)")
+        if Self.noCard {
+            #expect(sound.contains("no sound card or sound server found"), "\(sound)")
+            #expect(sound.hasSuffix("fix: install and start PulseAudio or PipeWire, or name a card with --device plughw:0,0"), "\(sound)")
+        }
+        // Not one line of alsa-lib's own ("ALSA lib pcm.c:...") on either stream.
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+        #expect(!result.stdout.contains("ALSA lib"))
+        #expect(line("config", in: result).hasPrefix("ok    config    ") && line("config", in: result).hasSuffix("not found: the defaults apply"))
+        #expect(line("terminal", in: result) == "ok    terminal  not a terminal (a session prints one line per event)")
+        // The history folder does not exist: it could be created, and is not.
+        #expect(line("history", in: result).hasPrefix("ok    history   "), "\(result.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("data").path))
+    }
+
+    @Test func theHistoryProbeLeavesNothingBehindAndAFileInTheFoldersPlaceFails() throws {
+        let (folder, environment) = try silentMachine()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let history = folder.appendingPathComponent("data/touchtime")
+        try FileManager.default.createDirectory(at: history, withIntermediateDirectories: true)
+        let writable = try BinaryRunner.run(["doctor", "--device", "null"], environment: environment, timeout: 30)
+        #expect(line("history", in: writable) == "ok    history   \(history.path) is writable", "\(writable.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: history.path).isEmpty)
+        // ALSA's null plugin opens anywhere: the sound line passes and says it is not heard.
+        #expect(line("sound", in: writable).hasPrefix("ok    sound     ALSA 'null' opens through ALSA's null plugin"), "\(writable.stdout)")
+
+        // A file where the folder should be (a permission could not show it: tests may run as root).
+        try FileManager.default.removeItem(at: history)
+        try Data().write(to: history)
+        let blocked = try BinaryRunner.run(["doctor", "--device", "null"], environment: environment, timeout: 30)
+        #expect(blocked.status == 69)
+        #expect(line("history", in: blocked) == "FAIL  history   \(history.path) is not a folder; fix: move it aside", "\(blocked.stdout)")
+    }
+
+    @Test func aBadDeviceNameFailsWithAReadableReason() throws {
+        let (folder, environment) = try silentMachine()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try BinaryRunner.run(["doctor", "--device", "nosuchdevice"], environment: environment, timeout: 30)
+        #expect(result.status == 69)
+        let sound = line("sound", in: result)
+        #expect(sound.hasPrefix("FAIL  sound     ALSA has no device named 'nosuchdevice' ("), "\(sound)")
+        #expect(sound.hasSuffix("; fix: name one that 'aplay -L' lists, such as default or plughw:0,0, or leave --device out"), "\(sound)")
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+        // A name ALSA knows, for a card that is not there.
+        let card = try BinaryRunner.run(["doctor", "--device", "hw:7,7"], environment: environment, timeout: 30)
+        #expect(card.status == 69)
+        #expect(line("sound", in: card).hasPrefix("FAIL  sound     ALSA 'hw:7,7' names no card that is there ("), "\(card.stdout)")
+        #expect(line("sound", in: card).contains("; fix: name one that 'aplay -l' lists"), "\(card.stdout)")
+        #expect(card.stderr.isEmpty && !card.stdout.contains("ALSA lib"), "\(card.stderr)")
+    }
+}
+
+/// Through a private PulseAudio server with a null sink: what a bedside laptop with a sound server has.
+@Suite(.serialized, .enabled(if: PulseServer.available, "needs PulseAudio and its ALSA plugin (.ci/setup installs them)"))
+struct DoctorSoundServerTests {
+    @Test func theSoundLineNamesPulseAudioAndALatency() throws {
+        let server = try PulseServer()
+        defer { server.stop() }
+        let result = try BinaryRunner.run(["doctor"], environment: server.environment, timeout: 30)
+        let sound = result.lines.first { $0.contains(" sound ") } ?? ""
+        #expect(sound.hasPrefix("ok    sound     ALSA 'default' opens through PulseAudio; latency "), "\(result.stdout)")
+        #expect(sound.hasSuffix(" ms"), "\(sound)")
+        #expect(result.status == (result.lines.allSatisfy { $0.hasPrefix("ok ") } ? 0 : 69), "\(result.stdout)")
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+    }
+
+    @Test func anUnusableConfigurationFailsItsLineWithItsFirstProblem() throws {
+        let server = try PulseServer()
+        defer { server.stop() }
+        let config = server.folder.appendingPathComponent("config.json")
+        try Data(#"{ "volume": 300, "device": 7 }"#.utf8).write(to: config)
+        let result = try BinaryRunner.run(["doctor", "--config", config.path], environment: server.environment, timeout: 30)
+        #expect(result.status == 69)
+        let line = result.lines.first { $0.contains(" config ") } ?? ""
+        #expect(line.hasPrefix("FAIL  config    \(config.path):"), "\(result.stdout)")
+        #expect(line.contains("(and 1 more problem); fix: "), "\(line)")
+        // The sound is checked on the default device all the same.
+        #expect(result.lines.contains { $0.hasPrefix("ok    sound     ALSA 'default' opens through PulseAudio") }, "\(result.stdout)")
+    }
+}
