@@ -189,12 +189,7 @@ import TouchtimeCore
         Thread.sleep(forTimeInterval: 0.25)
         tmux.press("n")
         #expect(tmux.waitFor { _ in skips() == 3 })
-        tmux.press("q")
-        Thread.sleep(forTimeInterval: 0.3)
-        tmux.press("y")
-        #expect(tmux.waitFor { $0.contains(" Session ended early") })
-        tmux.press("x")
-        #expect(tmux.waitFor { $0.contains("EXIT=0") })
+        #expect(tmux.quitAndClose())
     }
 }
 
@@ -216,12 +211,7 @@ import TouchtimeCore
         #expect(tmux.waitFor { $0.contains(" Phase 2/5  Jawline · Left side") })
         tmux.press("PageDown")
         #expect(tmux.waitFor { $0.first?.contains("PAUSED") == true })
-        tmux.press("q")
-        Thread.sleep(forTimeInterval: 0.3)
-        tmux.press("y")
-        #expect(tmux.waitFor { $0.contains(" Session ended early") })
-        tmux.press("x")
-        #expect(tmux.waitFor { $0.contains("EXIT=0") })
+        #expect(tmux.quitAndClose())
     }
 }
 
@@ -264,5 +254,18 @@ import TouchtimeCore
         #expect(result.status == 0)
         #expect(!result.stdout.contains("skipped"), "\(result.stdout)")
         #expect(result.stdout.contains("session-end     complete"))
+    }
+}
+
+extension Tmux {
+    /// Quits a full-screen session as a hand does (q, then y a moment later), closes its summary
+    /// with a key, and waits for the shell's `EXIT=0`.
+    func quitAndClose() -> Bool {
+        press("q")
+        Thread.sleep(forTimeInterval: 0.3)
+        press("y")
+        guard waitFor(10, { $0.contains(" Session ended early") }) else { return false }
+        press("x")
+        return waitFor(10) { $0.contains("EXIT=0") }
     }
 }
