@@ -64,7 +64,8 @@ struct DoctorCommand: ParsableCommand {
         do {
             player = try ChimePlayer(device: device)
         } catch {
-            return Check(passed: false, name: "sound", text: soundFailure(device, error, environment: environment))
+            let problem = SoundProblem(error, device: device, environment: environment)
+            return Check(passed: false, name: "sound", text: "\(problem.reason); fix: \(problem.fix)")
         }
         defer { player.stop() }
         let route = "ALSA '\(device)' opens through \(describe(player.deviceKind, environment: environment))"
@@ -98,7 +99,7 @@ struct DoctorCommand: ParsableCommand {
     static func describe(_ kind: PCMKind, environment: [String: String]) -> String {
         switch kind {
         case .externalPlugin:
-            switch soundServer(environment) {
+            switch SoundProblem.soundServer(environment) {
             case "PipeWire": "PipeWire"
             case "PulseAudio": "PulseAudio"
             default: "an external plugin (a sound server)"
@@ -107,47 +108,6 @@ struct DoctorCommand: ParsableCommand {
         case .file: "ALSA's file plugin"
         case .null: "ALSA's null plugin"
         }
-    }
-
-    /// The sound server whose socket is in $XDG_RUNTIME_DIR: PipeWire (which may also answer on
-    /// PulseAudio's socket, through pipewire-pulse), else PulseAudio; nil when neither.
-    static func soundServer(_ environment: [String: String]) -> String? {
-        guard let runtime = environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/") else { return nil }
-        if isSocket(runtime + "/pipewire-0") { return "PipeWire" }
-        if isSocket(runtime + "/pulse/native") || environment["PULSE_SERVER"]?.isEmpty == false { return "PulseAudio" }
-        return nil
-    }
-
-    static func isSocket(_ path: String) -> Bool {
-        var status = stat()
-        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFSOCK
-    }
-
-    /// Whether the kernel knows a sound card (/proc/asound/cards lists one).
-    static var hasCard: Bool {
-        var status = stat()
-        // Each card is a folder /proc/asound/cardN.
-        return (0..<32).contains { stat("/proc/asound/card\($0)", &status) == 0 }
-    }
-
-    static func soundFailure(_ device: String, _ error: ALSAError, environment: [String: String]) -> String {
-        let reason = "ALSA '\(device)': \(error.message.lowercased())"
-        if error.code == -ENOENT, device != "default" {
-            // A name with arguments (hw:7,7) is a kind ALSA knows, naming a card that is not there.
-            return device.contains(":")
-                ? "ALSA '\(device)' names no card that is there (\(error.message.lowercased())); "
-                    + "fix: name one that 'aplay -l' lists, as plughw:CARD,DEVICE, or leave --device out"
-                : "ALSA has no device named '\(device)' (\(error.message.lowercased())); "
-                    + "fix: name one that 'aplay -L' lists, such as default or plughw:0,0, or leave --device out"
-        }
-        if soundServer(environment) == nil && !hasCard {
-            return "no sound card or sound server found (\(reason)); "
-                + "fix: install and start PulseAudio or PipeWire, or name a card with --device plughw:0,0"
-        }
-        if let server = soundServer(environment) {
-            return "\(reason), though a \(server) socket is there; fix: restart \(server), or name a card with --device plughw:0,0"
-        }
-        return "\(reason); fix: name a device that 'aplay -L' lists with --device, such as plughw:0,0"
     }
 
     // MARK: Voice

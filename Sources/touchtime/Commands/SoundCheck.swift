@@ -19,7 +19,8 @@ enum SoundCheck {
         do {
             player = try ChimePlayer(device: device)
         } catch {
-            reportError(error.plainReason(device: device))
+            let problem = SoundProblem(error, device: device, environment: Environment.variables)
+            reportError("\(problem.reason); fix: \(problem.fix)")
             throw ExitStatus.unavailable
         }
         player.waitUntilReady()

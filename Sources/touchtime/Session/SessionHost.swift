@@ -178,7 +178,7 @@ struct SessionHost<Mode: SessionMode> {
                 }
             } catch {
                 unavailable.withLock { $0 = error.description }
-                warnings.post("\(error.plainReason(device: device)); the session goes on without chimes")
+                warnings.post("\(SoundProblem(error, device: device, environment: Environment.variables).reason); the session goes on without chimes")
             }
         }
 
