@@ -53,9 +53,14 @@ public struct KeyController: Sendable, Equatable {
     public let debounce: Duration
     private var shown: DisplayState.Overlay = .none
     private var quitAskedAt: Duration?
-    private var last: (key: Key, at: Duration)?
-    /// A second press held back to tell it from a repeat: the key and when it came.
-    private var pending: (key: Key, at: Duration)?
+    /// A key and when it came.
+    private struct Arrival: Sendable, Equatable {
+        var key: Key
+        var at: Duration
+    }
+    private var last: Arrival?
+    /// A second press held back to tell it from a repeat.
+    private var pending: Arrival?
     /// The session is over and its summary shows.
     public private(set) var summary = false
 
@@ -63,13 +68,6 @@ public struct KeyController: Sendable, Equatable {
         self.mode = mode
         self.map = map
         self.debounce = debounce
-    }
-
-    public static func == (lhs: KeyController, rhs: KeyController) -> Bool {
-        lhs.mode == rhs.mode && lhs.map == rhs.map && lhs.debounce == rhs.debounce && lhs.shown == rhs.shown
-            && lhs.quitAskedAt == rhs.quitAskedAt && lhs.summary == rhs.summary
-            && lhs.last?.key == rhs.last?.key && lhs.last?.at == rhs.last?.at
-            && lhs.pending?.key == rhs.pending?.key && lhs.pending?.at == rhs.pending?.at
     }
 
     /// The overlay at `now` (a quit prompt expires after `quitWindow`).
@@ -99,23 +97,23 @@ public struct KeyController: Sendable, Equatable {
             pending = nil
             if held.key == key, now - held.at < Self.repeatGap, now >= held.at {
                 // The held-back press was a repeat: the key is held.
-                last = (key, now)
+                last = Arrival(key: key, at: now)
                 return [Outcome(command: nil, overlay: overlay(at: now), repeated: true)]
             }
             outcomes.append(act(held.key, at: held.at, now: now))
         }
         if let last, last.key == key, now >= last.at, debounce > .zero {
             let gap = now - last.at
-            self.last = (key, now)
+            self.last = Arrival(key: key, at: now)
             if gap < Self.repeatGap {
                 return outcomes + [Outcome(command: nil, overlay: overlay(at: now), repeated: true)]
             }
             if gap < debounce {
-                pending = (key, now)
+                pending = Arrival(key: key, at: now)
                 return outcomes + [Outcome(command: nil, overlay: overlay(at: now), settleAt: now + Self.repeatGap)]
             }
         }
-        last = (key, now)
+        last = Arrival(key: key, at: now)
         return outcomes + [act(key, at: now, now: now)]
     }
 

@@ -71,8 +71,4 @@ public struct KeyMap: Sendable, Equatable {
     func first(_ action: KeyAction) -> String? {
         keys(for: action).first?.label
     }
-
-    public static func == (lhs: KeyMap, rhs: KeyMap) -> Bool {
-        lhs.keysByAction == rhs.keysByAction
-    }
 }
