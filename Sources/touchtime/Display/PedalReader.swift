@@ -16,9 +16,9 @@ enum PedalReader {
     /// `_IOW('E', 0x90, int)`: grab (1) or release (0) the device.
     static let grabRequest = UInt(0x4004_4590)
 
-    /// Starts reading; returns false (after one warning) when the device cannot be opened.
+    /// Starts reading; a device that cannot be opened is one warning, and nothing is read.
     static func start(_ pedal: PedalSettings, warn: @escaping @Sendable (String) -> Void,
-                      _ handler: @escaping @Sendable (KeyAction) -> Void) -> Bool {
+                      _ handler: @escaping @Sendable (KeyAction) -> Void) {
         let descriptor = open(pedal.device, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             let code = errno
@@ -27,7 +27,7 @@ enum PedalReader {
                 reason += " (join the 'input' group, or add a udev rule: see the README's \"Foot pedals\")"
             }
             warn("pedal '\(pedal.device)' cannot be read: \(reason); the keyboard still works")
-            return false
+            return
         }
         if pedal.grab, ioctl(descriptor, grabRequest, 1) != 0 {
             let code = errno
@@ -67,7 +67,6 @@ enum PedalReader {
                 }
             }
         }
-        return true
     }
 }
 

@@ -144,12 +144,11 @@ struct SessionHost<Mode: SessionMode> {
             }
         }
         if let pedal = keys.pedal {
-            let started = PedalReader.start(pedal, warn: { warnings.post($0) }) { action in
+            PedalReader.start(pedal, warn: { warnings.post($0) }) { action in
                 let now = (startTime.value ?? clock.now).duration(to: clock.now)
                 let (outcome, controls) = controller.withLock { controller in (controller.handle(action: action, at: now), controller) }
                 act(outcome, controls)
             }
-            if !started, options.usesDisplay == false { warnings.flush() }
         }
 
         // Sound: every chime and prompt rendered and the stream running before the session starts.
