@@ -191,10 +191,12 @@ public final class ChimePlayer: Sendable {
     }
 
     /// A gain on everything played, from the next period written (a volume change mid-session);
-    /// 1 plays every sound as rendered. Ramps over a period, so nothing clicks.
+    /// 1 plays every sound as rendered. Ramps over a period, so nothing clicks. Up to 10,000: a
+    /// session started at volume 1 turned up to 100 ((100 / 1)^2); a cap below that made the
+    /// badge say one volume while another played. (Mixing clamps each sample to 16 bits.)
     public var level: Float {
         get { shared.withLock { $0.level } }
-        set { shared.withLock { $0.level = max(0, min(newValue, 16)) } }
+        set { shared.withLock { $0.level = newValue.isFinite ? max(0, min(newValue, 10_000)) : 1 } }
     }
 
     /// How long until a frame written now is heard, as the device last reported it (`snd_pcm_delay`,
