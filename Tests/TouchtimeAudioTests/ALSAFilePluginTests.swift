@@ -184,6 +184,20 @@ import TouchtimeTestSupport
         }
     }
 
+    /// From a session started at volume 10, VOL 50 is a gain of (50/10)^2 = 25 on what was rendered:
+    /// the player takes it whole (it was once capped at 16, which played like volume 40).
+    @Test func aLargeVolumeStepIsTakenWhole() throws {
+        let path = capturePath()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let plan = ChimePlan(timeline: Timeline(try ProtocolLoader.decode(Array(#"""
+            {"format":"touchtime/1","id":"v","title":"V","phases":[{"id":"a","title":"A","cue":"c","duration":5}]}
+            """#.utf8), file: "v.json")), volume: 10)
+        let sound = try SessionSound(plan: plan, device: "file:'\(path)',wav", onFailure: { _ in })
+        #expect(sound.changeVolume(by: 4) == 50)
+        #expect(sound.gain == 25)
+        sound.stop()
+    }
+
     @Test func aMissingDeviceIsOneReadableError() {
         #expect {
             _ = try ChimePlayer(device: "touchtime_no_such_device")

@@ -48,6 +48,9 @@ public final class SessionSound: Sendable {
         set { player.isMuted = newValue }
     }
 
+    /// The gain the volume puts on everything played (1 at the plan's volume).
+    public var gain: Float { player.level }
+
     /// The volume now, 0 to 100 (the plan's until changed).
     public var volume: Int { currentVolume.withLock { $0 } }
     private let currentVolume: Mutex<Int>
