@@ -7,8 +7,13 @@ a bad id, a missing or unknown key, a wrong type, a rule broken). Each file is j
 `jsonschema` (Draft 2020-12) against Protocols/touchtime.schema.json and by `touchtime validate`;
 every file on which they disagree is printed, and the check fails.
 
-Two rules no JSON Schema can state (phase ids are unique; the session lasts at most 4 hours in
-all) are kept by the generator, never broken, so that the verdicts can be compared on everything.
+Rules no JSON Schema can state (phase ids are unique; the session lasts at most 4 hours in all;
+every mark falls inside a segment it marks; a sound file exists and is a short PCM WAV) are kept by
+the generator, never broken, so that the verdicts can be compared on everything: its marks are
+fractions (inside any timed segment), on phases with a timed segment; it names no sound files.
+
+Documents of both formats are generated: `touchtime/1.1` ones use its keys (until, repeat,
+stillnessBetweenRepeats, marks), and a mutation turns such a file back to `touchtime/1`.
 
 Usage: python3 .ci/schema_agreement.py --binary PATH [--valid N] [--mutated N] [--keep FOLDER] [--schema PATH]
 """
@@ -53,7 +58,50 @@ def duration(rng):
     return text
 
 
-def phase(rng, index, remaining):
+FRACTIONS = ["half", "1/2", "1/3", "2/3", "3/4", "1/12", "11/12", "5/7"]
+BAD_MARKS = ["2/2", "0/3", "1/13", "3/2", "01/3", "1/03", "-0s", "- 30s", "-", "ab", "half ", "Half", "1/1", "12/12", "-5h",
+             "-0:00", "1 /3", 5, None, [], {"at": "half", "chime": "gong"}, {"at": "half", "x": 1}, {"chime": "pace"},
+             {"at": "3/2"}, {"at": "half", "say": " "}, {"at": "half", "chime": "none", "say": "Halfway"}, "-30s", "20s", " -30s"]
+
+
+def marks(rng):
+    result = []
+    for _ in range(rng.randint(0, 3)):
+        if rng.random() < 0.6:
+            result.append(rng.choice(FRACTIONS))
+        else:
+            item = {"at": rng.choice(FRACTIONS)}
+            if rng.random() < 0.5:
+                item["chime"] = rng.choice(["transition", "stillness", "warning", "finish", "pace", "none"])
+            if rng.random() < 0.5:
+                item["say"] = rng.choice(TEXTS)
+            result.append(item)
+    return result
+
+
+def newer_keys(rng, item):
+    """touchtime/1.1 keys on a valid phase, keeping it valid."""
+    stillness = item.get("kind") == "stillness"
+    if "duration" in item and rng.random() < 0.2:
+        del item["duration"]
+        item["until"] = "press"
+    for step in item.get("steps", []):
+        if rng.random() < 0.2:
+            del step["duration"]
+            step["until"] = "press"
+    if item.get("steps") and all("until" in step for step in item["steps"]):
+        item["steps"][0].pop("until")
+        item["steps"][0]["duration"] = 5
+    if rng.random() < 0.4:
+        item["repeat"] = rng.choice([1, 2, 3, 2.0])
+        if item["repeat"] >= 2 and rng.random() < 0.5:
+            item["stillnessBetweenRepeats"] = rng.choice([1, "5s", "0:05"])
+    if "until" not in item and rng.random() < 0.4:
+        item["marks"] = marks(rng)
+    return item
+
+
+def phase(rng, index, remaining, newer=False):
     """A valid phase: remaining is how much of the 4 hours is left (kept well within it)."""
     item = {"id": f"p{index}-{rng.randrange(1000)}", "title": rng.choice(TEXTS), "cue": rng.choice(TEXTS)}
     stillness = rng.random() < 0.25
@@ -83,7 +131,7 @@ def phase(rng, index, remaining):
     for step in item.get("steps", []):
         if rng.random() < 0.2:
             step["say"] = rng.choice(TEXTS)
-    return item
+    return newer_keys(rng, item) if newer else item
 
 
 def chimes(rng):
@@ -117,7 +165,9 @@ def voice(rng):
 
 
 def protocol(rng):
-    document = {"format": "touchtime/1", "id": rng.choice(["x", "my-ritual", "a1-b2-c3", "z" * 64]), "title": rng.choice(TEXTS)}
+    newer = rng.random() < 0.4
+    document = {"format": "touchtime/1.1" if newer else "touchtime/1", "id": rng.choice(["x", "my-ritual", "a1-b2-c3", "z" * 64]),
+                "title": rng.choice(TEXTS)}
     if rng.random() < 0.3:
         document["description"] = rng.choice(TEXTS)
     if rng.random() < 0.2:
@@ -127,7 +177,10 @@ def protocol(rng):
     if rng.random() < 0.3:
         document["voice"] = voice(rng)
     # Phases of at most a few minutes each: the 4-hour total (a rule no schema can state) is never reached.
-    document["phases"] = [phase(rng, index, 0) for index in range(rng.randint(1, 6))]
+    document["phases"] = [phase(rng, index, 0, newer) for index in range(rng.randint(1, 6))]
+    first = document["phases"][0]
+    if newer and "duration" in first and first.get("kind") != "stillness" and "marks" not in first and rng.random() < 0.5:
+        document.setdefault("chimes", {})["marks"] = marks(rng) or ["half"]
     for item in document["phases"]:
         if isinstance(item.get("duration"), str) and item["duration"].strip() in ("240m", "240:00", "4h", "4:00:00", "14400",
                                                                                    "3:59:59.9", "239m59.9s", "14399.99s", "10000s", "9999"):
@@ -141,7 +194,7 @@ def mutate(rng, document):
     document = copy.deepcopy(document)
     phases = document["phases"]
     target = rng.choice(phases)
-    kind = rng.randrange(18)
+    kind = rng.randrange(24)
     if kind == 0:
         target.pop("steps", None)
         target.pop("stillnessBetweenSteps", None)
@@ -204,6 +257,29 @@ def mutate(rng, document):
         }[key])
     elif kind == 17:
         (target if rng.random() < 0.6 else rng.choice(target.get("steps") or [target]))["say"] = rng.choice(BLANKS + ["", "x" * 2001, 5, None, "Now."])
+    elif kind == 18:
+        document["format"] = rng.choice(["touchtime/1", "touchtime/1.1", "touchtime/1.2", "touchtime/2.0"])
+    elif kind == 19:
+        key = rng.choice(["duration", "steps", None])
+        if key:
+            target.pop(key, None)
+        target["until"] = rng.choice(["press", "Press", "click", "", 1, None, True])
+        if rng.random() < 0.3:
+            step = {"cue": "c", "until": rng.choice(["press", "tap"])}
+            if rng.random() < 0.3:
+                step["duration"] = 5
+            target["steps"] = [step]
+    elif kind == 20:
+        target["repeat"] = rng.choice([0, 1, 2, 100, 101, 2.5, -1, "3", None, True])
+        if rng.random() < 0.5:
+            target["stillnessBetweenRepeats"] = rng.choice(["5s", 1, 0, "0", "x"])
+    elif kind == 21:
+        target["marks"] = rng.choice([[rng.choice(BAD_MARKS)], "half", [["half"]], ["half"] * 21, ["half"] * 20, [], 3])
+    elif kind == 22:
+        (target.setdefault("chimes", {}) if rng.random() < 0.5 else document.setdefault("chimes", {}))["marks"] = ["half"]
+    elif kind == 23:
+        (target if rng.random() < 0.5 else document)["sounds"] = rng.choice([{}, {"gong": "a.wav"}, {"transition": 5}, "bell.wav",
+                                                                          {"transition": ""}, {"pace": " "}, {"finish": "a\nb.wav"}])
     else:
         document["phases"] = rng.choice([[], "phases", phases + [{"id": f"q{i}", "title": "Q", "cue": "c", "duration": 1}
                                                                     for i in range(200)]])
@@ -255,6 +331,9 @@ def within_four_hours(document):
                 total += (seconds(item.get("stillnessBetweenSteps")) or 0.0) * (len(steps) - 1)
         else:
             total += seconds(item.get("duration")) or 0.0
+        rounds = item.get("repeat")
+        if isinstance(rounds, (int, float)) and not isinstance(rounds, bool) and 1 <= rounds <= 100 and rounds == int(rounds):
+            total = total * rounds + (seconds(item.get("stillnessBetweenRepeats")) or 0.0) * (rounds - 1)
         return total + (seconds(item.get("stillnessAfter")) or 0.0)
 
     while sum(phase_total(item) for item in phases) > 14400:
@@ -262,11 +341,64 @@ def within_four_hours(document):
         others = [i for i in range(len(phases)) if i != largest and phase_total(phases[i]) > 1]
         item = phases[others[0] if others else largest]
         item.pop("stillnessAfter", None)
+        if item.pop("repeat", None) is not None:
+            item.pop("stillnessBetweenRepeats", None)
+            continue
         if "steps" in item and "duration" not in item:
             item["steps"] = [{"cue": "c", "duration": 1}]
             item.pop("stillnessBetweenSteps", None)
         else:
+            item.pop("until", None)
             item["duration"] = 1
+    return document
+
+
+def mark_offset(mark, length):
+    """Where a mark falls in a segment of `length` seconds (as the loader computes it), or None."""
+    text = mark.get("at") if isinstance(mark, dict) else mark
+    if not isinstance(text, str):
+        return None
+    if text == "half":
+        return length / 2
+    if re.fullmatch(r"[1-9][0-9]?/[1-9][0-9]?", text):
+        numerator, denominator = (int(part) for part in text.split("/"))
+        return length * numerator / denominator
+    stripped = text.lstrip(" ")
+    before_end = stripped.startswith("-")
+    value = seconds(stripped[1:] if before_end else text)
+    if value is None:
+        return None
+    return length - value if before_end else value
+
+
+def keep_marks_fit(document):
+    """Drops marks that fall inside no segment they mark (a rule no schema can state)."""
+    phases = document.get("phases")
+    if not isinstance(phases, list):
+        return document
+
+    def lengths(item):
+        if not isinstance(item, dict) or "until" in item:
+            return []
+        steps = item.get("steps")
+        if isinstance(steps, list) and "duration" not in item:
+            return [seconds(step.get("duration")) for step in steps if isinstance(step, dict) and seconds(step.get("duration"))]
+        value = seconds(item.get("duration"))
+        return [value] if value else []
+
+    def fits(mark, segment_lengths):
+        return any((offset := mark_offset(mark, length)) is not None and 0 < offset < length for length in segment_lengths)
+
+    for item in phases:
+        if isinstance(item, dict) and isinstance(item.get("marks"), list):
+            if not all(fits(mark, lengths(item)) or mark_offset(mark, 1.0) is None for mark in item["marks"]):
+                del item["marks"]
+    chimes = document.get("chimes")
+    if isinstance(chimes, dict) and isinstance(chimes.get("marks"), list):
+        massage = [length for item in phases if isinstance(item, dict) and item.get("kind") != "stillness" and "marks" not in item
+                   for length in lengths(item)]
+        if not all(fits(mark, massage) or mark_offset(mark, 1.0) is None for mark in chimes["marks"]):
+            del chimes["marks"]
     return document
 
 
@@ -297,8 +429,8 @@ def main():
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
     rng = random.Random(2026)
-    documents = [("valid", within_four_hours(protocol(rng))) for _ in range(options.valid)]
-    documents += [("mutated", within_four_hours(mutate(rng, protocol(rng)))) for _ in range(options.mutated)]
+    documents = [("valid", keep_marks_fit(within_four_hours(protocol(rng)))) for _ in range(options.valid)]
+    documents += [("mutated", keep_marks_fit(within_four_hours(mutate(rng, protocol(rng))))) for _ in range(options.mutated)]
     with tempfile.TemporaryDirectory() as scratch:
         folder = options.keep or scratch
         os.makedirs(folder, exist_ok=True)

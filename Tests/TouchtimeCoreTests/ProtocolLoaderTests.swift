@@ -49,9 +49,9 @@ import Testing
     /// Each bad file with the exact lines it must produce (file:line:column: path: message).
     @Test(arguments: [
         (#"{"format": "touchtime/2", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
-         #"t.json:1:12: format: expected "touchtime/1", found "touchtime/2""#),
+         #"t.json:1:12: format: this file is "touchtime/2", a newer format: it needs a newer touchtime (this one reads touchtime/1 and touchtime/1.1)"#),
         (#"{"id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
-         #"t.json:1:1: missing key "format": expected "format": "touchtime/1""#),
+         #"t.json:1:1: missing key "format": expected "format": "touchtime/1" or "touchtime/1.1""#),
         (#"{"format": "touchtime/1", "id": "X y", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
          #"t.json:1:33: id: expected an id of lowercase letters, digits and dashes (such as "jawline-left", at most 64 characters), found "X y""#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": []}"#,
@@ -59,46 +59,46 @@ import Testing
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": {}}"#,
          "t.json:1:62: phases: expected a non-empty array of phases, found an object"),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": -1}]}"#,
-         "t.json:1:113: phases[0].duration: expected a duration of at least 0.1 s, found -1"),
+         "t.json:1:113: phases[0] (a).duration: expected a duration of at least 0.1 s, found -1"),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 0.05}]}"#,
-         "t.json:1:113: phases[0].duration: expected a duration of at least 0.1 s, found 0.05"),
+         "t.json:1:113: phases[0] (a).duration: expected a duration of at least 0.1 s, found 0.05"),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 1e308}]}"#,
-         "t.json:1:113: phases[0].duration: expected a duration of at most 4 hours, found 1e308"),
+         "t.json:1:113: phases[0] (a).duration: expected a duration of at most 4 hours, found 1e308"),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 1e999}]}"#,
-         "t.json:1:113: phases[0].duration: expected a duration of at most 4 hours, found 1e999"),
+         "t.json:1:113: phases[0] (a).duration: expected a duration of at most 4 hours, found 1e999"),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 123456789012345678901234567890}]}"#,
-         "t.json:1:113: phases[0].duration: expected a duration of at most 4 hours, found 123456789012345678901234567890"),
+         "t.json:1:113: phases[0] (a).duration: expected a duration of at most 4 hours, found 123456789012345678901234567890"),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": "NaN"}]}"#,
-         #"t.json:1:113: phases[0].duration: expected a duration: seconds as a number, or a string such as "45s", "1m30s" or "1:30", found "NaN""#),
+         #"t.json:1:113: phases[0] (a).duration: expected a duration: seconds as a number, or a string such as "45s", "1m30s" or "1:30", found "NaN""#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": true}]}"#,
-         #"t.json:1:113: phases[0].duration: expected a duration: seconds as a number, or a string such as "45s", "1m30s" or "1:30", found a boolean"#),
+         #"t.json:1:113: phases[0] (a).duration: expected a duration: seconds as a number, or a string such as "45s", "1m30s" or "1:30", found a boolean"#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "durration": 5}]}"#,
-         #"t.json:1:63: phases[0]: missing key "duration" or "steps": expected how long the phase lasts"#
-            + "\n" + #"t.json:1:101: phases[0].durration: unknown key "durration": did you mean "duration"?"#),
+         #"t.json:1:63: phases[0] (a): missing key "duration", "steps" or "until": expected how long the phase lasts"#
+            + "\n" + #"t.json:1:101: phases[0] (a).durration: unknown key "durration": did you mean "duration"?"#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "colour": 1}]}"#,
-         #"t.json:1:116: phases[0].colour: unknown key "colour": expected one of id, title, cue, kind, duration, steps, stillnessAfter, stillnessBetweenSteps, strokeSeconds, chimes, say"#),
+         #"t.json:1:116: phases[0] (a).colour: unknown key "colour": expected one of id, title, cue, kind, duration, until, steps, stillnessAfter, stillnessBetweenSteps, strokeSeconds, chimes, say, repeat, stillnessBetweenRepeats, marks, sounds"#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "stillness_after": 5}]}"#,
-         #"t.json:1:116: phases[0].stillness_after: unknown key "stillness_after": did you mean "stillnessAfter"?"#),
+         #"t.json:1:116: phases[0] (a).stillness_after: unknown key "stillness_after": did you mean "stillnessAfter"?"#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "steps": [{"cue": "c", "duration": 1}]}]}"#,
-         #"t.json:1:101: phases[0]: a phase takes either "duration" or "steps", not both"#),
+         #"t.json:1:101: phases[0] (a): a phase takes either "duration" or "steps", not both"#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c"}]}"#,
-         #"t.json:1:63: phases[0]: missing key "duration" or "steps": expected how long the phase lasts"#),
+         #"t.json:1:63: phases[0] (a): missing key "duration", "steps" or "until": expected how long the phase lasts"#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "kind": "calm", "duration": 5}]}"#,
-         #"t.json:1:109: phases[0].kind: expected "massage" or "stillness", found "calm""#),
+         #"t.json:1:109: phases[0] (a).kind: expected "massage" or "stillness", found "calm""#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "kind": "stillness", "steps": [{"cue": "c", "duration": 1}]}]}"#,
-         #"t.json:1:122: phases[0].steps: a stillness phase takes a "duration", not "steps""#),
+         #"t.json:1:122: phases[0] (a).steps: a stillness phase takes a "duration", not "steps""#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "stillnessBetweenSteps": 2}]}"#,
-         #"t.json:1:116: phases[0].stillnessBetweenSteps: only a phase with "steps" can have stillness between its steps"#),
+         #"t.json:1:116: phases[0] (a).stillnessBetweenSteps: only a phase with "steps" can have stillness between its steps"#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "steps": [{"cue": "c"}]}]}"#,
-         #"t.json:1:111: phases[0].steps[0]: missing key "duration": expected how long the step lasts"#),
+         #"t.json:1:111: phases[0] (a).steps[0]: missing key "duration" or "until": expected how long the step lasts"#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "   ", "duration": 5}]}"#,
-         "t.json:1:96: phases[0].cue: expected some text, found only blanks"),
+         "t.json:1:96: phases[0] (a).cue: expected some text, found only blanks"),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "duration": 5}]}"#,
-         #"t.json:1:63: phases[0]: missing key "cue": expected a string"#),
+         #"t.json:1:63: phases[0] (a): missing key "cue": expected a string"#),
         (#"{"format": "touchtime/1", "id": "x", "title": 7, "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
          "t.json:1:47: title: expected a string, found a number"),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}, {"id": "a", "title": "B", "cue": "c", "duration": 5}]}"#,
-         #"t.json:1:124: phases[1].id: duplicate phase id "a": phases[0] has it already"#),
+         #"t.json:1:124: phases[1] (a).id: duplicate phase id "a": phases[0] has it already"#),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": "3h"}, {"id": "b", "title": "B", "cue": "c", "duration": "1h30m"}]}"#,
          "t.json:1:62: phases: the session lasts 4:30:00, longer than the 4:00:00 allowed"),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": ["warm"]}"#,
@@ -121,9 +121,9 @@ import Testing
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "voice": "loud", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5}]}"#,
          "t.json:1:61: voice: expected voice options as an object, found a string"),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 5, "say": " "}]}"#,
-         "t.json:1:123: phases[0].say: expected some text, found only blanks"),
+         "t.json:1:123: phases[0] (a).say: expected some text, found only blanks"),
         (#"{"format": "touchtime/1", "id": "x", "title": "T", "phases": [{"id": "a", "title": "A", "cue": "c", "steps": [{"cue": "c", "duration": 5, "say": 5}]}]}"#,
-         "t.json:1:146: phases[0].steps[0].say: expected a string, found a number"),
+         "t.json:1:146: phases[0] (a).steps[0].say: expected a string, found a number"),
         ("[]", "t.json:1:1: expected the protocol as an object, found an array"),
         ("{\"format\": \"touchtime/1\",\n  \"id\": \"x\"\n  \"title\": \"T\"}", #"t.json:3:3: unexpected '"': expected ',' or '}' after an object member"#),
     ])
@@ -140,11 +140,11 @@ import Testing
             ]}
             """)
         #expect(lines == [
-            #"t.json:2:53: phases[0].duration: expected a duration: seconds as a number, or a string such as "45s", "1m30s" or "1:30", found "NaN""#,
-            #"t.json:3:3: phases[1]: missing key "duration" or "steps": expected how long the phase lasts"#,
-            #"t.json:3:10: phases[1].id: duplicate phase id "a": phases[0] has it already"#,
-            "t.json:3:24: phases[1].title: expected some text, found an empty string",
-            #"t.json:3:40: phases[1].duraton: unknown key "duraton": did you mean "duration"?"#,
+            #"t.json:2:53: phases[0] (a).duration: expected a duration: seconds as a number, or a string such as "45s", "1m30s" or "1:30", found "NaN""#,
+            #"t.json:3:3: phases[1] (a): missing key "duration", "steps" or "until": expected how long the phase lasts"#,
+            #"t.json:3:10: phases[1] (a).id: duplicate phase id "a": phases[0] has it already"#,
+            "t.json:3:24: phases[1] (a).title: expected some text, found an empty string",
+            #"t.json:3:40: phases[1] (a).duraton: unknown key "duraton": did you mean "duration"?"#,
             #"t.json:4:10: phases[2].id: expected an id of lowercase letters, digits and dashes (such as "jawline-left", at most 64 characters), found "Bad""#,
             "t.json:4:55: phases[2].duration: expected a duration of at least 0.1 s, found -1",
         ])
@@ -157,11 +157,11 @@ import Testing
 
         let steps = Array(repeating: #"{"cue": "c", "duration": 1}"#, count: 201).joined(separator: ",")
         let stepsDocument = Fixtures.document(phases: #"[{"id": "a", "title": "A", "cue": "c", "steps": [\#(steps)]}]"#)
-        #expect(Fixtures.problems(stepsDocument).first?.hasSuffix("phases[0].steps: expected at most 200 steps, found 201") == true)
+        #expect(Fixtures.problems(stepsDocument).first?.hasSuffix("phases[0] (a).steps: expected at most 200 steps, found 201") == true)
 
         let longCue = String(repeating: "é", count: 2001)
         let cueDocument = Fixtures.document(phases: #"[{"id": "a", "title": "A", "cue": "\#(longCue)", "duration": 1}]"#)
-        #expect(Fixtures.problems(cueDocument).first?.hasSuffix("phases[0].cue: expected at most 2000 characters, found 2001") == true)
+        #expect(Fixtures.problems(cueDocument).first?.hasSuffix("phases[0] (a).cue: expected at most 2000 characters, found 2001") == true)
 
         let huge = [UInt8](repeating: 0x20, count: ProtocolLoader.maximumFileSize + 1)
         #expect(throws: ProtocolLoadError.invalid(file: "big.json", problems: [ProtocolProblem(
@@ -249,7 +249,7 @@ import Testing
         #expect(lines.count == 101)
         #expect(lines.last == "t.json: ... and 19900 more problems")
         let prefix = #"{"format": "touchtime/1", "id": "x", "title": "X", "phases": [{"id": "a", "title": "A", "cue": "c", "duration": 1}], "#
-        #expect(lines[0] == "t.json:1:\(prefix.count + 1): durationn0: unknown key \"durationn0\": expected one of format, id, title, description, chimes, voice, phases")
+        #expect(lines[0] == "t.json:1:\(prefix.count + 1): durationn0: unknown key \"durationn0\": expected one of format, id, title, description, chimes, voice, sounds, phases")
         let columns = lines.dropLast().compactMap { Int($0.split(separator: ":")[2]) }
         #expect(columns.count == 100 && columns == columns.sorted() && Set(columns).count == 100)
         // A near miss printed among them still gets its suggestion.
@@ -274,15 +274,15 @@ import Testing
     }
 
     @Test(arguments: [
-        (#""chimes": {"start": "gong"}"#, #"phases[0].chimes.start: expected one of "transition", "stillness", "warning", "finish", "pace", "none", found "gong""#),
-        (#""chimes": {"volume": 101}"#, "phases[0].chimes.volume: expected a whole number from 0 to 100, found 101"),
-        (#""chimes": {"volume": 50.5}"#, "phases[0].chimes.volume: expected a whole number from 0 to 100, found 50.5"),
-        (#""chimes": {"pitch": 20}"#, "phases[0].chimes.pitch: expected the bell's pitch in Hz, from 110 to 3520 (the default is 880), found 20"),
-        (#""chimes": {"warningBefore": -2}"#, "phases[0].chimes.warningBefore: expected a duration of at least 0.1 s, found -2"),
-        (#""chimes": {"volum": 50}"#, #"phases[0].chimes.volum: unknown key "volum": did you mean "volume"?"#),
-        (#""chimes": 5"#, "phases[0].chimes: expected chime options as an object, found a number"),
-        (#""strokeSeconds": 0.2"#, "phases[0].strokeSeconds: expected a stroke of 0.5 to 60 seconds, found 0.2"),
-        (#""strokeSeconds": "2m""#, #"phases[0].strokeSeconds: expected a stroke of 0.5 to 60 seconds, found "2m""#),
+        (#""chimes": {"start": "gong"}"#, #"phases[0] (a).chimes.start: expected one of "transition", "stillness", "warning", "finish", "pace", "none", found "gong""#),
+        (#""chimes": {"volume": 101}"#, "phases[0] (a).chimes.volume: expected a whole number from 0 to 100, found 101"),
+        (#""chimes": {"volume": 50.5}"#, "phases[0] (a).chimes.volume: expected a whole number from 0 to 100, found 50.5"),
+        (#""chimes": {"pitch": 20}"#, "phases[0] (a).chimes.pitch: expected the bell's pitch in Hz, from 110 to 3520 (the default is 880), found 20"),
+        (#""chimes": {"warningBefore": -2}"#, "phases[0] (a).chimes.warningBefore: expected a duration of at least 0.1 s, found -2"),
+        (#""chimes": {"volum": 50}"#, #"phases[0] (a).chimes.volum: unknown key "volum": did you mean "volume"?"#),
+        (#""chimes": 5"#, "phases[0] (a).chimes: expected chime options as an object, found a number"),
+        (#""strokeSeconds": 0.2"#, "phases[0] (a).strokeSeconds: expected a stroke of 0.5 to 60 seconds, found 0.2"),
+        (#""strokeSeconds": "2m""#, #"phases[0] (a).strokeSeconds: expected a stroke of 0.5 to 60 seconds, found "2m""#),
     ])
     func badChimeOptionsAreReportedPrecisely(fragment: String, expected: String) {
         let text = Fixtures.document(phases: #"[{"id": "a", "title": "A", "cue": "c", "duration": 10, \#(fragment)}]"#)
@@ -293,6 +293,6 @@ import Testing
 
     @Test func strokesNeedMassage() {
         let text = Fixtures.document(phases: #"[{"id": "a", "title": "A", "cue": "c", "kind": "stillness", "duration": 10, "strokeSeconds": 4}]"#)
-        #expect(Fixtures.problems(text).first?.hasSuffix("phases[0].strokeSeconds: a stillness phase has no strokes to pace") == true)
+        #expect(Fixtures.problems(text).first?.hasSuffix("phases[0] (a).strokeSeconds: a stillness phase has no strokes to pace") == true)
     }
 }

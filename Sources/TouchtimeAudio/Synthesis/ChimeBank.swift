@@ -45,7 +45,8 @@ public final class ChimeBank: Sendable {
             return sound
         }
         if let kept { return kept }
-        let sound = ChimeSynthesizer.render(voice)
+        // The protocol's own file for the kind, else (none, or it has gone since loading) the synthesised one.
+        let sound = OwnSound.render(voice) ?? ChimeSynthesizer.render(voice)
         renders.add(1, ordering: .relaxed)
         cache.withLock { cache in
             guard cache.sounds[voice] == nil else { return }

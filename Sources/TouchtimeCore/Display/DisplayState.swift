@@ -72,6 +72,14 @@ public struct DisplayState: Sendable, Equatable {
     /// Whole seconds left in the session, protocol time, rounded up; nil when not known.
     public var sessionSecondsLeft: Int?
 
+    /// The segment waits for the therapist's press (`"until": "press"`): the clock shows the time
+    /// spent waiting, counting up, and nothing falls due.
+    public var waiting = false
+    /// Whole seconds spent in the wait so far.
+    public var waitedSeconds = 0
+    /// "round 2/3" in a phase that repeats.
+    public var round: String?
+
     /// The volume, for a moment after it was changed.
     public var volume: Int?
     /// The keys the help and the hints show.
@@ -82,7 +90,7 @@ public struct DisplayState: Sendable, Equatable {
 
     /// The segment is about to end: from its warning (or the last 10 s without one), massage only.
     public var endingSoon: Bool {
-        guard !isStillness, leadInLeft == nil, summary == nil else { return false }
+        guard !isStillness, !waiting, leadInLeft == nil, summary == nil else { return false }
         let warning = warningBefore.map { Int(($0.milliseconds + 999) / 1000) } ?? 10
         return secondsLeft <= warning
     }
@@ -110,7 +118,7 @@ public struct DisplayState: Sendable, Equatable {
             let following = timeline.segments[index + 1]
             // A stillness phase has a title of its own ("Pause"); the stillness inside a phase has not.
             let name = following.isStillness && following.role != .stillnessPhase ? "stillness" : timeline.title(of: following)
-            next = "\(name) (\(DurationText.format(following.plannedDuration)))"
+            next = "\(name) (\(following.waitsForPress ? "until press" : DurationText.format(following.plannedDuration)))"
         }
         var phaseStarts: [Double] = []
         var offset = Duration.zero
@@ -129,7 +137,7 @@ public struct DisplayState: Sendable, Equatable {
             cue: timeline.cue(of: segment).terminalSafe,
             isStillness: segment.isStillness,
             secondsLeft: Int((remainingMilliseconds + 999) / 1000),
-            segmentProgress: min(max(1 - remaining / segment.plannedDuration, 0), 1),
+            segmentProgress: segment.plannedDuration > .zero ? min(max(1 - remaining / segment.plannedDuration, 0), 1) : 0,
             sessionProgress: total > .zero ? min(max(position / total, 0), 1) : 0,
             phaseMarks: phaseStarts,
             next: next.map(\.terminalSafe),
@@ -143,13 +151,16 @@ public struct DisplayState: Sendable, Equatable {
             controls: controls,
             target: segment.plannedDuration,
             warningBefore: segment.warningBefore,
-            sessionSecondsLeft: Int((max(sessionLeft.milliseconds, 0) + 999) / 1000)
+            sessionSecondsLeft: Int((max(sessionLeft.milliseconds, 0) + 999) / 1000),
+            waiting: segment.waitsForPress && engine.currentSegment != nil && engine.state != .ready,
+            waitedSeconds: Int(max((engine.elapsedInSegment(at: now) * engine.speed).milliseconds, 0) / 1000),
+            round: timeline.roundText(of: segment)
         )
     }
 
     /// The countdown text: m:ss, or h:mm:ss past an hour.
     public var countdown: String {
-        let seconds = leadInLeft ?? secondsLeft
+        let seconds = leadInLeft ?? (waiting ? waitedSeconds : secondsLeft)
         let hours = seconds / 3600
         let minutes = seconds / 60 % 60
         let rest = seconds % 60

@@ -175,6 +175,7 @@ public enum ScreenRenderer {
     static func titleLine(_ state: DisplayState, width: Int, short: Bool = false) -> [Span] {
         var badges: [String] = []
         if state.paused { badges.append("PAUSED") }
+        if state.waiting && !state.paused { badges.append("WAITING") }
         if state.muted { badges.append("MUTED") }
         if let volume = state.volume { badges.append("VOL \(volume)") }
         if state.preparingSound { badges.append(short ? "SOUND…" : "PREPARING SOUND") }
@@ -193,7 +194,8 @@ public enum ScreenRenderer {
         if state.leadInLeft != nil {
             return [Span(text: " Starting with \(state.phaseTitle)", style: .phase)]
         }
-        let name = state.stepTitle.map { "\(state.phaseTitle) · \($0)" } ?? state.phaseTitle
+        var name = state.stepTitle.map { "\(state.phaseTitle) · \($0)" } ?? state.phaseTitle
+        if let round = state.round { name += " · \(round)" }
         guard numbered else { return [Span(text: " " + name, style: .phase)] }
         return [Span(text: " Phase \(state.phaseNumber)/\(state.phaseCount)  ", style: .dim), Span(text: name, style: .phase)]
     }
@@ -202,6 +204,11 @@ public enum ScreenRenderer {
     static func nextLine(_ state: DisplayState) -> [Span] {
         if state.leadInLeft != nil {
             return [Span(text: " first: \(state.segmentName) (\(DurationText.format(state.target)))", style: .dim)]
+        }
+        if state.waiting && state.summary == nil {
+            let keys = state.controls == .practice ? "space" : "space or n"
+            return [Span(text: " waiting: press \(keys) when ready", style: .warn),
+                    Span(text: " · next: " + (state.next ?? "the end"), style: .dim)]
         }
         return [Span(text: " next: " + (state.next ?? "the end"), style: .dim)]
     }
@@ -214,7 +221,7 @@ public enum ScreenRenderer {
 
     /// The countdown in block digits when they fit, else as plain text.
     static func digitRows(_ state: DisplayState, width: Int) -> [[Span]] {
-        if state.hideClock && state.leadInLeft == nil {
+        if state.hideClock && state.leadInLeft == nil && !state.waiting {
             return [centered("target \(DurationText.format(state.target))", width: width, style: .title), [],
                     centered("press space when you judge the segment done", width: width, style: .dim), [],
                     state.revealed.map { centered($0, width: width, style: .phase) } ?? []]
@@ -289,7 +296,7 @@ public enum ScreenRenderer {
     static func footerLines(_ state: DisplayState, width: Int) -> [[Span]] {
         var lines: [[Span]] = []
         if !state.hideClock {
-            if !(state.isStillness && state.leadInLeft == nil) {
+            if !(state.isStillness && state.leadInLeft == nil) && !state.waiting {
                 lines.append(bar(state.segmentProgress, marks: [], label: " segment ", width: width,
                                  style: state.endingSoon ? .ending : .plain))
             }

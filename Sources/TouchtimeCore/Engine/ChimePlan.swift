@@ -3,7 +3,9 @@
 ///
 /// - A massage phase or step begins: `transition` (or the phase's `chimes.start`).
 /// - Any stillness begins: `stillness` (a stillness phase may choose another with `chimes.start`).
-/// - A warning mark: `warning`; a stroke mark: `pace` (unless pacing is off).
+/// - A warning mark: `warning`; a stroke mark: `pace` (unless pacing is off); a mark of `marks`:
+///   the kind it names (`transition` unless it says), or none.
+/// - A kind the protocol gives its own sound (`sounds`) plays that file instead of the synthesised one.
 /// - The session completes: `finish`. A session ended early gets no finish chime.
 public struct ChimePlan: Sendable {
     /// One chime at one moment.
@@ -11,7 +13,11 @@ public struct ChimePlan: Sendable {
         /// Which moment a chime marks. A boundary predicted ahead and then observed is the same
         /// moment, so it plays once; a segment restarted later is a new moment.
         public struct ID: Sendable, Hashable {
-            public enum Mark: Sendable, Hashable { case start, warning, stroke, finish, speech }
+            public enum Mark: Sendable, Hashable {
+                case start, warning, stroke, finish, speech
+                /// A mark of `marks`, by index in its segment; `markSpeech` is its words.
+                case mark(Int), markSpeech(Int)
+            }
             public var mark: Mark
             public var segmentIndex: Int?
             /// Session time it is due.
@@ -72,6 +78,11 @@ public struct ChimePlan: Sendable {
             kind = .pace
             options = timeline.chimeOptions(for: segment)
             mark = .stroke
+        case .mark(let index):
+            guard let segment, segment.marks.indices.contains(index), let chime = segment.marks[index].chime else { return nil }
+            kind = chime
+            options = timeline.chimeOptions(for: segment)
+            mark = .mark(index)
         case .sessionEnd(completed: true):
             kind = .finish
             options = timeline.treatment.chimes
@@ -79,8 +90,8 @@ public struct ChimePlan: Sendable {
         default:
             return nil
         }
-        return Cue(id: Cue.ID(mark: mark, segmentIndex: event.segmentIndex, due: event.due), voice: voice(kind, options),
-                   planned: event.planned, phaseID: event.phaseID)
+        return Cue(id: Cue.ID(mark: mark, segmentIndex: event.segmentIndex, due: event.due),
+                   voice: voice(kind, options, segment: segment), planned: event.planned, phaseID: event.phaseID)
     }
 
     /// The cues for a list of events, in order.
@@ -97,12 +108,13 @@ public struct ChimePlan: Sendable {
 
     /// Every voice this session can need, so all can be rendered before it starts.
     public var voices: Set<ChimeVoice> {
-        var voices: Set<ChimeVoice> = [voice(.finish, timeline.treatment.chimes)]
+        var voices: Set<ChimeVoice> = [voice(.finish, timeline.treatment.chimes, segment: nil)]
         for segment in timeline.segments {
             let options = timeline.chimeOptions(for: segment)
-            if let start = startKind(of: segment) { voices.insert(voice(start, options)) }
-            if segment.warningBefore != nil { voices.insert(voice(.warning, options)) }
-            if pace, segment.strokeInterval != nil { voices.insert(voice(.pace, options)) }
+            if let start = startKind(of: segment) { voices.insert(voice(start, options, segment: segment)) }
+            if segment.warningBefore != nil { voices.insert(voice(.warning, options, segment: segment)) }
+            if pace, segment.strokeInterval != nil { voices.insert(voice(.pace, options, segment: segment)) }
+            for kind in segment.marks.compactMap(\.chime) { voices.insert(voice(kind, options, segment: segment)) }
         }
         return voices
     }
@@ -113,7 +125,9 @@ public struct ChimePlan: Sendable {
         var seen: Set<ChimeVoice> = []
         var ordered: [ChimeVoice] = []
         for voice in plannedCues.map(\.voice) where seen.insert(voice).inserted { ordered.append(voice) }
-        for voice in voices.sorted(by: { ($0.kind.rawValue, $0.volume, $0.pitchRatio) < ($1.kind.rawValue, $1.volume, $1.pitchRatio) })
+        for voice in voices.sorted(by: {
+            ($0.kind.rawValue, $0.volume, $0.pitchRatio, $0.sound ?? "") < ($1.kind.rawValue, $1.volume, $1.pitchRatio, $1.sound ?? "")
+        })
         where seen.insert(voice).inserted {
             ordered.append(voice)
         }
@@ -122,10 +136,7 @@ public struct ChimePlan: Sendable {
 
     /// The whole session's cues at speed 1 with no adjustments: what `render` writes.
     public var plannedCues: [Cue] {
-        var engine = SessionEngine(timeline: timeline)
-        var events = engine.start(at: .zero)
-        events += engine.advance(to: timeline.totalDuration + .seconds(1))
-        return cues(for: events)
+        cues(for: SessionEngine.plannedEvents(of: timeline))
     }
 
     private func startKind(of segment: Segment) -> ChimeKind? {
@@ -135,10 +146,12 @@ public struct ChimePlan: Sendable {
         return segment.isStillness ? .stillness : .transition
     }
 
-    private func voice(_ kind: ChimeKind, _ options: ChimeOptions) -> ChimeVoice {
+    private func voice(_ kind: ChimeKind, _ options: ChimeOptions, segment: Segment?) -> ChimeVoice {
         var relative = Double(options.volume ?? 100) / 100
         if kind == .pace { relative *= Double(options.paceVolume ?? ChimeOptions.defaultPaceVolume) / 100 }
-        return ChimeVoice(kind: kind, volume: Int((Double(volume) * relative).rounded()),
-                          pitchRatio: (options.pitch ?? ChimeOptions.referencePitch) / ChimeOptions.referencePitch)
+        let sound = segment.flatMap { timeline.phase(of: $0).sounds[kind] } ?? timeline.treatment.sounds[kind]
+        // A file of the therapist's own plays as recorded: the pitch transposes synthesised kinds only.
+        let pitchRatio = sound == nil ? (options.pitch ?? ChimeOptions.referencePitch) / ChimeOptions.referencePitch : 1
+        return ChimeVoice(kind: kind, volume: Int((Double(volume) * relative).rounded()), pitchRatio: pitchRatio, sound: sound)
     }
 }

@@ -40,6 +40,8 @@ public struct SessionEngine: SessionModel, Equatable {
     private var strokesGiven = 0
     /// Whether the current segment's warning has been given.
     private var warningGiven = false
+    /// Which of the current segment's marks have been given (by index in `Segment.marks`).
+    private var marksGiven: Set<Int> = []
     /// Whether the chimes are muted (`toggleMute`).
     public private(set) var muted = false
 
@@ -55,9 +57,10 @@ public struct SessionEngine: SessionModel, Equatable {
 
     // MARK: Queries
 
-    /// Session time of the next thing due while running: a stroke tick, a warning, or the segment's end.
+    /// Session time of the next thing due while running: a stroke tick, a warning, a mark, or the
+    /// segment's end. Nothing falls due while a segment waits for the therapist's press.
     public var nextDeadline: Duration? {
-        guard state == .running, let segment = currentSegment else { return nil }
+        guard state == .running, let segment = currentSegment, !segment.waitsForPress else { return nil }
         let end = anchor + scaled(segment.plannedEnd)
         return nextMark(in: segment, end: end).map { min($0.deadline, end) } ?? end
     }
@@ -68,6 +71,10 @@ public struct SessionEngine: SessionModel, Equatable {
         if let warning = segment.warningBefore, !warningGiven {
             let deadline = end - scaled(warning)
             if deadline > segmentStartedAt { best = (deadline, .warning) }
+        }
+        for (index, mark) in segment.marks.enumerated() where !marksGiven.contains(index) {
+            guard let deadline = markDeadline(mark, in: segment, end: end), deadline > segmentStartedAt else { continue }
+            if best.map({ deadline < $0.deadline }) ?? true { best = (deadline, .mark(index)) }
         }
         if let interval = segment.strokeInterval {
             // Ticks count from the segment's start; none in the last quarter stroke before
@@ -81,9 +88,28 @@ public struct SessionEngine: SessionModel, Equatable {
         return best
     }
 
-    /// Session time left in the current segment at `now` (frozen while paused).
+    /// When a mark falls: a fraction or an offset counts from the segment's start, a negative
+    /// offset back from its end (which an extension moves).
+    private func markDeadline(_ mark: Mark, in segment: Segment, end: Duration) -> Duration? {
+        guard let offset = mark.offset(in: segment.plannedDuration) else { return nil }
+        if case .beforeEnd = mark.position { return end - scaled(segment.plannedDuration - offset) }
+        return segmentStartedAt + scaled(offset)
+    }
+
+    /// Session time spent in the current segment at `now` (frozen while paused): what a wait shows.
+    public func elapsedInSegment(at now: Duration) -> Duration {
+        guard currentSegment != nil else { return .zero }
+        switch state {
+        case .paused(let since): return max(since - segmentStartedAt, .zero)
+        case .running: return max(now - segmentStartedAt, .zero)
+        case .ready, .finished: return .zero
+        }
+    }
+
+    /// Session time left in the current segment at `now` (frozen while paused); zero while it waits.
     public func remaining(at now: Duration) -> Duration {
         guard let segment = currentSegment else { return .zero }
+        guard !segment.waitsForPress else { return .zero }
         let end = anchor + scaled(segment.plannedEnd)
         switch state {
         case .paused(let since): return max(end - since, .zero)
@@ -119,9 +145,14 @@ public struct SessionEngine: SessionModel, Equatable {
         while let deadline = nextDeadline, deadline <= now, let segment = currentSegment {
             let end = anchor + scaled(segment.plannedEnd)
             if let mark = nextMark(in: segment, end: end), mark.deadline == deadline {
-                if mark.kind == .warning { warningGiven = true } else { strokesGiven += 1 }
+                switch mark.kind {
+                case .warning: warningGiven = true
+                case .mark(let index): marksGiven.insert(index)
+                default: strokesGiven += 1
+                }
                 events.append(SessionEvent(kind: mark.kind, segmentIndex: currentIndex, phaseID: timeline.phase(of: segment).id,
-                                           stepIndex: segment.stepIndex, planned: plannedPosition(at: deadline), due: deadline))
+                                           stepIndex: segment.stepIndex, round: segment.roundNumber,
+                                           planned: plannedPosition(at: deadline), due: deadline))
                 continue
             }
             // A natural boundary: the next segment starts on the deadline, the anchor stays.
@@ -132,6 +163,17 @@ public struct SessionEngine: SessionModel, Equatable {
 
     /// Applies a command at `now`. Commands that make no sense in the current state do nothing.
     public mutating func handle(_ command: SessionCommand, at now: Duration) -> [SessionEvent] {
+        if let segment = currentSegment, segment.waitsForPress, state == .running {
+            switch command {
+            case .togglePause, .next, .press, .pressAt:
+                // The therapist is ready: space, a pedal, `n` (or a practice's press) ends the wait.
+                return [event(.continued, at: now)] + enter(currentIndex + 1, at: now)
+            case .extend:
+                return []  // a wait has no length to change
+            default:
+                break
+            }
+        }
         switch (command, state) {
         case (.togglePause, .running):
             return handle(.pause, at: now)
@@ -156,7 +198,9 @@ public struct SessionEngine: SessionModel, Equatable {
             return [back] + enter(target, at: now)
         case (.repeatPhase, .running), (.repeatPhase, .paused):
             guard let segment = currentSegment else { return [] }
-            let first = timeline.segments.firstIndex { $0.phaseIndex == segment.phaseIndex } ?? currentIndex
+            // The start of this round of the phase (its first segment, for a phase that runs once).
+            let first = timeline.segments.firstIndex { $0.phaseIndex == segment.phaseIndex && $0.round == segment.round }
+                ?? currentIndex
             return [event(.back, at: now)] + enter(first, at: now)
         case (.extend(let amount), .running), (.extend(let amount), .paused):
             let left = remaining(at: now)
@@ -180,6 +224,20 @@ public struct SessionEngine: SessionModel, Equatable {
         }
     }
 
+    /// The whole session's events at speed 1 with nothing adjusted and every wait ended at once:
+    /// what `render` and the plans that read ahead walk through.
+    public static func plannedEvents(of timeline: Timeline) -> [SessionEvent] {
+        var engine = SessionEngine(timeline: timeline)
+        var events = engine.start(at: .zero)
+        while !engine.isFinished {
+            events += engine.advance(to: timeline.totalDuration + .seconds(1))
+            guard let segment = engine.currentSegment, segment.waitsForPress else { break }
+            let moment = engine.segmentStartedAt
+            events += engine.handle(.next, at: moment).filter { $0.kind != .continued }
+        }
+        return events
+    }
+
     // MARK: Internals
 
     /// Makes segment `index` current, starting at `time`, and returns its start events
@@ -195,6 +253,7 @@ public struct SessionEngine: SessionModel, Equatable {
         segmentStartedAt = time
         strokesGiven = 0
         warningGiven = false
+        marksGiven = []
         let segment = timeline.segments[index]
         if !keepAnchor {
             anchor = time - scaled(segment.plannedStart)
@@ -204,16 +263,17 @@ public struct SessionEngine: SessionModel, Equatable {
         }
         let phaseID = timeline.phase(of: segment).id
         var events: [SessionEvent] = []
+        let round = segment.roundNumber
         if segment.startsPhase {
-            events.append(SessionEvent(kind: .phaseStart, segmentIndex: index, phaseID: phaseID,
+            events.append(SessionEvent(kind: .phaseStart, segmentIndex: index, phaseID: phaseID, round: round,
                                        planned: segment.plannedStart, due: time))
         }
         if let step = segment.stepIndex {
-            events.append(SessionEvent(kind: .stepStart, segmentIndex: index, phaseID: phaseID, stepIndex: step,
+            events.append(SessionEvent(kind: .stepStart, segmentIndex: index, phaseID: phaseID, stepIndex: step, round: round,
                                        planned: segment.plannedStart, due: time))
         }
         if segment.isStillness {
-            events.append(SessionEvent(kind: .stillnessStart, segmentIndex: index, phaseID: phaseID,
+            events.append(SessionEvent(kind: .stillnessStart, segmentIndex: index, phaseID: phaseID, round: round,
                                        planned: segment.plannedStart, due: time))
         }
         return events
@@ -223,7 +283,7 @@ public struct SessionEngine: SessionModel, Equatable {
         let segment = currentSegment
         return SessionEvent(kind: kind, segmentIndex: segment == nil ? nil : currentIndex,
                             phaseID: segment.map { timeline.phase(of: $0).id }, stepIndex: segment?.stepIndex,
-                            planned: plannedPosition(at: now), due: now)
+                            round: segment?.roundNumber, planned: plannedPosition(at: now), due: now)
     }
 
     /// `now`, or the moment the pause began while paused: time spent paused does not count.

@@ -21,6 +21,10 @@ public struct SessionEvent: Sendable, Equatable {
         case warning
         /// One stroke of a phase with `strokeSeconds` is done; the next begins.
         case stroke
+        /// A mark inside the segment (`marks`), by its index in the segment's marks.
+        case mark(Int)
+        /// The therapist ended a wait (`"until": "press"`); the next segment's start follows.
+        case continued
         /// A chime was played (reported by the audio layer, not the engine).
         case chime(ChimeKind)
         /// A prompt was spoken (reported by the audio layer).
@@ -50,6 +54,8 @@ public struct SessionEvent: Sendable, Equatable {
             case .extended: return "extended"
             case .warning: return "warning"
             case .stroke: return "stroke"
+            case .mark: return "mark"
+            case .continued: return "continued"
             case .chime: return "chime"
             case .speech: return "speech"
             case .audioUnavailable: return "audio-unavailable"
@@ -62,7 +68,7 @@ public struct SessionEvent: Sendable, Equatable {
         /// Every event name, in the order of the cases.
         public static let names = [
             "session-start", "phase-start", "step-start", "stillness-start", "session-end", "paused", "resumed", "skipped",
-            "back", "extended", "warning", "stroke", "chime", "speech", "audio-unavailable", "muted", "quit", "press",
+            "back", "extended", "warning", "stroke", "mark", "continued", "chime", "speech", "audio-unavailable", "muted", "quit", "press",
         ]
 
         /// A segment begins: a phase, a step, or a stillness.
@@ -78,16 +84,19 @@ public struct SessionEvent: Sendable, Equatable {
     public var phaseID: String?
     /// The step index, for events inside a phase's steps.
     public var stepIndex: Int?
+    /// The round (1 for the first), for events inside a phase that repeats.
+    public var round: Int?
     /// Offset on the protocol's own timeline (protocol time).
     public var planned: Duration
     /// When the engine scheduled it, in session time; the runner stamps the measured time.
     public var due: Duration
 
     public init(
-        kind: Kind, segmentIndex: Int? = nil, phaseID: String? = nil, stepIndex: Int? = nil,
+        kind: Kind, segmentIndex: Int? = nil, phaseID: String? = nil, stepIndex: Int? = nil, round: Int? = nil,
         planned: Duration, due: Duration
     ) {
         self.kind = kind
+        self.round = round
         self.segmentIndex = segmentIndex
         self.phaseID = phaseID
         self.stepIndex = stepIndex

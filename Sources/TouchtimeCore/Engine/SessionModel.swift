@@ -20,6 +20,8 @@ public protocol SessionModel: Sendable {
     func remaining(at now: Duration) -> Duration
     /// Where `now` falls on the protocol's own timeline, within the current segment.
     func plannedPosition(at now: Duration) -> Duration
+    /// Session time spent in the current segment at `now` (frozen while paused): what a wait shows.
+    func elapsedInSegment(at now: Duration) -> Duration
     /// Starts the session at `now`: `session-start` and the first segment's events.
     mutating func start(at now: Duration) -> [SessionEvent]
     /// Every event that fell due up to `now`, in order, each stamped with the time it was due.
@@ -29,6 +31,9 @@ public protocol SessionModel: Sendable {
 }
 
 extension SessionModel {
+    /// A model whose segments never wait shows no time spent.
+    public func elapsedInSegment(at now: Duration) -> Duration { .zero }
+
     public var currentSegment: Segment? {
         timeline.segments.indices.contains(currentIndex) ? timeline.segments[currentIndex] : nil
     }

@@ -43,6 +43,10 @@ public struct SpeechPlan: Sendable {
         case .warning:
             guard options.warnings, let segment, let left = segment.warningBefore else { return nil }
             text = Self.spoken(left, language: options.language)
+        case .mark(let index):
+            guard let segment, segment.marks.indices.contains(index), let words = segment.marks[index].say else { return nil }
+            return Utterance(id: .init(mark: .markSpeech(index), segmentIndex: event.segmentIndex, due: event.due), text: words,
+                             planned: event.planned, phaseID: event.phaseID)
         case .sessionEnd(completed: true):
             text = "session complete"
         default:
@@ -64,16 +68,14 @@ public struct SpeechPlan: Sendable {
         for segment in timeline.segments {
             if let text = words(at: segment) { texts.insert(text) }
             if options.warnings, let left = segment.warningBefore { texts.insert(Self.spoken(left, language: options.language)) }
+            for words in segment.marks.compactMap(\.say) { texts.insert(words) }
         }
         return texts
     }
 
     /// The whole session's utterances at speed 1 with no adjustments: what `render --voice` writes.
     public var plannedUtterances: [Utterance] {
-        var engine = SessionEngine(timeline: timeline)
-        var events = engine.start(at: .zero)
-        events += engine.advance(to: timeline.totalDuration + .seconds(1))
-        return utterances(for: events)
+        utterances(for: SessionEngine.plannedEvents(of: timeline))
     }
 
     /// What the start of `segment` says.
@@ -82,6 +84,10 @@ public struct SpeechPlan: Sendable {
         var parts: [String] = []
         if segment.startsPhase, let own = phase.say ?? pick(title: phase.title, cue: phase.cue) {
             parts.append(own)
+            if let round = segment.roundNumber, options.say != .none {
+                let english = options.language == "en" || options.language.hasPrefix("en-")
+                parts.append("round " + (english ? Self.number(round) : "\(round)"))
+            }
         }
         switch segment.role {
         case .step(let index):
@@ -89,7 +95,7 @@ public struct SpeechPlan: Sendable {
                let own = steps[index].say ?? pick(title: steps[index].title ?? "Step \(index + 1)", cue: steps[index].cue) {
                 parts.append(own)
             }
-        case .stillnessAfter, .stillnessBetweenSteps:
+        case .stillnessAfter, .stillnessBetweenSteps, .stillnessBetweenRepeats:
             if options.say != .none { parts.append("stillness") }
         case .phase, .stillnessPhase:
             break

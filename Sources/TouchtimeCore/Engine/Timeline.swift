@@ -4,45 +4,76 @@ public struct Timeline: Sendable, Equatable {
     public let treatment: TreatmentProtocol
     public let segments: [Segment]
 
-    public init(_ treatment: TreatmentProtocol) {
+    /// The timeline of `treatment`. A segment that waits for a press plans 0 s, unless `waitsLast`
+    /// gives every wait a length (what `render` writes, where nobody can press).
+    public init(_ treatment: TreatmentProtocol, waitsLast: Duration? = nil) {
         self.treatment = treatment
         var segments: [Segment] = []
         var offset = Duration.zero
-        func append(_ phaseIndex: Int, _ role: Segment.Role, _ length: Duration) {
-            let startsPhase = segments.last?.phaseIndex != phaseIndex
+        var roundStarts = false
+        func append(_ phaseIndex: Int, _ role: Segment.Role, _ length: SegmentLength, round: Int) {
+            let phase = treatment.phases[phaseIndex]
+            let startsPhase = segments.last?.phaseIndex != phaseIndex || roundStarts
+            roundStarts = false
+            var planned = length.planned
+            var waits = length.waitsForPress
+            if waits, let waitsLast {
+                planned = waitsLast
+                waits = false
+            }
             var segment = Segment(phaseIndex: phaseIndex, role: role, plannedStart: offset,
-                                  plannedDuration: length, startsPhase: startsPhase)
-            if !segment.isStillness {
+                                  plannedDuration: planned, startsPhase: startsPhase)
+            segment.round = round
+            segment.rounds = phase.repeatCount
+            segment.waitsForPress = waits
+            if !segment.isStillness && !waits {
                 // Marks inside massage only: stroke ticks, and the warning before the end.
-                let phase = treatment.phases[phaseIndex]
                 let options = treatment.chimes.overridden(by: phase.chimes)
                 segment.strokeInterval = phase.strokeSeconds
-                if let warning = options.warningBefore, warning > .zero, warning < length {
+                if let warning = options.warningBefore, warning > .zero, warning < planned {
                     segment.warningBefore = warning
                 }
             }
+            if !waits, role.isPhaseBody {
+                // A phase's own marks apply to its body (a stillness phase's too); the protocol's to massage only.
+                let marks = phase.marks ?? (segment.isStillness ? nil : treatment.chimes.marks) ?? []
+                segment.marks = marks.filter { $0.offset(in: planned) != nil }
+            }
             segments.append(segment)
-            offset += length
+            offset += planned
         }
         for (phaseIndex, phase) in treatment.phases.enumerated() {
-            switch phase.body {
-            case .duration(let length):
-                append(phaseIndex, phase.kind == .stillness ? .stillnessPhase : .phase, length)
-            case .steps(let steps):
-                for (stepIndex, step) in steps.enumerated() {
-                    if stepIndex > 0, let between = phase.stillnessBetweenSteps {
-                        append(phaseIndex, .stillnessBetweenSteps(afterStep: stepIndex - 1), between)
+            for round in 1...max(phase.repeatCount, 1) {
+                if round > 1 {
+                    if let between = phase.stillnessBetweenRepeats {
+                        append(phaseIndex, .stillnessBetweenRepeats(afterRound: round - 1), .timed(between), round: round - 1)
                     }
-                    append(phaseIndex, .step(stepIndex), step.duration)
+                    roundStarts = true
+                }
+                switch phase.body {
+                case .duration(let length):
+                    append(phaseIndex, phase.kind == .stillness ? .stillnessPhase : .phase, .timed(length), round: round)
+                case .untilPress:
+                    append(phaseIndex, phase.kind == .stillness ? .stillnessPhase : .phase, .untilPress, round: round)
+                case .steps(let steps):
+                    for (stepIndex, step) in steps.enumerated() {
+                        if stepIndex > 0, let between = phase.stillnessBetweenSteps {
+                            append(phaseIndex, .stillnessBetweenSteps(afterStep: stepIndex - 1), .timed(between), round: round)
+                        }
+                        append(phaseIndex, .step(stepIndex), step.length, round: round)
+                    }
                 }
             }
             if let after = phase.stillnessAfter {
-                append(phaseIndex, .stillnessAfter, after)
+                append(phaseIndex, .stillnessAfter, .timed(after), round: phase.repeatCount)
             }
         }
         self.segments = segments
         self.totalDuration = offset
     }
+
+    /// How many segments wait for a press.
+    public var waitCount: Int { segments.filter(\.waitsForPress).count }
 
     /// The planned length of the session.
     public let totalDuration: Duration
@@ -64,9 +95,14 @@ public struct Timeline: Sendable, Equatable {
             return phase.title
         case .step:
             return "\(phase.title): \(stepTitle(of: segment))"
-        case .stillnessBetweenSteps, .stillnessAfter:
+        case .stillnessBetweenSteps, .stillnessAfter, .stillnessBetweenRepeats:
             return "\(phase.title): stillness"
         }
+    }
+
+    /// "round 2/3" for a segment of a repeated phase; nil when the phase runs once.
+    public func roundText(of segment: Segment) -> String? {
+        segment.rounds > 1 ? "round \(segment.round)/\(segment.rounds)" : nil
     }
 
     /// The step's own title ("Left side", or "Step 2" when it has none); the phase title otherwise.
@@ -85,7 +121,7 @@ public struct Timeline: Sendable, Equatable {
         case .step(let index):
             guard case .steps(let steps) = phase.body else { return phase.cue }
             return steps[index].cue
-        case .stillnessBetweenSteps, .stillnessAfter:
+        case .stillnessBetweenSteps, .stillnessAfter, .stillnessBetweenRepeats:
             return "Hands still, let the skin respond."
         }
     }
@@ -104,6 +140,16 @@ public struct Segment: Sendable, Equatable {
         case stillnessAfter
         /// The `stillnessBetweenSteps` after the given step.
         case stillnessBetweenSteps(afterStep: Int)
+        /// The `stillnessBetweenRepeats` after the given round (1 for the first).
+        case stillnessBetweenRepeats(afterRound: Int)
+
+        /// The phase's own body: its duration or a step (not the stillness a phase inserts).
+        public var isPhaseBody: Bool {
+            switch self {
+            case .phase, .step, .stillnessPhase: return true
+            case .stillnessAfter, .stillnessBetweenSteps, .stillnessBetweenRepeats: return false
+            }
+        }
     }
 
     public var phaseIndex: Int
@@ -117,6 +163,13 @@ public struct Segment: Sendable, Equatable {
     public var strokeInterval: Duration?
     /// A warning this much protocol time before the segment's end.
     public var warningBefore: Duration?
+    /// The marks inside the segment (only those that fall strictly inside it).
+    public var marks: [Mark] = []
+    /// Which round of its phase (1 for the first), and how many the phase has.
+    public var round = 1
+    public var rounds = 1
+    /// The segment lasts until the therapist presses: nothing falls due while it waits.
+    public var waitsForPress = false
 
     public init(
         phaseIndex: Int, role: Role, plannedStart: Duration, plannedDuration: Duration, startsPhase: Bool,
@@ -133,10 +186,13 @@ public struct Segment: Sendable, Equatable {
 
     public var plannedEnd: Duration { plannedStart + plannedDuration }
 
+    /// The round, for a segment of a phase that repeats; nil for one that runs once.
+    public var roundNumber: Int? { rounds > 1 ? round : nil }
+
     public var isStillness: Bool {
         switch role {
         case .phase, .step: return false
-        case .stillnessPhase, .stillnessAfter, .stillnessBetweenSteps: return true
+        case .stillnessPhase, .stillnessAfter, .stillnessBetweenSteps, .stillnessBetweenRepeats: return true
         }
     }
 

@@ -1,13 +1,13 @@
 /// Builds a `TreatmentProtocol` from a parsed JSON tree, collecting every problem on the way
 /// rather than stopping at the first, so one `validate` run shows all that needs fixing.
 struct ProtocolDecoder {
-    static let topLevelKeys = ["$schema", "format", "id", "title", "description", "chimes", "voice", "phases"]
-    static let phaseKeys = ["id", "title", "cue", "kind", "duration", "steps", "stillnessAfter", "stillnessBetweenSteps",
-                            "strokeSeconds", "chimes", "say"]
-    static let chimeKeys = ["start", "warningBefore", "volume", "pitch", "paceVolume"]
+    static let topLevelKeys = ["$schema", "format", "id", "title", "description", "chimes", "voice", "sounds", "phases"]
+    static let phaseKeys = ["id", "title", "cue", "kind", "duration", "until", "steps", "stillnessAfter", "stillnessBetweenSteps",
+                            "strokeSeconds", "chimes", "say", "repeat", "stillnessBetweenRepeats", "marks", "sounds"]
+    static let chimeKeys = ["start", "warningBefore", "volume", "pitch", "paceVolume", "marks"]
     static let voiceKeys = ["say", "rate", "volume", "language", "warnings"]
     static let strokeRange = 0.5...60.0
-    static let stepKeys = ["title", "cue", "duration", "say"]
+    static let stepKeys = ["title", "cue", "duration", "until", "say"]
 
     static let maximumPhases = 200
     static let maximumSteps = 200
@@ -40,9 +40,23 @@ struct ProtocolDecoder {
 
     private(set) var problems: [Found] = []
 
-    init() {}
+    /// The folder a protocol's own sound files are named relative to.
+    var directory: String
+    /// Checks a sound file; nil when it is fit to play, else what is wrong with it.
+    var checkSound: @Sendable (String) -> String?
+    /// Where the file uses a key of `touchtime/1.1`: reported if it says `touchtime/1`.
+    var newerKeys: [(path: String, offset: Int, key: String)] = []
+    /// Every mark read, and where, to check once the protocol is whole that each falls inside a segment.
+    var markSites: [(phaseIndex: Int?, markIndex: Int, path: String, offset: Int)] = []
+    /// The phase being decoded, by index.
+    var currentPhaseIndex: Int?
 
-    private mutating func report(_ path: String, _ offset: Int?, _ message: String) {
+    init(directory: String = ".", checkSound: @escaping @Sendable (String) -> String? = SoundFileCheck.problem(with:)) {
+        self.directory = directory
+        self.checkSound = checkSound
+    }
+
+    mutating func report(_ path: String, _ offset: Int?, _ message: String) {
         problems.append(Found(offset: offset, problem: ProtocolProblem(path: path, position: nil, message: message)))
     }
 
@@ -50,32 +64,39 @@ struct ProtocolDecoder {
         guard let members = object(root, path: "", knownKeys: Self.topLevelKeys, what: "the protocol") else {
             return nil
         }
-        if let format = members["format"] {
-            if case .string(let tag) = format.value.value, tag == TreatmentProtocol.formatTag {
-                // The one format this version reads.
-            } else {
-                report("format", format.value.offset, "expected \"\(TreatmentProtocol.formatTag)\", found \(shortText(format.value))")
-            }
+        var format: String?
+        if let member = members["format"] {
+            format = decodeFormat(member.value)
         } else {
-            report("", root.offset, "missing key \"format\": expected \"format\": \"\(TreatmentProtocol.formatTag)\"")
+            report("", root.offset, "missing key \"format\": expected \"format\": \"\(TreatmentProtocol.formatTag)\" or \"\(TreatmentProtocol.latestFormatTag)\"")
         }
         if let schema = members["$schema"] { _ = string(schema.value, path: "$schema") }
         let id = identifier(members, "id", path: "id", parent: root)
         let title = text(members, "title", path: "title", parent: root)
         let description = members["description"].flatMap { text($0.value, path: "description") }
-        let chimes = members["chimes"].map { decodeChimes($0.value, path: "chimes") } ?? .default
+        let chimes = members["chimes"].map { decodeChimes($0.value, path: "chimes", protocolLevel: true) } ?? .default
         let voice = members["voice"].map { decodeVoice($0.value, path: "voice") } ?? .default
+        let sounds = members["sounds"].map { decodeSounds($0, path: "sounds") } ?? [:]
         let phases = decodePhases(members["phases"], parent: root)
+        if format == TreatmentProtocol.formatTag { reportNewerKeys() }
 
         guard let id, let title, let phases, problemsAreEmpty else { return nil }
-        let decoded = TreatmentProtocol(id: id, title: title, description: description, chimes: chimes, voice: voice, phases: phases)
+        let decoded = TreatmentProtocol(id: id, title: title, description: description, chimes: chimes, voice: voice,
+                                        sounds: sounds, phases: phases)
         let total = decoded.totalDuration
         if total.seconds > Self.maximumSessionSeconds {
             report("phases", members["phases"]?.value.offset,
                    "the session lasts \(DurationText.clock(total)), longer than the 4:00:00 allowed")
             return nil
         }
-        return decoded
+        let segments = Self.segmentCount(of: phases)
+        guard segments <= Self.maximumSegments else {
+            report("phases", members["phases"]?.value.offset,
+                   "the session has \(segments) segments, more than the \(Self.maximumSegments) allowed")
+            return nil
+        }
+        checkMarksFit(decoded)
+        return problemsAreEmpty ? decoded : nil
     }
 
     private var problemsAreEmpty: Bool { problems.isEmpty }
@@ -101,7 +122,9 @@ struct ProtocolDecoder {
         var firstUse: [String: Int] = [:]
         for (index, element) in elements.enumerated() {
             let path = "phases[\(index)]"
+            currentPhaseIndex = index
             if let phase = decodePhase(element, path: path) { phases.append(phase) }
+            currentPhaseIndex = nil
             // Checked on the raw id, so a duplicate is reported even when the phase has other problems.
             guard case .object(let members) = element.value,
                   let idMember = members.first(where: { $0.key == "id" }),
@@ -155,12 +178,45 @@ struct ProtocolDecoder {
         }
         let strokeIsValid = members["strokeSeconds"] == nil || stroke != nil
         let problemsBefore = problems.count
-        let chimes = members["chimes"].map { decodeChimes($0.value, path: "\(path).chimes") } ?? .default
+        let chimes = members["chimes"].map { decodeChimes($0.value, path: "\(path).chimes", protocolLevel: false) } ?? .default
         let chimesAreValid = problems.count == problemsBefore
         let say = members["say"].flatMap { text($0.value, path: "\(path).say") }
         let sayIsValid = members["say"] == nil || say != nil
 
+        let repeatCount = members["repeat"].flatMap { decodeRepeat($0, path: "\(path).repeat") }
+        let repeatIsValid = members["repeat"] == nil || repeatCount != nil
+        let betweenRepeats = members["stillnessBetweenRepeats"].flatMap { member -> Duration? in
+            newer(member, path: "\(path).stillnessBetweenRepeats")
+            if (repeatCount ?? 1) < 2, repeatIsValid {
+                report("\(path).stillnessBetweenRepeats", member.keyOffset,
+                       "only a phase with \"repeat\" of 2 or more has stillness between its repeats")
+            }
+            return duration(member.value, path: "\(path).stillnessBetweenRepeats")
+        }
+        let betweenRepeatsIsValid = members["stillnessBetweenRepeats"] == nil || betweenRepeats != nil
+        let problemsBeforeMarks = problems.count
+        let marks = members["marks"].map { decodeMarks($0, path: "\(path).marks") }
+        let marksAreValid = problems.count == problemsBeforeMarks
+        let problemsBeforeSounds = problems.count
+        let sounds = members["sounds"].map { decodeSounds($0, path: "\(path).sounds") } ?? [:]
+        let soundsAreValid = problems.count == problemsBeforeSounds
+
         var body: Phase.Body?
+        if let until = members["until"] {
+            if decodeUntil(until, path: "\(path).until") {
+                body = .untilPress
+            }
+            for key in ["duration", "steps"] {
+                if let member = members[key] {
+                    report(path, member.keyOffset, "a phase takes one of \"duration\", \"steps\" or \"until\", not \"\(key)\" with \"until\"")
+                    body = nil
+                }
+            }
+            if let member = members["stillnessBetweenSteps"] {
+                report("\(path).stillnessBetweenSteps", member.keyOffset,
+                       "only a phase with \"steps\" can have stillness between its steps")
+            }
+        } else {
         switch (members["duration"], members["steps"]) {
         case (let durationMember?, nil):
             body = duration(durationMember.value, path: "\(path).duration").map(Phase.Body.duration)
@@ -177,21 +233,30 @@ struct ProtocolDecoder {
         case (let durationMember?, _?):
             report(path, durationMember.keyOffset, "a phase takes either \"duration\" or \"steps\", not both")
         case (nil, nil):
-            report(path, node.offset, "missing key \"duration\" or \"steps\": expected how long the phase lasts")
+            report(path, node.offset, "missing key \"duration\", \"steps\" or \"until\": expected how long the phase lasts")
+        }
         }
         guard let id, let title, let cue, let body, kindIsValid, stillnessAfterIsValid, betweenIsValid,
-              strokeIsValid, chimesAreValid, sayIsValid else {
+              strokeIsValid, chimesAreValid, sayIsValid, repeatIsValid, betweenRepeatsIsValid, marksAreValid, soundsAreValid else {
             return nil
         }
         return Phase(id: id, title: title, cue: cue, kind: kind, body: body,
                      stillnessAfter: stillnessAfter, stillnessBetweenSteps: between,
-                     strokeSeconds: stroke, chimes: chimes, say: say)
+                     strokeSeconds: stroke, chimes: chimes, say: say, repeatCount: repeatCount ?? 1,
+                     stillnessBetweenRepeats: betweenRepeats, marks: marks, sounds: sounds)
     }
 
     /// `{"start": "transition", "warningBefore": "5s", "volume": 80, "pitch": 660}`, every key optional.
-    private mutating func decodeChimes(_ node: JSONNode, path: String) -> ChimeOptions {
+    private mutating func decodeChimes(_ node: JSONNode, path: String, protocolLevel: Bool) -> ChimeOptions {
         guard let members = object(node, path: path, knownKeys: Self.chimeKeys, what: "chime options") else { return .default }
         var options = ChimeOptions()
+        if let member = members["marks"] {
+            if protocolLevel {
+                options.marks = decodeMarks(member, path: "\(path).marks")
+            } else {
+                report("\(path).marks", member.keyOffset, "a phase's own marks go in \"marks\" on the phase, beside \"chimes\"")
+            }
+        }
         if let member = members["start"] {
             let names = (ChimeKind.allCases.map(\.rawValue) + ["none"]).map { "\"\($0)\"" }.joined(separator: ", ")
             if case .string(let name) = member.value.value, name == "none" || ChimeKind(rawValue: name) != nil {
@@ -298,15 +363,21 @@ struct ProtocolDecoder {
             let title = members["title"].flatMap { text($0.value, path: "\(stepPath).title") }
             let titleIsValid = members["title"] == nil || title != nil
             let cue = text(members, "cue", path: "\(stepPath).cue", parent: element)
-            var stepDuration: Duration?
-            if let member = members["duration"] {
-                stepDuration = duration(member.value, path: "\(stepPath).duration")
-            } else {
-                report(stepPath, element.offset, "missing key \"duration\": expected how long the step lasts")
+            var length: SegmentLength?
+            switch (members["duration"], members["until"]) {
+            case (let member?, nil):
+                length = duration(member.value, path: "\(stepPath).duration").map(SegmentLength.timed)
+            case (nil, let member?):
+                length = decodeUntil(member, path: "\(stepPath).until") ? .untilPress : nil
+            case (_?, let member?):
+                _ = decodeUntil(member, path: "\(stepPath).until")
+                report(stepPath, member.keyOffset, "a step takes either \"duration\" or \"until\", not both")
+            case (nil, nil):
+                report(stepPath, element.offset, "missing key \"duration\" or \"until\": expected how long the step lasts")
             }
             let say = members["say"].flatMap { text($0.value, path: "\(stepPath).say") }
-            if let cue, let stepDuration, titleIsValid, members["say"] == nil || say != nil {
-                steps.append(Step(title: title, cue: cue, duration: stepDuration, say: say))
+            if let cue, let length, titleIsValid, members["say"] == nil || say != nil {
+                steps.append(Step(title: title, cue: cue, length: length, say: say))
             }
         }
         return steps.count == elements.count ? steps : nil
@@ -315,7 +386,7 @@ struct ProtocolDecoder {
     // MARK: Values
 
     /// The members of an object by key, after reporting unknown keys (with a suggestion when one is close).
-    private mutating func object(
+    mutating func object(
         _ node: JSONNode, path: String, knownKeys: [String], what: String
     ) -> [String: JSONNode.Member]? {
         guard case .object(let members) = node.value else {
@@ -336,7 +407,7 @@ struct ProtocolDecoder {
         return byKey
     }
 
-    private mutating func string(_ node: JSONNode, path: String) -> String? {
+    mutating func string(_ node: JSONNode, path: String) -> String? {
         guard case .string(let value) = node.value else {
             report(path, node.offset, "expected a string, found \(node.typeDescription)")
             return nil
@@ -345,7 +416,7 @@ struct ProtocolDecoder {
     }
 
     /// A required text field: a non-blank string of at most 2,000 characters.
-    private mutating func text(_ members: [String: JSONNode.Member], _ key: String, path: String, parent: JSONNode) -> String? {
+    mutating func text(_ members: [String: JSONNode.Member], _ key: String, path: String, parent: JSONNode) -> String? {
         guard let member = members[key] else {
             report(parentPath(of: path), parent.offset, "missing key \"\(key)\": expected a string")
             return nil
@@ -353,7 +424,7 @@ struct ProtocolDecoder {
         return text(member.value, path: path)
     }
 
-    private mutating func text(_ node: JSONNode, path: String) -> String? {
+    mutating func text(_ node: JSONNode, path: String) -> String? {
         guard let value = string(node, path: path) else { return nil }
         if value.unicodeScalars.allSatisfy(TextGrammar.isBlank) {
             report(path, node.offset, "expected some text, found \(value.isEmpty ? "an empty string" : "only blanks")")
@@ -403,7 +474,7 @@ struct ProtocolDecoder {
     }
 
     /// A duration: finite, at least 0.1 s, at most the 4 hours a session may last.
-    private mutating func duration(_ node: JSONNode, path: String) -> Duration? {
+    mutating func duration(_ node: JSONNode, path: String) -> Duration? {
         let expected = "expected a duration: seconds as a number, or a string such as \"45s\", \"1m30s\" or \"1:30\""
         let seconds: Double
         switch node.value {
@@ -446,7 +517,7 @@ struct ProtocolDecoder {
         return String(path[..<dot])
     }
 
-    private func shortText(_ node: JSONNode) -> String {
+    func shortText(_ node: JSONNode) -> String {
         switch node.value {
         case .string(let value): return Self.quoted(value)
         case .number(let literal): return Self.clipped(literal)

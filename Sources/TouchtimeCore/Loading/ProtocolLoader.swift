@@ -14,11 +14,18 @@ public enum ProtocolLoader {
 
     /// Loads the protocol in the file at `path`.
     public static func load(contentsOf path: String) throws(ProtocolLoadError) -> TreatmentProtocol {
-        try decode(readFile(path), file: path)
+        try decode(readFile(path), file: path, soundsRelativeTo: folder(of: path))
     }
 
-    /// Decodes protocol JSON; `file` names the source in messages.
-    public static func decode(_ bytes: [UInt8], file: String) throws(ProtocolLoadError) -> TreatmentProtocol {
+    /// The folder a file is in (`.` for a bare name).
+    public static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// Decodes protocol JSON; `file` names the source in messages, and the protocol's own sound
+    /// files are found relative to `soundsRelativeTo` (the folder of the file it was read from).
+    public static func decode(_ bytes: [UInt8], file: String, soundsRelativeTo directory: String = ".") throws(ProtocolLoadError) -> TreatmentProtocol {
         guard bytes.count <= maximumFileSize else {
             // Only the first bytes past the limit were read: the file's size is not known, only that it is too large.
             throw .invalid(file: file, problems: [ProtocolProblem(
@@ -31,7 +38,7 @@ public enum ProtocolLoader {
             throw .invalid(file: file, problems: [ProtocolProblem(
                 path: "", position: LineIndex(bytes).positions(of: [error.offset])[0], message: error.message)])
         }
-        var decoder = ProtocolDecoder()
+        var decoder = ProtocolDecoder(directory: directory)
         guard let decoded = decoder.decodeProtocol(root), decoder.problems.isEmpty else {
             // In file order, so a reader can fix them top to bottom (stable: equal places keep the order found).
             let ordered = decoder.problems.enumerated().sorted { lhs, rhs in
@@ -49,7 +56,7 @@ public enum ProtocolLoader {
                 if item.offset != nil { problem.position = positions.next() }
                 return problem
             }
-            throw .invalid(file: file, problems: problems)
+            throw .invalid(file: file, problems: ProtocolDecoder.namingPhases(problems, root: root))
         }
         return decoded
     }

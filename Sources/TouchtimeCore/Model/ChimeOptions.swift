@@ -26,9 +26,12 @@ public struct ChimeOptions: Sendable, Equatable {
     /// The stroke tick's own volume, 0 to 100 (default 40, about -28 dBFS at full volume; 100 is
     /// as loud as the stillness bowl), so that it can be heard over music.
     public var paceVolume: Int?
+    /// Marks inside every massage segment (protocol level only: a phase gives its own as `marks`).
+    public var marks: [Mark]?
 
     public init(start: ChimeKind?? = nil, warningBefore: Duration? = nil, volume: Int? = nil, pitch: Double? = nil,
-                paceVolume: Int? = nil) {
+                paceVolume: Int? = nil, marks: [Mark]? = nil) {
+        self.marks = marks
         self.start = start
         self.warningBefore = warningBefore
         self.volume = volume
@@ -48,7 +51,8 @@ public struct ChimeOptions: Sendable, Equatable {
     /// These options with `other`'s set values taking precedence.
     public func overridden(by other: ChimeOptions) -> ChimeOptions {
         ChimeOptions(start: other.start ?? start, warningBefore: other.warningBefore ?? warningBefore,
-                     volume: other.volume ?? volume, pitch: other.pitch ?? pitch, paceVolume: other.paceVolume ?? paceVolume)
+                     volume: other.volume ?? volume, pitch: other.pitch ?? pitch, paceVolume: other.paceVolume ?? paceVolume,
+                     marks: other.marks ?? marks)
     }
 }
 
@@ -59,10 +63,13 @@ public struct ChimeVoice: Sendable, Hashable {
     public var volume: Int
     /// Transposition ratio against the kind's own pitch (1 = as designed).
     public var pitchRatio: Double
+    /// The protocol's own sound for the kind (a WAV file's path), played instead of the synthesised one.
+    public var sound: String?
 
-    public init(kind: ChimeKind, volume: Int = 100, pitchRatio: Double = 1) {
+    public init(kind: ChimeKind, volume: Int = 100, pitchRatio: Double = 1, sound: String? = nil) {
         self.kind = kind
         self.volume = volume
         self.pitchRatio = pitchRatio
+        self.sound = sound
     }
 }

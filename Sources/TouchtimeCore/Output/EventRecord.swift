@@ -14,6 +14,7 @@ public struct EventRecord: Sendable {
 
     /// One JSON object, keys in a fixed order: `event` first, then where, then what it carries, then when.
     public func jsonLine(timeline: Timeline, speed: Double) -> String {
+        func mark(_ index: Int) -> Mark? { self.mark(index, in: timeline) }
         var fields: [(String, String)] = [("event", JSONText.string(event.kind.name))]
         if event.kind == .sessionStart {
             fields.append(("protocol", JSONText.string(timeline.treatment.id)))
@@ -23,6 +24,7 @@ public struct EventRecord: Sendable {
         }
         if let phase = event.phaseID { fields.append(("phase", JSONText.string(phase))) }
         if let step = event.stepIndex { fields.append(("step", "\(step)")) }
+        if let round = event.round { fields.append(("round", "\(round)")) }
         if let segment = event.segmentIndex { fields.append(("segment", "\(segment)")) }
         switch event.kind {
         case .extended(let amount): fields.append(("amount", TimeText.seconds(amount, decimals: 3)))
@@ -32,6 +34,11 @@ public struct EventRecord: Sendable {
         case .speech(let text): fields.append(("text", JSONText.string(text)))
         case .audioUnavailable(let reason): fields.append(("reason", JSONText.string(reason)))
         case .muted(let muted): fields.append(("muted", muted ? "true" : "false"))
+        case .mark(let index):
+            if let mark = mark(index) {
+                fields.append(("at", JSONText.string(mark.text)))
+                if let say = mark.say { fields.append(("say", JSONText.string(say))) }
+            }
         default: break
         }
         fields.append(("planned", TimeText.seconds(event.planned, decimals: 3)))
@@ -57,8 +64,10 @@ public struct EventRecord: Sendable {
             guard let index = event.segmentIndex, timeline.segments.indices.contains(index) else { return "\(time)  \(name)" }
             let segment = timeline.segments[index]
             let phase = timeline.phase(of: segment)
-            let place = event.kind == .stepStart ? "\(phase.id)/\(segment.stepIndex.map { $0 + 1 } ?? 0)" : phase.id
-            let length = DurationText.format(event.kind == .phaseStart ? phase.activeDuration : segment.plannedDuration)
+            var place = event.kind == .stepStart ? "\(phase.id)/\(segment.stepIndex.map { $0 + 1 } ?? 0)" : phase.id
+            if let round = timeline.roundText(of: segment) { place += " \(round)" }
+            let length = segment.waitsForPress ? "until press"
+                : DurationText.format(event.kind == .phaseStart && segment.rounds == 1 ? phase.activeDuration : segment.plannedDuration)
             let text: String
             switch event.kind {
             case .phaseStart: text = "\(phase.title) (\(length)): \(phase.cue)"
@@ -69,8 +78,12 @@ public struct EventRecord: Sendable {
         case .extended(let amount):
             let text = DurationText.format(amount)
             return "\(time)  \(name) \(phase.padding(to: 12)) \(text.hasPrefix("-") ? text : "+" + text)"
-        case .paused, .resumed, .skipped, .back:
+        case .paused, .resumed, .skipped, .back, .continued:
             return "\(time)  \(name) \(phase)"
+        case .mark(let index):
+            guard let mark = mark(index, in: timeline) else { return "\(time)  \(name) \(phase)" }
+            let words = mark.say.map { ": \($0)" } ?? ""
+            return "\(time)  \(name) \(phase.padding(to: 12)) \((mark.text + words).terminalSafe)"
         case .warning:
             let left = event.segmentIndex.flatMap { timeline.segments.indices.contains($0) ? timeline.segments[$0] : nil }
                 .map { DurationText.format($0.plannedEnd - event.planned) } ?? ""
@@ -85,6 +98,15 @@ public struct EventRecord: Sendable {
         case .press(nil), .stroke, .chime, .speech, .audioUnavailable:
             return nil
         }
+    }
+}
+
+extension EventRecord {
+    /// The mark an event `mark(index)` names, if its segment has it.
+    func mark(_ index: Int, in timeline: Timeline) -> Mark? {
+        guard let segmentIndex = event.segmentIndex, timeline.segments.indices.contains(segmentIndex) else { return nil }
+        let marks = timeline.segments[segmentIndex].marks
+        return marks.indices.contains(index) ? marks[index] : nil
     }
 }
 

@@ -19,7 +19,7 @@ public enum TimelineReport {
             }
             let segment = timeline.segments[segmentIndex]
             switch segment.role {
-            case .stillnessAfter, .stillnessBetweenSteps: characters.append(".")
+            case .stillnessAfter, .stillnessBetweenSteps, .stillnessBetweenRepeats: characters.append(".")
             default: characters.append(symbol(forPhase: segment.phaseIndex))
             }
         }
@@ -30,7 +30,10 @@ public enum TimelineReport {
         let treatment = timeline.treatment
         var lines: [String] = []
         lines.append(treatment.title.terminalSafe)
-        lines.append("\(treatment.id) · \(origin.terminalSafe) · \(Counted.text(treatment.phases.count, "phase")) · \(DurationText.clock(timeline.totalDuration))")
+        let waits = timeline.waitCount
+        // A wait for the therapist's press counts 0: the total is what the clock runs, plus the waits.
+        let plusWaits = waits > 0 ? " + \(Counted.text(waits, "wait"))" : ""
+        lines.append("\(treatment.id) · \(origin.terminalSafe) · \(Counted.text(treatment.phases.count, "phase")) · \(DurationText.clock(timeline.totalDuration))\(plusWaits)")
         if let description = treatment.description {
             lines += wrap(description.terminalSafe, width: width)
         }
@@ -40,24 +43,41 @@ public enum TimelineReport {
         for segment in timeline.segments {
             let phase = timeline.phase(of: segment)
             let start = DurationText.clock(segment.plannedStart).leftPadded(to: 5)
-            let length = DurationText.format(segment.plannedDuration).leftPadded(to: 7)
+            let length = (segment.waitsForPress ? "press" : DurationText.format(segment.plannedDuration)).leftPadded(to: 7)
             let kind = (segment.isStillness ? "stillness" : "massage").padding(to: 9)
-            let name = segment.startsPhase || segment.stepIndex != nil || segment.role == .stillnessPhase
+            var name = segment.startsPhase || segment.stepIndex != nil || segment.role == .stillnessPhase
                 ? "\(segment.phaseIndex + 1) \(phase.id): \(timeline.title(of: segment))"
                 : "  \(timeline.title(of: segment))"
+            if let round = timeline.roundText(of: segment), segment.role.isPhaseBody { name += " (\(round))" }
             lines.append("\(start)  \(length)  \(kind)  \(name.terminalSafe)")
-            for line in wrap(timeline.cue(of: segment).terminalSafe, width: max(width - indent.count, 20)) {
+            let width = max(width - indent.count, 20)
+            if segment.waitsForPress {
+                lines.append(indent + "waits for a press (space, n or a pedal)")
+            }
+            for line in wrap(timeline.cue(of: segment).terminalSafe, width: width) {
                 lines.append(indent + line)
+            }
+            if !segment.marks.isEmpty {
+                let marks = segment.marks.map { mark in
+                    var text = mark.text
+                    if let offset = mark.offset(in: segment.plannedDuration) { text += " at \(DurationText.format(offset))" }
+                    if let say = mark.say { text += " \"\(say)\"" }
+                    if mark.chime != Mark.defaultChime { text += " (\(mark.chime?.rawValue ?? "no chime"))" }
+                    return text
+                }
+                for line in wrap("marks: " + marks.joined(separator: ", ").terminalSafe, width: width) {
+                    lines.append(indent + line)
+                }
             }
         }
         lines.append("")
-        lines.append("total \(DurationText.clock(timeline.totalDuration)) (\(DurationText.format(timeline.totalDuration))), \(Counted.text(treatment.phases.count, "phase")), \(Counted.text(timeline.segments.count, "segment"))")
+        lines.append("total \(DurationText.clock(timeline.totalDuration)) (\(DurationText.format(timeline.totalDuration)))\(plusWaits), \(Counted.text(treatment.phases.count, "phase")), \(Counted.text(timeline.segments.count, "segment"))")
         let barWidth = max(width - 10, 10)
         lines.append("timeline |\(bar(timeline, width: barWidth))|")
         var legend = treatment.phases.enumerated().map { index, phase in
             "\(symbol(forPhase: index)) \(phase.id)\(phase.kind == .stillness ? " (stillness)" : "")"
         }
-        if timeline.segments.contains(where: { $0.role == .stillnessAfter || $0.role.isBetweenSteps }) {
+        if timeline.segments.contains(where: { $0.isStillness && !$0.role.isPhaseBody }) {
             legend.append(". stillness")
         }
         var legendLine = ""
@@ -85,12 +105,16 @@ public enum TimelineReport {
                 "\"duration\":\(seconds(phase.activeDuration))",
                 "\"cue\":\(JSONText.string(phase.cue))",
             ]
+            if case .untilPress = phase.body { fields.append("\"until\":\"press\"") }
             if case .steps(let steps) = phase.body {
                 let items = steps.map { step in
-                    "{\"title\":\(step.title.map(JSONText.string) ?? "null"),\"cue\":\(JSONText.string(step.cue)),\"duration\":\(seconds(step.duration))}"
+                    let until = step.length.waitsForPress ? ",\"until\":\"press\"" : ""
+                    return "{\"title\":\(step.title.map(JSONText.string) ?? "null"),\"cue\":\(JSONText.string(step.cue)),\"duration\":\(seconds(step.duration))\(until)}"
                 }
                 fields.append("\"steps\":[\(items.joined(separator: ","))]")
             }
+            if phase.repeatCount > 1 { fields.append("\"repeat\":\(phase.repeatCount)") }
+            if let between = phase.stillnessBetweenRepeats { fields.append("\"stillnessBetweenRepeats\":\(seconds(between))") }
             if let between = phase.stillnessBetweenSteps { fields.append("\"stillnessBetweenSteps\":\(seconds(between))") }
             if let after = phase.stillnessAfter { fields.append("\"stillnessAfter\":\(seconds(after))") }
             phaseStart += phase.totalDuration
@@ -107,6 +131,18 @@ public enum TimelineReport {
                 "\"cue\":\(JSONText.string(timeline.cue(of: segment)))",
             ]
             if let step = segment.stepIndex { fields.insert("\"step\":\(step)", at: 1) }
+            if let round = segment.roundNumber { fields.append("\"round\":\(round)") }
+            if segment.waitsForPress { fields.append("\"until\":\"press\"") }
+            if !segment.marks.isEmpty {
+                let marks = segment.marks.compactMap { mark in
+                    mark.offset(in: segment.plannedDuration).map { offset in
+                        var item = "{\"at\":\(JSONText.string(mark.text)),\"offset\":\(seconds(offset)),\"chime\":\(mark.chime.map { JSONText.string($0.rawValue) } ?? "null")"
+                        if let say = mark.say { item += ",\"say\":\(JSONText.string(say))" }
+                        return item + "}"
+                    }
+                }
+                fields.append("\"marks\":[\(marks.joined(separator: ","))]")
+            }
             return "{" + fields.joined(separator: ",") + "}"
         }
         var top = [
@@ -115,6 +151,7 @@ public enum TimelineReport {
         ]
         if let description = treatment.description { top.append("\"description\":\(JSONText.string(description))") }
         top.append("\"total\":\(seconds(timeline.totalDuration))")
+        if timeline.waitCount > 0 { top.append("\"waits\":\(timeline.waitCount)") }
         top.append("\"phases\":[\(phases.joined(separator: ","))]")
         top.append("\"segments\":[\(segments.joined(separator: ","))]")
         return "{" + top.joined(separator: ",") + "}"
@@ -155,12 +192,8 @@ extension Segment.Role {
         case .stillnessPhase: return "stillness-phase"
         case .stillnessAfter: return "stillness-after"
         case .stillnessBetweenSteps: return "stillness-between-steps"
+        case .stillnessBetweenRepeats: return "stillness-between-repeats"
         }
-    }
-
-    var isBetweenSteps: Bool {
-        if case .stillnessBetweenSteps = self { return true }
-        return false
     }
 }
 

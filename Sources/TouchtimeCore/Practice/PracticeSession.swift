@@ -47,6 +47,10 @@ public struct PracticeSession: SessionModel, Equatable {
         return max(segment.plannedDuration - spent(at: now), .zero) / speed
     }
 
+    public func elapsedInSegment(at now: Duration) -> Duration {
+        engine.elapsedInSegment(at: now)
+    }
+
     public func plannedPosition(at now: Duration) -> Duration {
         guard let segment = currentSegment else { return timeline.totalDuration }
         return segment.plannedStart + min(spent(at: now), segment.plannedDuration)
@@ -65,6 +69,10 @@ public struct PracticeSession: SessionModel, Equatable {
     public mutating func handle(_ command: SessionCommand, at now: Duration) -> [SessionEvent] {
         switch command {
         case .press, .pressAt:
+            if state == .running, engine.currentSegment?.waitsForPress == true {
+                // A wait for the therapist is not timed, so not scored: the press only ends it.
+                return account(engine.handle(.next, at: now))
+            }
             guard state == .running, let index = running, let segment = currentSegment, index == currentIndex else { return [] }
             // A press held back to tell it from a key's repeat counts from when it was made.
             let now = if case .pressAt(let made) = command { max(min(made, now), engine.segmentStartedAt) } else { now }
@@ -104,7 +112,7 @@ public struct PracticeSession: SessionModel, Equatable {
             case .phaseStart, .stepStart, .stillnessStart:
                 guard let index = event.segmentIndex, timeline.segments.indices.contains(index) else { break }
                 if let previous = running, previous != index { missed(previous) }
-                running = index
+                running = timeline.segments[index].waitsForPress ? nil : index
                 event.planned = timeline.segments[index].plannedStart
             case .sessionEnd(completed: true):
                 if let previous = running { missed(previous) }
@@ -133,20 +141,24 @@ public struct PracticeSession: SessionModel, Equatable {
             var phase = phase
             switch phase.body {
             case .duration(let length): phase.body = .duration(length * factor)
+            case .untilPress: break
             case .steps(let steps):
                 phase.body = .steps(steps.map { step in
                     var step = step
-                    step.duration = step.duration * factor
+                    if case .timed(let length) = step.length { step.length = .timed(length * factor) }
                     return step
                 })
             }
             phase.stillnessAfter = phase.stillnessAfter.map { $0 * factor }
             phase.stillnessBetweenSteps = phase.stillnessBetweenSteps.map { $0 * factor }
+            phase.stillnessBetweenRepeats = phase.stillnessBetweenRepeats.map { $0 * factor }
             phase.strokeSeconds = nil
             phase.chimes.warningBefore = nil
+            phase.marks = []
             return phase
         }
         stretched.chimes.warningBefore = nil
+        stretched.chimes.marks = nil
         return stretched
     }
 }

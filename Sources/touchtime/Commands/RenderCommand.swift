@@ -28,15 +28,28 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Speak each phase's and step's title (the protocol's voice options), as 'run --voice' does.")
     var voice = false
 
+    @Option(help: ArgumentHelp("How long each wait for a press (\"until\": \"press\") lasts in the file: nobody can press a recording.",
+                               valueName: "duration"))
+    var wait: String = "10s"
+
+    /// `--wait` as a duration (0.1 s to 10 minutes).
+    var waitLength: Duration? {
+        guard let seconds = DurationText.seconds(parsing: wait), (0.1...600).contains(seconds) else { return nil }
+        return .microseconds(Int64((seconds * 1_000_000).rounded()))
+    }
+
     func validate() throws {
         guard (0...100).contains(volume) else {
             throw ValidationError("--volume must be between 0 and 100, got \(volume)")
+        }
+        guard waitLength != nil else {
+            throw ValidationError("--wait must be a duration from 0.1s to 10m, such as 10s or 1:30, got '\(wait)'")
         }
     }
 
     func run() throws {
         let (treatment, _) = try ProtocolCatalog.current.resolveOrExit(protocolName)
-        let timeline = Timeline(treatment)
+        let timeline = Timeline(treatment, waitsLast: waitLength)
         var speech: (plan: SpeechPlan, bank: [String: [Int16]])?
         if voice {
             let plan = SpeechPlan(timeline: timeline)
@@ -56,7 +69,8 @@ struct RenderCommand: ParsableCommand {
         }
         let counts = Dictionary(grouping: rendering.cues, by: \.voice.kind).mapValues(\.count)
         let detail = ChimeKind.allCases.compactMap { kind in counts[kind].map { "\($0) \(kind.rawValue)" } }.joined(separator: ", ")
-        let spoken = voice ? ", \(Counted.text(rendering.utterances.count, "prompt"))" : ""
+        var spoken = voice ? ", \(Counted.text(rendering.utterances.count, "prompt"))" : ""
+        if treatment.waitCount > 0 { spoken += ", \(Counted.text(treatment.waitCount, "wait")) of \(DurationText.format(waitLength ?? .zero)) each" }
         StandardStream.output.write("wrote \(out): \(DurationText.clock(rendering.duration)) (\(DurationText.format(rendering.duration))), "
                                     + "\(Counted.text(rendering.cues.count, "chime")) (\(detail))\(spoken), 48 kHz mono 16-bit\n")
     }
