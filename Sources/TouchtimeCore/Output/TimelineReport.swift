@@ -37,6 +37,10 @@ public enum TimelineReport {
         if let description = treatment.description {
             lines += wrap(description.terminalSafe, width: width)
         }
+        let ownSounds = ChimeKind.allCases.compactMap { kind in treatment.sounds[kind].map { "\(kind.rawValue) \($0)" } }
+        if !ownSounds.isEmpty {
+            lines += wrap("own sounds: " + ownSounds.joined(separator: ", ").terminalSafe, width: width)
+        }
         lines.append("")
         let indent = String(repeating: " ", count: 27)
         lines.append("START   LENGTH  KIND       PHASE / STEP")
@@ -56,6 +60,13 @@ public enum TimelineReport {
             }
             for line in wrap(timeline.cue(of: segment).terminalSafe, width: width) {
                 lines.append(indent + line)
+            }
+            let phaseSounds = segment.startsPhase && segment.round == 1
+                ? ChimeKind.allCases.compactMap { kind in phase.sounds[kind].map { "\(kind.rawValue) \($0)" } } : []
+            if !phaseSounds.isEmpty {
+                for line in wrap("own sounds: " + phaseSounds.joined(separator: ", ").terminalSafe, width: width) {
+                    lines.append(indent + line)
+                }
             }
             if !segment.marks.isEmpty {
                 let marks = segment.marks.map { mark in
