@@ -263,3 +263,68 @@ import Testing
         #expect(tab.lines == ["mine", "stillness"], "\(tab.stdout)")
     }
 }
+
+/// `touchtime edit` in a real terminal: an invalid edit asks "Edit again? [Y/n]" on the terminal,
+/// and the answer decides. The editor is a script that breaks the file the first time (a stray
+/// comma) and fixes it the second, counting its runs in a file.
+@Suite(.serialized, .enabled(if: Tmux.available, "needs tmux (.ci/setup installs it)"))
+struct EditTerminalTests {
+    private let binary = BinaryRunner.executable.path
+
+    /// A user protocol `mine` in the terminal's folder, and the editor script; returns the file's path.
+    private func prepare(_ tmux: Tmux) throws -> String {
+        let made = try BinaryRunner.run(["new", "mine"], environment: ["XDG_CONFIG_HOME": tmux.file("config")])
+        #expect(made.status == 0, "\(made.stderr)")
+        let script = """
+            #!/bin/sh
+            n=$(cat \(tmux.file("count")) 2>/dev/null || echo 0); n=$((n+1)); echo $n > \(tmux.file("count"))
+            if [ $n -eq 1 ]; then
+              sed -i 's/"format": "touchtime\\/1",/"format": "touchtime\\/1",,/' "$1"
+            else
+              sed -i 's/"format": "touchtime\\/1",,/"format": "touchtime\\/1",/; s/NeuroTouch Symmetry Serum ritual/Fixed/' "$1"
+            fi
+
+            """
+        try script.write(toFile: tmux.file("editor"), atomically: true, encoding: .utf8)
+        chmod(tmux.file("editor"), 0o755)
+        return tmux.file("config") + "/touchtime/protocols/mine.json"
+    }
+
+    private func edit(_ tmux: Tmux) {
+        tmux.type("stty -g > \(tmux.file("before")); XDG_CONFIG_HOME=\(tmux.file("config")) VISUAL= EDITOR=\(tmux.file("editor")) "
+                  + "\(binary) edit mine; echo EXIT=$?; stty -g > \(tmux.file("after"))")
+    }
+
+    @Test func anInvalidEditIsOfferedAgainAndTheFixReplacesTheFile() throws {
+        let tmux = try Tmux(width: 160, height: 24)
+        defer { tmux.close() }
+        let path = try prepare(tmux)
+        edit(tmux)
+        #expect(tmux.waitFor { $0.contains { $0.contains("Edit again? [Y/n]") } }, "\(tmux.screen)")
+        #expect(tmux.screen.contains { $0.contains("touchtime: \(path):3:27: unexpected ','") }, "\(tmux.screen)")
+        tmux.press("y", "Enter")
+        #expect(tmux.waitFor { $0.contains { $0.hasPrefix("EXIT=") } }, "\(tmux.screen)")
+        #expect(tmux.screen.contains("EXIT=0"), "\(tmux.screen)")
+        #expect(tmux.screen.contains { $0 == "\(path): saved (5 phases, 7:15)" }, "\(tmux.screen)")
+        #expect(tmux.read("count") == "2\n", "the editor ran again, on the text it had left")
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        #expect(text.contains(#""title": "Fixed""#) && !text.contains(",,"))
+        #expect(tmux.read("before") == tmux.read("after"), "the terminal is as it was")
+    }
+
+    @Test func answeringNoLeavesTheFileAsItWas() throws {
+        let tmux = try Tmux(width: 160, height: 24)
+        defer { tmux.close() }
+        let path = try prepare(tmux)
+        let before = try String(contentsOfFile: path, encoding: .utf8)
+        edit(tmux)
+        #expect(tmux.waitFor { $0.contains { $0.contains("Edit again? [Y/n]") } }, "\(tmux.screen)")
+        tmux.press("n", "Enter")
+        #expect(tmux.waitFor { $0.contains { $0.hasPrefix("EXIT=") } }, "\(tmux.screen)")
+        #expect(tmux.screen.contains("EXIT=65"), "\(tmux.screen)")
+        #expect(tmux.screen.contains { $0 == "touchtime: \(path) is unchanged" }, "\(tmux.screen)")
+        #expect(tmux.read("count") == "1\n")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == before)
+        #expect(tmux.read("before") == tmux.read("after"), "the terminal is as it was")
+    }
+}
