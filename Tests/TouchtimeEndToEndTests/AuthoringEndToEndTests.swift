@@ -98,6 +98,13 @@ import Testing
         #expect(invalid.status == 65)
         #expect(invalid.stderr == "touchtime: bad.json:1:57: remove the comma before }\n")
         #expect(!FileManager.default.fileExists(atPath: place.protocols + "/third.json"))
+        // A file of the same id in ./Protocols is found first: said, and the new one's path given.
+        try FileManager.default.createDirectory(atPath: place.path("Protocols"), withIntermediateDirectories: true)
+        try Self.oneLine.write(toFile: place.path("Protocols/shadowed.json"), atomically: true, encoding: .utf8)
+        let shadowed = try place.run(["new", "shadowed"])
+        #expect(shadowed.status == 0)
+        #expect(shadowed.stderr == "touchtime: warning: ./Protocols/shadowed.json is found first for 'shadowed' from this folder: "
+                + "run yours as \(place.protocols)/shadowed.json\n")
     }
 
     /// Installed, the binary finds share/touchtime beside its bin folder and names the schema there.

@@ -61,6 +61,9 @@ struct NewCommand: ParsableCommand {
             throw error.report()
         }
         StandardStream.output.write(path.escapingUnsafe + "\n")
+        if let found = catalog.file(forID: id), case .local(let local) = found.origin {
+            reportError("warning: ./\(local) is found first for '\(id)' from this folder: run yours as \(path)")
+        }
     }
 
     private static func exists(_ path: String, id: String) -> ExitCode {

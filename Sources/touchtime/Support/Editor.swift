@@ -7,8 +7,9 @@ import Glibc
 /// `$VISUAL`, else `$EDITOR`, else `vi`; the text may hold arguments (`code --wait`), so it is run
 /// by the shell as `/bin/sh -c '$EDITOR "$1"' sh FILE`: the file name itself is never parsed.
 /// The editor owns the terminal while it runs: touchtime ignores Ctrl-C and Ctrl-\ meanwhile (they
-/// are the editor's keys; the editor gets the default handlers), and afterwards puts back the
-/// terminal settings it found, in case an editor that crashed left them raw.
+/// are the editor's keys; the editor gets the default handlers), and a hangup (the editor has it
+/// too: when it ends, touchtime removes its copy and leaves the file as it was), and afterwards
+/// puts back the terminal settings it found, in case an editor that crashed left them raw.
 struct Editor {
     var command: String
 
@@ -45,10 +46,12 @@ struct Editor {
         let hadTerminal = isatty(STDIN_FILENO) == 1 && tcgetattr(STDIN_FILENO, &terminalSettings) == 0
         let previousInterrupt = signal(SIGINT, SIG_IGN)
         let previousQuit = signal(SIGQUIT, SIG_IGN)
+        let previousHangup = signal(SIGHUP, SIG_IGN)
         defer {
             if hadTerminal { _ = tcsetattr(STDIN_FILENO, TCSADRAIN, &terminalSettings) }
             signal(SIGINT, previousInterrupt)
             signal(SIGQUIT, previousQuit)
+            signal(SIGHUP, previousHangup)
         }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
