@@ -100,7 +100,8 @@ public struct ProtocolCatalog: Sendable {
         let (treatment, origin) = try resolve(name)
         switch origin {
         case .bundled:
-            return (BundledProtocols.bytes(for: name) ?? [], treatment, origin)
+            guard let bytes = BundledProtocols.bytes(for: name) else { throw .notFound(name: name, searched: ["the bundled protocols"]) }
+            return (bytes, treatment, origin)
         case .local(let path), .user(let path), .file(let path):
             return (try ProtocolLoader.readFile(path), treatment, origin)
         }
