@@ -24,6 +24,9 @@ let package = Package(
                 .embedInCode("Bundled/neurotouch-symmetry.json"),
                 .embedInCode("Bundled/neurotouch-express.json"),
                 .embedInCode("Bundled/trainee-drill.json"),
+                // And the schema, which `touchtime new` writes beside the user's protocols when
+                // touchtime runs from a build folder (no share/touchtime beside the binary).
+                .embedInCode("Bundled/touchtime.schema.json"),
             ]
         ),
         // The C system library for ALSA: imported by TouchtimeAudio only.

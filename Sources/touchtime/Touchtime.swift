@@ -7,15 +7,17 @@ struct Touchtime: AsyncParsableCommand {
         abstract: "A guided treatment timer for the NeuroTouch Symmetry Serum ritual and other timed protocols.",
         discussion: """
             Protocols are JSON files (format touchtime/1). A PROTOCOL argument is a file path, or the id of a \
-            protocol in ./Protocols, in $XDG_CONFIG_HOME/touchtime/protocols, or bundled with touchtime.
+            protocol in ./Protocols, in $XDG_CONFIG_HOME/touchtime/protocols, or bundled with touchtime. Your own: \
+            'touchtime new ID' starts one there, 'touchtime edit ID' changes it.
 
-            Exit codes: 0 success; 64 bad command line; 65 invalid protocol; 66 protocol file missing or \
-            unreadable; 69 sound device unavailable (chime, say), or a doctor check failed; 73 output file cannot be created, or an events or \
+            Exit codes: 0 success; 64 bad command line; 65 invalid protocol (or an invalid edit given up); 66 protocol \
+            file missing or unreadable; 69 sound device unavailable (chime, say), a doctor check failed, or the editor \
+            failed (edit); 73 output file cannot be created (new: the file exists), or an events or \
             history place that cannot be written safely (refused before the session); 74 the session ran but \
             its record, events or lines could not all be written; 78 the configuration file cannot be used; 129, 130, 131, 143 ended by SIGHUP, SIGINT, \
             SIGQUIT, SIGTERM.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ConfigCommand.self, PromptsCommand.self, ShowCommand.self, ValidateCommand.self, ListCommand.self, ChimeCommand.self, SayCommand.self, DoctorCommand.self, RenderCommand.self, PracticeCommand.self, HistoryCommand.self, StatsCommand.self]
+        subcommands: [RunCommand.self, ConfigCommand.self, PromptsCommand.self, ShowCommand.self, ValidateCommand.self, ListCommand.self, NewCommand.self, EditCommand.self, ChimeCommand.self, SayCommand.self, DoctorCommand.self, RenderCommand.self, PracticeCommand.self, HistoryCommand.self, StatsCommand.self]
     )
 }

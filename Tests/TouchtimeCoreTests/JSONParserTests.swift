@@ -42,7 +42,19 @@ import Testing
     }
 
     @Test(arguments: [
-        ("{\"a\": 1,}", "1:9", "unexpected '}': expected a string key in double quotes"),
+        ("{\"a\": 1,}", "1:8", "remove the comma before }"),
+        ("{\"a\": 1, }", "1:8", "remove the comma before }"),
+        ("[1, 2, ]", "1:6", "remove the comma before ]"),
+        ("{\"a\": [1,\n  ]}", "1:9", "remove the comma before ]"),
+        ("{\"a\": 1,,}", "1:9", "unexpected ',': expected a string key in double quotes"),
+        ("{\u{201C}a\u{201D}: 1}", "1:2", "found a curly quote \u{201C}: JSON needs straight quotes \""),
+        ("{\"a\": \u{201C}x\u{201D}}", "1:7", "found a curly quote \u{201C}: JSON needs straight quotes \""),
+        ("{\"a\": \u{2018}x\u{2019}}", "1:7", "found a curly quote \u{2018}: JSON needs straight quotes \""),
+        ("[\u{2019}x\u{2019}]", "1:2", "found a curly quote \u{2019}: JSON needs straight quotes \""),
+        ("{\"a\u{201D}: 1}", "1:4", "found a curly quote \u{201D}: JSON needs straight quotes \""),
+        ("{\"a\": \"x\u{201D}, \"b\": 1}", "1:9", "found a curly quote \u{201D}: JSON needs straight quotes \""),
+        ("[\"x\u{201D}, \"y\"]", "1:4", "found a curly quote \u{201D}: JSON needs straight quotes \""),
+        ("{\"a\": \"Say \u{201C}hi\u{201D}\" \"b\": 1}", "1:18", "unexpected '\"': expected ',' or '}' after an object member"),
         ("{\"a\" 1}", "1:6", "unexpected '1': expected ':' after the key \"a\""),
         ("[1 2]", "1:4", "unexpected '2': expected ',' or ']' after an array element"),
         ("{\"a\": 01}", "1:8", "invalid number: leading zeros are not allowed"),
@@ -61,6 +73,30 @@ import Testing
         let failure = error(text)
         #expect(failure?.0.description == place)
         #expect(failure?.1 == message)
+    }
+
+    @Test func curlyQuotesInsideTextAreText() throws {
+        let node = try parse("{\"cue\": \"Say \u{201C}hello\u{201D}, it\u{2019}s time\"}")
+        guard case .object(let members) = node.value, case .string(let cue) = members.first?.value.value else {
+            Issue.record("expected an object holding a string")
+            return
+        }
+        #expect(cue == "Say \u{201C}hello\u{201D}, it\u{2019}s time")
+    }
+
+    /// The two mistakes people make most, as `validate` reports them: at the quote, at the comma.
+    @Test func aProtocolPastedFromAWordProcessorOrWithATrailingCommaIsPlaced() {
+        let curly = "{\n  \"format\": \"touchtime/1\",\n  \"id\": \u{201C}mine\u{201D},\n  \"title\": \"T\"\n}"
+        let comma = "{\n  \"format\": \"touchtime/1\",\n  \"phases\": [\n    {\"id\": \"a\"},\n  ],\n  \"id\": \"x\"\n}"
+        for (text, expected) in [(curly, "t.json:3:9: found a curly quote \u{201C}: JSON needs straight quotes \""),
+                                 (comma, "t.json:4:16: remove the comma before ]")] {
+            do {
+                _ = try ProtocolLoader.decode(Array(text.utf8), file: "t.json")
+                Issue.record("expected \(expected)")
+            } catch {
+                #expect(error.lines == [expected])
+            }
+        }
     }
 
     @Test func refusesDeepNestingWithoutRecursingFurther() {

@@ -13,6 +13,10 @@ public enum BundledProtocols {
         ("trainee-drill", PackageResources.trainee_drill_json),
     ]
 
+    /// `Protocols/touchtime.schema.json`, for an installation without its share folder: `new`
+    /// writes it beside the user's protocols so an editor can check them.
+    public static let schema: [UInt8] = PackageResources.touchtime_schema_json
+
     /// The bytes of a bundled protocol by id.
     public static func bytes(for id: String) -> [UInt8]? {
         files.first { $0.id == id }?.bytes

@@ -102,6 +102,10 @@ struct JSONParser {
 
     private let bytes: [UInt8]
     private var index = 0
+    /// Where the last string read ended, and the first curly double quote inside it: a string
+    /// opened or closed with a curly quote runs on past it, and the error then found just after
+    /// it is really that quote's.
+    private var lastString: (end: Int, curlyQuote: Int?) = (-1, nil)
 
     static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONNode {
         var parser = JSONParser(bytes: bytes)
@@ -175,8 +179,45 @@ struct JSONParser {
             try expectLiteral("null")
             return JSONNode(value: .null, offset: start)
         default:
+            if let quote = curlyQuote(at: index) { throw JSONSyntaxError(offset: index, message: Self.curlyQuoteMessage(quote)) }
             throw fail("unexpected \(describeCurrent()): expected a value (object, array, string, number, true, false or null)")
         }
+    }
+
+    /// The curly quote (“ ” ‘ ’, as pasted from a word processor) at `offset`, if one is there.
+    private func curlyQuote(at offset: Int) -> Character? {
+        guard offset + 2 < bytes.count, bytes[offset] == 0xE2, bytes[offset + 1] == 0x80 else { return nil }
+        switch bytes[offset + 2] {
+        case 0x98: return "\u{2018}"
+        case 0x99: return "\u{2019}"
+        case 0x9C: return "\u{201C}"
+        case 0x9D: return "\u{201D}"
+        default: return nil
+        }
+    }
+
+    /// A curly double quote in a string that was meant to end it: JSON punctuation follows it
+    /// (`"title”: `, `"Warm”, `), as it never does a quotation (`"Say “hello”"`).
+    private func looksLikeACurlyDelimiter(at offset: Int) -> Bool {
+        guard let quote = curlyQuote(at: offset), quote == "\u{201C}" || quote == "\u{201D}" else { return false }
+        var next = offset + 3
+        while next < bytes.count, [0x20, 0x09, 0x0D, 0x0A].contains(bytes[next]) { next += 1 }
+        return next < bytes.count && [UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")].contains(bytes[next])
+    }
+
+    static func curlyQuoteMessage(_ quote: Character) -> String {
+        "found a curly quote \(quote): JSON needs straight quotes \""
+    }
+
+    /// A separator was expected but not found: when what came just before was a string holding a
+    /// curly double quote, that quote is the mistake (`"title”: ...` ran the key on past it).
+    private func failAfterString(_ message: String) -> JSONSyntaxError {
+        var end = lastString.end
+        while end >= 0, end < index, [0x20, 0x09, 0x0D, 0x0A].contains(bytes[end]) { end += 1 }
+        if end == index, let offset = lastString.curlyQuote, let quote = curlyQuote(at: offset) {
+            return JSONSyntaxError(offset: offset, message: Self.curlyQuoteMessage(quote))
+        }
+        return fail(message)
     }
 
     private mutating func expectLiteral(_ literal: String) throws(JSONSyntaxError) {
@@ -203,6 +244,7 @@ struct JSONParser {
         while true {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else {
+                if let quote = curlyQuote(at: index) { throw JSONSyntaxError(offset: index, message: Self.curlyQuoteMessage(quote)) }
                 throw fail("unexpected \(describeCurrent()): expected a string key in double quotes")
             }
             let keyOffset = index
@@ -212,7 +254,7 @@ struct JSONParser {
             }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else {
-                throw fail("unexpected \(describeCurrent()): expected ':' after the key \"\(key)\"")
+                throw failAfterString("unexpected \(describeCurrent()): expected ':' after the key \"\(key)\"")
             }
             index += 1
             skipWhitespace()
@@ -221,12 +263,15 @@ struct JSONParser {
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","):
+                let comma = index
                 index += 1
+                skipWhitespace()
+                if current == UInt8(ascii: "}") { throw JSONSyntaxError(offset: comma, message: "remove the comma before }") }
             case UInt8(ascii: "}"):
                 index += 1
                 return .object(members)
             default:
-                throw fail("unexpected \(describeCurrent()): expected ',' or '}' after an object member")
+                throw failAfterString("unexpected \(describeCurrent()): expected ',' or '}' after an object member")
             }
         }
     }
@@ -248,12 +293,15 @@ struct JSONParser {
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","):
+                let comma = index
                 index += 1
+                skipWhitespace()
+                if current == UInt8(ascii: "]") { throw JSONSyntaxError(offset: comma, message: "remove the comma before ]") }
             case UInt8(ascii: "]"):
                 index += 1
                 return .array(elements)
             default:
-                throw fail("unexpected \(describeCurrent()): expected ',' or ']' after an array element")
+                throw failAfterString("unexpected \(describeCurrent()): expected ',' or ']' after an array element")
             }
         }
     }
@@ -302,14 +350,19 @@ struct JSONParser {
         index += 1  // opening quote
         var scalars = String.UnicodeScalarView()
         var pendingHighSurrogate: UInt32?
+        var curlyDoubleQuote: Int?
         while true {
             guard let byte = current else {
+                if let offset = curlyDoubleQuote, let quote = curlyQuote(at: offset) {
+                    throw JSONSyntaxError(offset: offset, message: Self.curlyQuoteMessage(quote))
+                }
                 throw fail("unterminated string: expected a closing '\"'")
             }
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
                 if pendingHighSurrogate != nil { throw fail("invalid \\u escape: a lone high surrogate") }
+                lastString = (index, curlyDoubleQuote)
                 return String(scalars)
             case UInt8(ascii: "\\"):
                 index += 1
@@ -351,6 +404,9 @@ struct JSONParser {
                 throw fail("control character in a string: write it as an escape such as \\n")
             default:
                 if pendingHighSurrogate != nil { throw fail("invalid \\u escape: a lone high surrogate") }
+                if curlyDoubleQuote == nil, looksLikeACurlyDelimiter(at: index) {
+                    curlyDoubleQuote = index
+                }
                 scalars.append(try decodeUTF8Scalar())
             }
         }

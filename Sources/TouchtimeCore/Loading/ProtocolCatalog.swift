@@ -94,6 +94,51 @@ public struct ProtocolCatalog: Sendable {
         return entries
     }
 
+    /// A protocol's bytes as `resolve` would find them (a file's exactly as they are on disk), with
+    /// where they came from; the protocol is loaded too, so a source that is not valid is refused.
+    public func source(_ name: String) throws(ProtocolLoadError) -> (bytes: [UInt8], protocol: TreatmentProtocol, origin: Origin) {
+        let (treatment, origin) = try resolve(name)
+        switch origin {
+        case .bundled:
+            guard let bytes = BundledProtocols.bytes(for: name) else { throw .notFound(name: name, searched: ["the bundled protocols"]) }
+            return (bytes, treatment, origin)
+        case .local(let path), .user(let path), .file(let path):
+            return (try ProtocolLoader.readFile(path), treatment, origin)
+        }
+    }
+
+    /// The file that an id names in ./Protocols or the user's folder (the first, as `resolve`
+    /// looks), or nil: the file `touchtime edit ID` changes.
+    public func file(forID id: String) -> (path: String, origin: Origin)? {
+        for (directory, makeOrigin) in searchDirectories {
+            let path = "\(directory)/\(id).json"
+            if FileSystem.isRegularFile(path) { return (path, makeOrigin(path)) }
+        }
+        return nil
+    }
+
+    /// Every name that runs a protocol by id, sorted, without loading any: the file names of
+    /// ./Protocols and the user's folder and the bundled ids. Fast enough for a shell's TAB.
+    public func ids(includingBundled: Bool = true) -> [String] {
+        var ids: Set<String> = includingBundled ? Set(BundledProtocols.files.map(\.id)) : []
+        for (directory, _) in searchDirectories {
+            for fileName in FileSystem.jsonFiles(in: directory) { ids.insert(String(fileName.dropLast(".json".count))) }
+        }
+        return ids.sorted()
+    }
+
+    /// When a file's name and the id it holds differ (`Ritual2.json` holding `"id": "my-ritual"`
+    /// is run as `Ritual2` but recorded as `my-ritual`): a warning saying how to make them agree.
+    public static func nameMismatch(path: String, id: String) -> String? {
+        let fileName = path.split(separator: "/").last.map(String.init) ?? path
+        guard fileName.hasSuffix(".json") else { return nil }
+        let stem = String(fileName.dropLast(".json".count))
+        guard stem != id else { return nil }
+        let change = ProtocolTemplate.isValidID(stem) ? ", or change its id to \"\(stem)\"" : ""
+        return "\(path) holds the id \"\(id)\", not \"\(stem)\": by id it is run as \(stem) but recorded as \(id); "
+            + "rename the file to \(id).json\(change)"
+    }
+
     private var searchDirectories: [(String, @Sendable (String) -> Origin)] {
         var directories: [(String, @Sendable (String) -> Origin)] = [(localDirectory, { .local(path: $0) })]
         if let userDirectory {

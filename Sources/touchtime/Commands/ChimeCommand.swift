@@ -23,7 +23,8 @@ struct ChimeCommand: AsyncParsableCommand {
         .pace: "a very soft tick: the next stroke",
     ]
 
-    @Argument(help: ArgumentHelp("transition, stillness, warning, finish, pace or all.", valueName: "kind"))
+    @Argument(help: ArgumentHelp("transition, stillness, warning, finish, pace or all.", valueName: "kind"),
+              completion: ProtocolCompletion.chimeKinds)
     var kind: String = "all"
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Chime volume, 0 to 100 (default 100, or the configuration's).", valueName: "0-100"))
@@ -34,7 +35,7 @@ struct ChimeCommand: AsyncParsableCommand {
 
     @OptionGroup var configOptions: ConfigOptions
 
-    @Option(help: ArgumentHelp("Write a WAV file instead of playing.", valueName: "file.wav"))
+    @Option(help: ArgumentHelp("Write a WAV file instead of playing.", valueName: "file.wav"), completion: .file(extensions: ["wav"]))
     var out: String?
 
     var kinds: [ChimeKind] {

@@ -12,7 +12,8 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A protocol file, or the id of a known protocol (see 'touchtime list').", valueName: "protocol"))
+    @Argument(help: ArgumentHelp("A protocol file, or the id of a known protocol (see 'touchtime list').", valueName: "protocol"),
+              completion: ProtocolCompletion.protocols)
     var protocolName: String = BundledProtocols.defaultID
 
     @Option(name: .customLong("speed"), parsing: .unconditional, help: "Rehearsal speed: run X times faster (0.1 to 1000).")

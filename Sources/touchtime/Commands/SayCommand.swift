@@ -30,7 +30,7 @@ struct SayCommand: AsyncParsableCommand {
 
     @OptionGroup var configOptions: ConfigOptions
 
-    @Option(help: ArgumentHelp("Write a WAV file instead of playing.", valueName: "file.wav"))
+    @Option(help: ArgumentHelp("Write a WAV file instead of playing.", valueName: "file.wav"), completion: .file(extensions: ["wav"]))
     var out: String?
 
     func validate() throws {

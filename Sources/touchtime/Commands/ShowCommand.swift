@@ -7,7 +7,8 @@ struct ShowCommand: ParsableCommand {
         abstract: "Show a protocol: each phase and step with its start, length, kind and cue, the total, and a timeline bar."
     )
 
-    @Argument(help: ArgumentHelp("A protocol file, or the id of a known protocol.", valueName: "protocol"))
+    @Argument(help: ArgumentHelp("A protocol file, or the id of a known protocol.", valueName: "protocol"),
+              completion: ProtocolCompletion.protocols)
     var protocolName: String = BundledProtocols.defaultID
 
     @Flag(help: "Print the timeline as JSON.")

@@ -12,7 +12,7 @@ struct StatsCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Only this protocol.", valueName: "id"))
+    @Option(help: ArgumentHelp("Only this protocol.", valueName: "id"), completion: ProtocolCompletion.ids)
     var `protocol`: String?
 
     @Flag(help: "Print comma-separated values: protocol, segment, title, mean absolute error %, practices that reached it.")

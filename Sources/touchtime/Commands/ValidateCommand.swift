@@ -11,7 +11,7 @@ struct ValidateCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Protocol files (or ids of known protocols).")
+    @Argument(help: "Protocol files (or ids of known protocols).", completion: ProtocolCompletion.protocols)
     var files: [String]
 
     func validate() throws {
@@ -31,6 +31,9 @@ struct ValidateCommand: ParsableCommand {
                 // The file's name and its problems quote what the user and the file hold: sanitised.
                 let summary = "\(name): ok (\(Counted.text(treatment.phases.count, "phase")), \(DurationText.clock(treatment.totalDuration)))"
                 StandardStream.output.write(summary.escapingUnsafe + "\n")
+                if origin != .bundled, let warning = ProtocolCatalog.nameMismatch(path: origin.description, id: treatment.id) {
+                    reportError("warning: \(warning)")
+                }
             } catch {
                 for line in error.lines { StandardStream.output.write(line.escapingUnsafe + "\n") }
                 if case .invalid = error { sawInvalid = true } else { sawUnreadable = true }

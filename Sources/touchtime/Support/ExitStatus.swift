@@ -36,10 +36,19 @@ extension ProtocolCatalog {
         ProtocolCatalog(userDirectory: ProtocolCatalog.userDirectory(environment: Environment.variables))
     }
 
-    /// Resolves a name, reporting failure on standard error as an exit code.
+    /// Resolves a name, reporting failure on standard error as an exit code. A protocol named by
+    /// an id whose file holds another id (`run Ritual2` finding `"id": "my-ritual"`) is used, with a
+    /// warning: its history will be under the id it holds.
     func resolveOrExit(_ name: String) throws -> (TreatmentProtocol, Origin) {
         do {
-            return try resolve(name)
+            let (treatment, origin) = try resolve(name)
+            switch origin {
+            case .local(let path), .user(let path):
+                if let warning = Self.nameMismatch(path: path, id: treatment.id) { reportError("warning: \(warning)") }
+            case .bundled, .file:
+                break
+            }
+            return (treatment, origin)
         } catch {
             throw error.report()
         }

@@ -3,7 +3,7 @@ import TouchtimeCore
 
 /// `--history FILE` for the commands that read the history (`history`, `stats`), and the reading.
 struct HistoryOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The history file (default $XDG_DATA_HOME/touchtime/history.jsonl).", valueName: "file"))
+    @Option(help: ArgumentHelp("The history file (default $XDG_DATA_HOME/touchtime/history.jsonl).", valueName: "file"), completion: .file())
     var history: String?
 
     func validate() throws {

@@ -23,10 +23,12 @@ struct SessionOptions: ParsableArguments {
     @Flag(help: "One line per event (the default when standard output is not a terminal).")
     var plain = false
 
-    @Option(help: ArgumentHelp("Append every event as JSON Lines to FILE ('-' for standard output, which then carries only JSON).", valueName: "file"))
+    @Option(help: ArgumentHelp("Append every event as JSON Lines to FILE ('-' for standard output, which then carries only JSON).", valueName: "file"),
+            completion: .file())
     var events: String?
 
-    @Option(help: ArgumentHelp("Append the session to this history file instead of the default ($XDG_DATA_HOME/touchtime/history.jsonl).", valueName: "file"))
+    @Option(help: ArgumentHelp("Append the session to this history file instead of the default ($XDG_DATA_HOME/touchtime/history.jsonl).", valueName: "file"),
+            completion: .file())
     var history: String?
 
     @Flag(name: .customLong("no-history"), help: "Do not record the session in the history.")

@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The user's text editor, run on a file the way `git commit` and `crontab -e` run it.
+///
+/// `$VISUAL`, else `$EDITOR`, else `vi`; the text may hold arguments (`code --wait`), so it is run
+/// by the shell as `/bin/sh -c '$EDITOR "$1"' sh FILE`: the file name itself is never parsed.
+/// The editor owns the terminal while it runs: touchtime ignores Ctrl-C and Ctrl-\ meanwhile (they
+/// are the editor's keys; the editor gets the default handlers), and a hangup (the editor has it
+/// too: when it ends, touchtime removes its copy and leaves the file as it was), and afterwards
+/// puts back the terminal settings it found, in case an editor that crashed left them raw.
+struct Editor {
+    var command: String
+
+    init(environment: [String: String]) {
+        let chosen = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }
+            .first { !$0.allSatisfy { $0 == " " || $0 == "\t" } }
+        command = chosen ?? "vi"
+    }
+
+    enum Failure: Error, CustomStringConvertible {
+        case cannotStart(editor: String, reason: String)
+        case failed(editor: String, status: Int32)
+        case killed(editor: String, signal: Int32)
+
+        var description: String {
+            switch self {
+            case .cannotStart(let editor, let reason):
+                return "cannot start the editor '\(editor)': \(reason) (set VISUAL or EDITOR)"
+            case .failed(let editor, 127):
+                return "the editor '\(editor)' was not found (set VISUAL or EDITOR)"
+            case .failed(let editor, 126):
+                return "the editor '\(editor)' cannot be run (set VISUAL or EDITOR)"
+            case .failed(let editor, let status):
+                return "the editor '\(editor)' exited with status \(status)"
+            case .killed(let editor, let signal):
+                return "the editor '\(editor)' was ended by signal \(signal)"
+            }
+        }
+    }
+
+    /// Runs the editor on `path` and waits for it to exit.
+    func edit(_ path: String) throws(Failure) {
+        var terminalSettings = termios()
+        let hadTerminal = isatty(STDIN_FILENO) == 1 && tcgetattr(STDIN_FILENO, &terminalSettings) == 0
+        let previousInterrupt = signal(SIGINT, SIG_IGN)
+        let previousQuit = signal(SIGQUIT, SIG_IGN)
+        let previousHangup = signal(SIGHUP, SIG_IGN)
+        defer {
+            if hadTerminal { _ = tcsetattr(STDIN_FILENO, TCSADRAIN, &terminalSettings) }
+            signal(SIGINT, previousInterrupt)
+            signal(SIGQUIT, previousQuit)
+            signal(SIGHUP, previousHangup)
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let arguments = ["sh", "-c", command + " \"$1\"", "sh", path]
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, &attributes, argv, environ)
+        guard spawned == 0 else { throw .cannotStart(editor: command, reason: Errno(code: spawned).description) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw .cannotStart(editor: command, reason: Errno(code: errno).description) }
+        }
+        // The wait status: the low 7 bits are the signal that ended it (0: it exited).
+        let signalNumber = status & 0x7F
+        if signalNumber != 0 { throw .killed(editor: command, signal: signalNumber) }
+        let exitStatus = (status >> 8) & 0xFF
+        if exitStatus != 0 { throw .failed(editor: command, status: exitStatus) }
+    }
+}
+
+/// A yes-or-no question asked on the terminal itself (`/dev/tty`), as visudo and crontab -e
+/// ask. Nil when there is no one to ask: standard input is not a terminal (a script), or there
+/// is no controlling terminal. An empty answer is the default; end of input is a no.
+enum TerminalQuestion {
+    static func ask(_ question: String, defaultAnswer: Bool) -> Bool? {
+        guard isatty(STDIN_FILENO) == 1 else { return nil }
+        let descriptor = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        let tty = StandardStream(descriptor: descriptor)
+        while true {
+            guard tty.write(question) else { return nil }
+            var line: [UInt8] = []
+            var byte: UInt8 = 0
+            while true {
+                let count = read(descriptor, &byte, 1)
+                if count < 0, errno == EINTR { continue }
+                // End of input (Ctrl-D) is a no: nothing is replaced that the person did not confirm.
+                guard count == 1 else {
+                    tty.write("\n")
+                    return false
+                }
+                if byte == UInt8(ascii: "\n") { break }
+                line.append(byte)
+            }
+            if let answer = Self.answer(line, defaultAnswer: defaultAnswer) { return answer }
+        }
+    }
+
+    /// y, yes, n, no (any case), or nothing for the default; nil for anything else (ask again).
+    static func answer(_ line: [UInt8], defaultAnswer: Bool) -> Bool? {
+        let text = String(decoding: line, as: UTF8.self).lowercased().filter { $0 != " " && $0 != "\t" && $0 != "\r" }
+        switch text {
+        case "": return defaultAnswer
+        case "y", "yes": return true
+        case "n", "no": return false
+        default: return nil
+        }
+    }
+}
