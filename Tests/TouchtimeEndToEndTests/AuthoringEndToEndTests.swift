@@ -108,6 +108,30 @@ import Testing
     }
 
     /// Installed, the binary finds share/touchtime beside its bin folder and names the schema there.
+    /// A protocol's own bell is named relative to its file: the copy names it in full, so it
+    /// rings from the user's folder too; an edit is checked against the real file's folder.
+    @Test func ownSoundsFollowNewAndEdit() throws {
+        let place = try place()
+        defer { try? FileManager.default.removeItem(at: place.folder) }
+        let clinic = place.path("clinic")
+        try FileManager.default.createDirectory(atPath: clinic, withIntermediateDirectories: true)
+        try Data(WAVBytes.tone).write(to: URL(fileURLWithPath: clinic + "/bell.wav"))
+        let text = #"{"format":"touchtime/1.1","id":"clinic","title":"C","sounds":{"transition":"bell.wav"},"phases":[{"id":"a","title":"A","cue":"c","duration":5}]}"#
+        try text.write(toFile: clinic + "/clinic.json", atomically: true, encoding: .utf8)
+        let made = try place.run(["new", "mine", "--from", "clinic/clinic.json"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let copy = place.read(place.protocols + "/mine.json")
+        #expect(copy.contains(#""transition":"\#(clinic)/bell.wav""#), "\(copy)")
+        #expect(try place.run(["validate", place.protocols + "/mine.json"]).status == 0)
+
+        // Editing the clinic's own file (in its folder, its bell beside it) from elsewhere: the
+        // edit is valid because the bell is looked for beside the file, not beside the copy.
+        let editor = try place.editor("retitle", #"sed -i 's/"title":"C"/"title":"Clinic"/' "$1""#)
+        let edited = try place.run(["edit", clinic + "/clinic.json"], editor: editor)
+        #expect(edited.status == 0, "\(edited.stderr)")
+        #expect(place.read(clinic + "/clinic.json").contains(#""title":"Clinic""#))
+    }
+
     @Test func newNamesTheInstalledSchema() throws {
         let place = try place()
         defer { try? FileManager.default.removeItem(at: place.folder) }
@@ -333,5 +357,20 @@ struct EditTerminalTests {
         #expect(tmux.read("count") == "1\n")
         #expect(try String(contentsOfFile: path, encoding: .utf8) == before)
         #expect(tmux.read("before") == tmux.read("after"), "the terminal is as it was")
+    }
+}
+
+/// A short valid PCM WAV file: 0.1 s of 1 kHz at 8 kHz, 16-bit mono.
+enum WAVBytes {
+    static var tone: [UInt8] {
+        let samples = (0..<800).map { Int16((8000 * sin(2 * Double.pi * 1000 * Double($0) / 8000)).rounded()) }
+        var bytes: [UInt8] = []
+        func u32(_ value: Int) { for index in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * index))) } }
+        func u16(_ value: Int) { for index in 0..<2 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * index))) } }
+        bytes += Array("RIFF".utf8); u32(36 + samples.count * 2); bytes += Array("WAVE".utf8)
+        bytes += Array("fmt ".utf8); u32(16); u16(1); u16(1); u32(8000); u32(16000); u16(2); u16(16)
+        bytes += Array("data".utf8); u32(samples.count * 2)
+        for sample in samples { u16(Int(UInt16(bitPattern: sample))) }
+        return bytes
     }
 }

@@ -16,7 +16,8 @@ public enum ProtocolEdit {
     public static func review(original: [UInt8], edited: [UInt8], file: String) -> Outcome {
         if edited == original { return .unchanged }
         do {
-            return .valid(try ProtocolLoader.decode(edited, file: file))
+            // Sound files are named relative to the real file's folder, not the editor's copy.
+            return .valid(try ProtocolLoader.decode(edited, file: file, soundsRelativeTo: ProtocolLoader.folder(of: file)))
         } catch {
             return .invalid(error)
         }

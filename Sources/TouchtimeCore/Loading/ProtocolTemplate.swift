@@ -13,9 +13,12 @@ public enum ProtocolTemplate {
     }
 
     /// `source` (a valid protocol's bytes: the caller has loaded it) with its id set to `id` and
-    /// `$schema` to `schema`; `file` names the new file in messages. Throws what the loader
-    /// finds in the result.
-    public static func copy(_ source: [UInt8], id: String, schema: String, file: String) throws(ProtocolLoadError) -> [UInt8] {
+    /// `$schema` to `schema`; `file` names the new file in messages. The source's own sound files
+    /// (`"sounds"`), named relative to its folder, are named by their full path in the copy
+    /// (`soundsFrom` is that folder, absolute), so the copy rings the same bells from its new
+    /// folder. Throws what the loader finds in the result.
+    public static func copy(_ source: [UInt8], id: String, schema: String, file: String,
+                            soundsFrom sourceFolder: String? = nil) throws(ProtocolLoadError) -> [UInt8] {
         let root: JSONNode
         do {
             root = try JSONParser.parse(source)
@@ -32,6 +35,23 @@ public enum ProtocolTemplate {
             let start = member.value.offset
             edits.append((start..<stringEnd(source, from: start), quoted(member.key == "id" ? id : schema)))
         }
+        if let sourceFolder {
+            var soundMembers = members.filter { $0.key == "sounds" }
+            if let phases = members.last(where: { $0.key == "phases" }), case .array(let elements) = phases.value.value {
+                for element in elements {
+                    if case .object(let phaseMembers) = element.value { soundMembers += phaseMembers.filter { $0.key == "sounds" } }
+                }
+            }
+            for sounds in soundMembers {
+                guard case .object(let entries) = sounds.value.value else { continue }
+                for entry in entries {
+                    guard case .string(let name) = entry.value.value, !name.hasPrefix("/") else { continue }
+                    let start = entry.value.offset
+                    let folder = sourceFolder.hasSuffix("/") ? sourceFolder : sourceFolder + "/"
+                    edits.append((start..<stringEnd(source, from: start), quoted(folder + name)))
+                }
+            }
+        }
         if !members.contains(where: { $0.key == "$schema" }) {
             // `{` then the space before the first key: the same space follows the new member.
             let gap = Array(source[(root.offset + 1)..<first.keyOffset])
@@ -42,7 +62,7 @@ public enum ProtocolTemplate {
         for (range, replacement) in edits.sorted(by: { $0.0.lowerBound > $1.0.lowerBound }) {
             result.replaceSubrange(range, with: replacement)
         }
-        let copied = try ProtocolLoader.decode(result, file: file)
+        let copied = try ProtocolLoader.decode(result, file: file, soundsRelativeTo: ProtocolLoader.folder(of: file))
         guard copied.id == id else {
             throw .invalid(file: file, problems: [ProtocolProblem(path: "id", position: nil, message: "expected the id \"\(id)\" in the copy")])
         }

@@ -51,7 +51,8 @@ struct NewCommand: ParsableCommand {
         do {
             try ProtocolFile.makeFolders(folder)
             let schema = try InstalledSchema.reference(besides: folder)
-            let bytes = try ProtocolTemplate.copy(source.bytes, id: id, schema: schema, file: path)
+            let bytes = try ProtocolTemplate.copy(source.bytes, id: id, schema: schema, file: path,
+                                                  soundsFrom: Self.absoluteFolder(of: source.origin))
             try ProtocolFile.create(path, bytes: bytes)
         } catch let failure as ProtocolFile.Failure {
             if failure.exists { throw Self.exists(path, id: id) }
@@ -63,6 +64,20 @@ struct NewCommand: ParsableCommand {
         StandardStream.output.write(path.escapingUnsafe + "\n")
         if let found = catalog.file(forID: id), case .local(let local) = found.origin {
             reportError("warning: ./\(local) is found first for '\(id)' from this folder: run yours as \(path)")
+        }
+    }
+
+    /// The folder a protocol file is in, as a full path (nil for a bundled one: it has no files of its own).
+    static func absoluteFolder(of origin: ProtocolCatalog.Origin) -> String? {
+        switch origin {
+        case .bundled: return nil
+        case .local(let path), .user(let path), .file(let path):
+            let folder = ProtocolLoader.folder(of: path)
+            if folder.hasPrefix("/") { return folder }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            guard getcwd(&buffer, buffer.count) != nil else { return folder }
+            let here = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return folder == "." ? here : here + "/" + folder
         }
     }
 

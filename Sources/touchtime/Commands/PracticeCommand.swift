@@ -16,7 +16,8 @@ struct PracticeCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A protocol file, or the id of a known protocol.", valueName: "protocol"))
+    @Argument(help: ArgumentHelp("A protocol file, or the id of a known protocol.", valueName: "protocol"),
+              completion: ProtocolCompletion.protocols)
     var protocolName: String = BundledProtocols.defaultID
 
     @OptionGroup var session: SessionOptions

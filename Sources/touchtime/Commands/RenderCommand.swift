@@ -13,10 +13,11 @@ struct RenderCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A protocol file, or the id of a known protocol.", valueName: "protocol"))
+    @Argument(help: ArgumentHelp("A protocol file, or the id of a known protocol.", valueName: "protocol"),
+              completion: ProtocolCompletion.protocols)
     var protocolName: String = BundledProtocols.defaultID
 
-    @Option(help: ArgumentHelp("The WAV file to write.", valueName: "file.wav"))
+    @Option(help: ArgumentHelp("The WAV file to write.", valueName: "file.wav"), completion: .file(extensions: ["wav"]))
     var out: String
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Chime volume, 0 to 100.", valueName: "0-100"))
