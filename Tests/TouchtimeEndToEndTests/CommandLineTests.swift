@@ -24,10 +24,10 @@ import Testing
         let result = try BinaryRunner.run(["validate", "bad.json"], in: folder)
         #expect(result.status == 65)
         #expect(result.lines == [
-            #"bad.json:2:69: phases[0].duration: expected a duration: seconds as a number, or a string such as "45s", "1m30s" or "1:30", found "1e308""#,
-            #"bad.json:3:13: phases[1]: missing key "duration" or "steps": expected how long the phase lasts"#,
-            #"bad.json:3:20: phases[1].id: duplicate phase id "warm": phases[0] has it already"#,
-            #"bad.json:3:57: phases[1].durration: unknown key "durration": did you mean "duration"?"#,
+            #"bad.json:2:69: phases[0] (warm).duration: expected a duration: seconds as a number, or a string such as "45s", "1m30s" or "1:30", found "1e308""#,
+            #"bad.json:3:13: phases[1] (warm): missing key "duration", "steps" or "until": expected how long the phase lasts"#,
+            #"bad.json:3:20: phases[1] (warm).id: duplicate phase id "warm": phases[0] has it already"#,
+            #"bad.json:3:57: phases[1] (warm).durration: unknown key "durration": did you mean "duration"?"#,
         ])
         #expect(!result.stderr.contains("Fatal") && !result.stderr.contains("Stack"))
     }
