@@ -39,9 +39,13 @@ let package = Package(
         .systemLibrary(name: "CFlite", providers: [.apt(["flite1-dev"])]),
         // The resampler for speech (16 kHz and others to the stream's 48 kHz).
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
-        // Audio: pure chime synthesis and WAV files, speech, and ALSA playback (the only user of
-        // CALSA, CFlite and CSoxr).
-        .target(name: "TouchtimeAudio", dependencies: ["TouchtimeCore", "CALSA", "CFlite", "CSoxr"]),
+        // Keyword spotting for `run --listen`: the few pocketsphinx calls it makes, declared in the
+        // shim (checked against pocketsphinx's own headers by .ci/check-shims). No pkg-config: its
+        // libraries would be linked into every run; they are opened only when a session listens.
+        .systemLibrary(name: "CPocketSphinx", providers: [.apt(["libpocketsphinx3", "pocketsphinx-en-us"])]),
+        // Audio: pure chime synthesis and WAV files, speech, ALSA playback and capture, and
+        // listening (the only user of CALSA, CFlite, CSoxr and CPocketSphinx).
+        .target(name: "TouchtimeAudio", dependencies: ["TouchtimeCore", "CALSA", "CFlite", "CSoxr", "CPocketSphinx"]),
         // Test support: shipped, never linked into the executable.
         .target(name: "TouchtimeTestSupport"),
         // The thin executable: argument parsing, the session host, the terminal, keys and signals.

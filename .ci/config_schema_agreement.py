@@ -60,13 +60,21 @@ def valid(rng):
         if rng.random() < 0.5: pedal["hold"] = key_map(rng)
         if rng.random() < 0.5: pedal["holdSeconds"] = rng.choice([0.2, 10, round(rng.uniform(0.2, 10), 2)])
         document["pedal"] = pedal
+    if rng.random() < 0.3: document["listen"] = rng.random() < 0.5
+    if rng.random() < 0.3: document["listenDevice"] = rng.choice(["default", "pulse", "plughw:1,0"])
+    if rng.random() < 0.3:
+        document["listenThresholds"] = {phrase: rng.choice([1e-60, 0.1, 1e-20, 3.5e-25, 1e-5])
+                                        for phrase in rng.sample(PHRASES, rng.randint(0, len(PHRASES)))}
     if rng.random() < 0.2: document["$schema"] = "config.schema.json"
     return document
 
 
+PHRASES = ["timer pause", "timer resume", "timer next", "timer back", "timer more time"]
+
+
 def mutated(rng):
     document = valid(rng)
-    choice = rng.randrange(9)
+    choice = rng.randrange(11)
     if choice == 0:
         document[rng.choice(["volume", "leadIn", "debounce"])] = rng.choice([-1, 101, 601, 2.5, 1e9, -0.001])
     elif choice == 1:
@@ -84,6 +92,11 @@ def mutated(rng):
         document.setdefault("pedal", {})[rng.choice(["holdSeconds"])] = rng.choice([0, 0.1, 11, "1"])
     elif choice == 7:
         document.setdefault("pedal", {})[rng.choice(["devices", "Grab", "press"])] = 1
+    elif choice == 9:
+        document.setdefault("listenThresholds", {})[rng.choice(PHRASES + ["pause", "timer  next", "Timer back"])] = \
+            rng.choice([0, 1e-61, 1e-60, 0.1, 0.11, 1, -1e-20, "1e-20", None, 1e-20])
+    elif choice == 10:
+        document[rng.choice(["listen", "listenDevice", "listenThresholds"])] = rng.choice(["", "x", 1, True, None, [], {}, "a\u0001b"])
     else:
         document["device"] = rng.choice(["", "a\u0001b", "x" * 4097])
     return document

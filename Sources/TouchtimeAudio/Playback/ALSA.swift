@@ -155,3 +155,61 @@ final class PCMDevice {
         snd_pcm_close(handle)
     }
 }
+
+/// A capture PCM opened once, 16-bit mono at the asked rate, interleaved: what `run --listen`
+/// hears (`default`, or a sound server's source such as a null sink's monitor).
+final class CaptureDevice {
+    private let handle: OpaquePointer
+    let name: String
+
+    /// Opens `name` for capture at `sampleRate` (alsa-lib resamples when the device needs it),
+    /// in periods of `periodFrames`.
+    init(name: String, sampleRate: Int, periodFrames: Int) throws(ALSAError) {
+        ALSA.silenceLibraryMessages()
+        var pcm: OpaquePointer?
+        try ALSA.check(snd_pcm_open(&pcm, name, SND_PCM_STREAM_CAPTURE, 0), "snd_pcm_open")
+        guard let pcm else { throw ALSA.error(-EINVAL, "snd_pcm_open") }
+        do throws(ALSAError) {
+            var hw: OpaquePointer?
+            try ALSA.check(snd_pcm_hw_params_malloc(&hw), "snd_pcm_hw_params_malloc")
+            guard let hw else { throw ALSA.error(-ENOMEM, "snd_pcm_hw_params_malloc") }
+            defer { snd_pcm_hw_params_free(hw) }
+            try ALSA.check(snd_pcm_hw_params_any(pcm, hw), "snd_pcm_hw_params_any")
+            try ALSA.check(snd_pcm_hw_params_set_rate_resample(pcm, hw, 1), "snd_pcm_hw_params_set_rate_resample")
+            try ALSA.check(snd_pcm_hw_params_set_access(pcm, hw, SND_PCM_ACCESS_RW_INTERLEAVED), "snd_pcm_hw_params_set_access")
+            try ALSA.check(snd_pcm_hw_params_set_format(pcm, hw, SND_PCM_FORMAT_S16_LE), "snd_pcm_hw_params_set_format")
+            try ALSA.check(snd_pcm_hw_params_set_channels(pcm, hw, 1), "snd_pcm_hw_params_set_channels")
+            try ALSA.check(snd_pcm_hw_params_set_rate(pcm, hw, UInt32(sampleRate), 0), "snd_pcm_hw_params_set_rate")
+            var period = snd_pcm_uframes_t(periodFrames)
+            var direction: Int32 = 0
+            try ALSA.check(snd_pcm_hw_params_set_period_size_near(pcm, hw, &period, &direction), "snd_pcm_hw_params_set_period_size_near")
+            var buffer = snd_pcm_uframes_t(8 * Int(period))
+            try ALSA.check(snd_pcm_hw_params_set_buffer_size_near(pcm, hw, &buffer), "snd_pcm_hw_params_set_buffer_size_near")
+            try ALSA.check(snd_pcm_hw_params(pcm, hw), "snd_pcm_hw_params")
+            try ALSA.check(snd_pcm_start(pcm), "snd_pcm_start")
+        } catch {
+            snd_pcm_close(pcm)
+            throw error
+        }
+        self.handle = pcm
+        self.name = name
+    }
+
+    /// Reads up to `into.count` frames, waiting for them; recovers from an overrun (the frames
+    /// lost are lost) and throws when the device is gone.
+    func read(into frames: UnsafeMutableBufferPointer<Int16>) throws(ALSAError) -> Int {
+        guard let base = frames.baseAddress else { return 0 }
+        while true {
+            let count = snd_pcm_readi(handle, base, snd_pcm_uframes_t(frames.count))
+            if count >= 0 { return count }
+            // Overrun (-EPIPE), suspend (-ESTRPIPE), interrupted (-EINTR): recover and read again.
+            try ALSA.check(snd_pcm_recover(handle, Int32(count), 1), "snd_pcm_readi")
+            try ALSA.check(snd_pcm_start(handle), "snd_pcm_start")
+        }
+    }
+
+    func close() {
+        snd_pcm_close(handle)
+    }
+}
+

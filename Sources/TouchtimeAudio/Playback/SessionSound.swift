@@ -124,6 +124,22 @@ public final class SessionSound: Sendable {
         return sounded
     }
 
+    /// How long what an event sounds is loud, from its boundary: its chime's strike (a bell
+    /// rings on for seconds, quietly: at most the first 3 s count) and its prompt, which starts
+    /// `SpeechPlan.gap` after. A session that listens does not search its own sound meanwhile.
+    public func loudLength(of sounded: Sounded) -> Duration {
+        var length = Duration.zero
+        if let cue = sounded.chime {
+            let seconds = Double(bank.samples(for: cue.voice).count) / Double(ChimeSynthesizer.sampleRate)
+            length = min(.milliseconds(Int64(seconds * 1000)), .seconds(3))
+        }
+        if let utterance = sounded.utterance, let samples = spoken[utterance.text] {
+            let seconds = Double(samples.count) / Double(ChimeSynthesizer.sampleRate)
+            length = max(length, SpeechPlan.gap + .milliseconds(Int64(seconds * 1000)))
+        }
+        return length
+    }
+
     /// Lets the last sounds (the finish, "session complete") ring out, then closes the device;
     /// stops at once when `giveUp` says so. Returns at once if the sound has stopped.
     public func finish(giveUp: () -> Bool = { false }) {

@@ -82,6 +82,8 @@ public struct DisplayState: Sendable, Equatable {
 
     /// The volume, for a moment after it was changed.
     public var volume: Int?
+    /// A spoken command just heard (`run --listen`), for two seconds.
+    public var heard: String?
     /// The keys the help and the hints show.
     public var keyMap: KeyMap = .standard
 

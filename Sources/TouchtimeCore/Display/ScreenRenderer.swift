@@ -178,6 +178,7 @@ public enum ScreenRenderer {
         if state.waiting && !state.paused { badges.append("WAITING") }
         if state.muted { badges.append("MUTED") }
         if let volume = state.volume { badges.append("VOL \(volume)") }
+        if let heard = state.heard { badges.append(short ? "HEARD" : "HEARD: \(heard.uppercased())") }
         if state.preparingSound { badges.append(short ? "SOUND…" : "PREPARING SOUND") }
         if state.soundUnavailable { badges.append(short ? "NO SOUND" : "SOUND UNAVAILABLE") }
         if state.speed != 1 { badges.append("x" + JSONText.number(state.speed)) }

@@ -163,6 +163,10 @@ public struct SessionEngine: SessionModel, Equatable {
 
     /// Applies a command at `now`. Commands that make no sense in the current state do nothing.
     public mutating func handle(_ command: SessionCommand, at now: Duration) -> [SessionEvent] {
+        if case .heard(let phrase, let score, let then) = command {
+            guard state == .running || isPaused else { return [] }
+            return [event(.heard(phrase: phrase, score: score), at: now)] + handle(then, at: now)
+        }
         if let segment = currentSegment, segment.waitsForPress, state == .running {
             switch command {
             case .togglePause, .next, .press, .pressAt:

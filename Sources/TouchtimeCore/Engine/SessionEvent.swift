@@ -29,6 +29,9 @@ public struct SessionEvent: Sendable, Equatable {
         case chime(ChimeKind)
         /// A prompt was spoken (reported by the audio layer).
         case speech(text: String)
+        /// A spoken command was heard (`run --listen`), with the spotter's score (higher is surer);
+        /// its command follows as a key's would.
+        case heard(phrase: String, score: Int)
         /// Sound could not be played; the session goes on silently (reported by the audio layer).
         case audioUnavailable(reason: String)
         /// The chimes were muted (true) or unmuted.
@@ -58,6 +61,7 @@ public struct SessionEvent: Sendable, Equatable {
             case .continued: return "continued"
             case .chime: return "chime"
             case .speech: return "speech"
+            case .heard: return "heard"
             case .audioUnavailable: return "audio-unavailable"
             case .muted: return "muted"
             case .quit: return "quit"
@@ -68,7 +72,7 @@ public struct SessionEvent: Sendable, Equatable {
         /// Every event name, in the order of the cases.
         public static let names = [
             "session-start", "phase-start", "step-start", "stillness-start", "session-end", "paused", "resumed", "skipped",
-            "back", "extended", "warning", "stroke", "mark", "continued", "chime", "speech", "audio-unavailable", "muted", "quit", "press",
+            "back", "extended", "warning", "stroke", "mark", "continued", "chime", "speech", "heard", "audio-unavailable", "muted", "quit", "press",
         ]
 
         /// A segment begins: a phase, a step, or a stillness.
@@ -135,6 +139,8 @@ public enum SessionCommand: Sendable, Equatable {
     case pressAt(Duration)
     /// The user confirmed quitting: a `quit` event, then the end.
     case quit
+    /// A spoken command was heard (`run --listen`): a `heard` event, then the command.
+    indirect case heard(phrase: String, score: Int, command: SessionCommand)
     /// End the session now (a signal, or the program).
     case finish
 }

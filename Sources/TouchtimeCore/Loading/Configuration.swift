@@ -9,7 +9,7 @@ import Darwin
 ///
 /// ```json
 /// { "device": "default", "volume": 80, "voice": true, "leadIn": 5, "exitAtEnd": false,
-///   "debounce": 0.7,
+///   "debounce": 0.7, "listen": true, "listenDevice": "default", "listenThresholds": { "timer next": 1e-25 },
 ///   "keys": { "next": ["b", "PageDown"], "pause": ["Space"] },
 ///   "pedal": { "device": "/dev/input/by-id/usb-PCsensor_FootSwitch-event-kbd", "grab": true,
 ///              "keys": { "next": ["BTN_0"] }, "hold": { "quit": ["BTN_0"] }, "holdSeconds": 1 } }
@@ -27,6 +27,12 @@ public struct Configuration: Sendable, Equatable {
     public var debounce: Double?
     public var keys: [KeyAction: [Key]] = [:]
     public var pedal: Pedal?
+    /// Listen for spoken commands (`run --listen`).
+    public var listen: Bool?
+    /// The capture device to listen on (an ALSA name).
+    public var listenDevice: String?
+    /// The keyword spotter's threshold per command phrase.
+    public var listenThresholds: [VoiceCommand: Double] = [:]
 
     /// A foot pedal read through Linux input events.
     public struct Pedal: Sendable, Equatable {
@@ -51,7 +57,8 @@ public struct Configuration: Sendable, Equatable {
 
     public init() {}
 
-    public static let topLevelKeys = ["$schema", "device", "volume", "voice", "leadIn", "exitAtEnd", "debounce", "keys", "pedal"]
+    public static let topLevelKeys = ["$schema", "device", "volume", "voice", "leadIn", "exitAtEnd", "debounce", "keys", "pedal",
+                                      "listen", "listenDevice", "listenThresholds"]
     public static let pedalKeys = ["device", "grab", "keys", "hold", "holdSeconds"]
     public static let maximumFileSize = 1 << 16
 
@@ -165,7 +172,34 @@ struct ConfigurationDecoder {
         if let node = members["debounce"]?.value { configuration.debounce = number(node, path: "debounce", range: 0...2, unit: " seconds") }
         if let node = members["keys"]?.value { configuration.keys = keyMap(node, path: "keys") }
         if let node = members["pedal"]?.value { configuration.pedal = pedal(node, path: "pedal") }
+        if let node = members["listen"]?.value { configuration.listen = bool(node, path: "listen") }
+        if let node = members["listenDevice"]?.value { configuration.listenDevice = deviceName(node, path: "listenDevice") }
+        if let node = members["listenThresholds"]?.value { configuration.listenThresholds = thresholds(node, path: "listenThresholds") }
         return problems.isEmpty ? configuration : nil
+    }
+
+    /// `{ "timer next": 1e-25 }`: a threshold for each command phrase named.
+    private mutating func thresholds(_ node: JSONNode, path: String) -> [VoiceCommand: Double] {
+        let phrases = VoiceCommand.allCases.map(\.phrase)
+        guard let members = object(node, path: path, known: phrases, what: "thresholds for command phrases") else { return [:] }
+        var thresholds: [VoiceCommand: Double] = [:]
+        for (phrase, member) in members {
+            guard let command = VoiceCommand(phrase: phrase) else { continue }
+            let range = VoiceCommand.thresholdRange
+            guard case .number(let literal) = member.value.value, let value = Double(literal), value.isFinite,
+                  range.contains(value) else {
+                report("\(path).\(phrase)", member.value.offset,
+                       "expected a threshold from 1e-60 to 0.1, such as 1e-20 (lower lets more through), found \(Self.describe(member.value))")
+                continue
+            }
+            thresholds[command] = value
+        }
+        return thresholds
+    }
+
+    private static func describe(_ node: JSONNode) -> String {
+        if case .number(let literal) = node.value { return ProtocolDecoder.clipped(literal) }
+        return node.typeDescription
     }
 
     private mutating func pedal(_ node: JSONNode, path: String) -> Configuration.Pedal? {

@@ -33,6 +33,9 @@ public struct EventRecord: Sendable {
         case .chime(let kind): fields.append(("kind", JSONText.string(kind.rawValue)))
         case .speech(let text): fields.append(("text", JSONText.string(text)))
         case .audioUnavailable(let reason): fields.append(("reason", JSONText.string(reason)))
+        case .heard(let phrase, let score):
+            fields.append(("phrase", JSONText.string(phrase)))
+            fields.append(("score", "\(score)"))
         case .muted(let muted): fields.append(("muted", muted ? "true" : "false"))
         case .mark(let index):
             if let mark = mark(index) {
@@ -90,6 +93,8 @@ public struct EventRecord: Sendable {
             return "\(time)  \(name) \(phase.padding(to: 12)) \(left) left"
         case .muted(let muted):
             return "\(time)  \(name) \(muted ? "muted" : "unmuted")"
+        case .heard(let phrase, let score):
+            return "\(time)  \(name) \"\(phrase.terminalSafe)\" (score \(score))"
         case .quit:
             return "\(time)  \(name)"
         case .press(.some):

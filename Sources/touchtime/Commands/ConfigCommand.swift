@@ -10,7 +10,8 @@ struct ConfigCommand: ParsableCommand {
             XDG_CONFIG_HOME is unset), or $TOUCHTIME_CONFIG, or --config FILE; a missing default file means the \
             defaults. It may set device, volume, voice, leadIn, exitAtEnd, debounce, a key map ("keys": {"next": \
             ["b"], "pause": ["PageDown"]}) and a pedal read through Linux input events ("pedal": {"device": ..., \
-            "grab": true, "keys": {...}, "hold": {...}, "holdSeconds": 1}). Actions: \
+            "grab": true, "keys": {...}, "hold": {...}, "holdSeconds": 1}), and spoken commands ("listen": true, \
+            "listenDevice": "default", "listenThresholds": {"timer next": 1e-25}). Actions: \
             \(KeyAction.allCases.map(\.rawValue).joined(separator: ", ")). Keys: one character, Space, Enter, PageUp, \
             PageDown, Left, Right, Up, Down, F1 to F20, BTN_0 to BTN_9. Flags given here show as they would act on \
             'run'. A configuration that cannot be used is reported with its place, and exits 78.
@@ -26,10 +27,13 @@ struct ConfigCommand: ParsableCommand {
     var leadInNumber: DecimalNumber?
     @Flag(name: .customLong("exit-at-end"), inversion: .prefixedNo, help: "As for run.") var exitAtEnd: Bool?
     @Option(help: ArgumentHelp("As for run.", valueName: "device")) var pedal: String?
+    @Flag(inversion: .prefixedNo, help: "As for run.") var listen: Bool?
+    @Option(name: .customLong("listen-device"), help: ArgumentHelp("As for run.", valueName: "device")) var listenDevice: String?
 
     func run() throws {
         let settings = try Settings.load(configOptions, flags: Settings.Flags(
-            device: device, volume: volume, voice: voice, leadIn: leadInNumber?.value, exitAtEnd: exitAtEnd, pedal: pedal))
+            device: device, volume: volume, voice: voice, leadIn: leadInNumber?.value, exitAtEnd: exitAtEnd, pedal: pedal,
+            listen: listen ?? (listenDevice != nil ? true : nil), listenDevice: listenDevice))
         let file = settings.file
         var lines = ["configuration  \(file.path ?? "(none: neither XDG_CONFIG_HOME nor HOME is set)")  "
             + "(\(file.source.rawValue)\(file.found ? "" : ", not found: the defaults apply"))", ""]
@@ -44,6 +48,12 @@ struct ConfigCommand: ParsableCommand {
         row("exit-at-end", settings.exitAtEnd) { $0 ? "on" : "off" }
         row("debounce", settings.debounce) { "\(JSONText.number($0)) s" }
         row("pedal", settings.pedal) { $0 ?? "none" }
+        row("listen", settings.listen) { $0 ? "on" : "off" }
+        row("listen device", settings.listenDevice) { $0 }
+        for command in VoiceCommand.allCases {
+            let given = settings.configuration.listenThresholds[command]
+            rows.append(["threshold \"\(command.phrase)\"", "\(given ?? command.defaultThreshold)", given == nil ? "default" : "file"])
+        }
         if let pedal = settings.configuration.pedal, settings.pedal.value != nil {
             rows.append(["pedal grab", pedal.grab ? "on" : "off", "file"])
             rows.append(["pedal hold", "\(JSONText.number(pedal.holdSeconds)) s", "file"])

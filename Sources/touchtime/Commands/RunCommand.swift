@@ -40,6 +40,13 @@ struct RunCommand: AsyncParsableCommand {
                                                      + "the client hears it too; the configuration may turn it on)."))
     var voice: Bool?
 
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp("Listen for spoken commands: \"timer pause\", \"timer resume\", \"timer next\", "
+                                                     + "\"timer back\", \"timer more time\" (experimental; needs pocketsphinx and its English model)."))
+    var listen: Bool?
+
+    @Option(name: .customLong("listen-device"), help: ArgumentHelp("The ALSA capture device to listen on (default: default).", valueName: "device"))
+    var listenDevice: String?
+
     func validate() throws {
         guard (0.1...1000).contains(speed) else {
             throw ValidationError("--speed must be between 0.1 and 1000, got \(speed)")
@@ -50,7 +57,8 @@ struct RunCommand: AsyncParsableCommand {
         SignalWatcher.install()
         let (treatment, _) = try ProtocolCatalog.current.resolveOrExit(protocolName)
         let settings = try Settings.load(session.configOptions, flags: Settings.Flags(
-            device: sound.device, volume: sound.volume, voice: voice, leadIn: session.leadIn, exitAtEnd: exitAtEnd, pedal: session.pedal))
+            device: sound.device, volume: sound.volume, voice: voice, leadIn: session.leadIn, exitAtEnd: exitAtEnd, pedal: session.pedal,
+            listen: listen ?? (listenDevice != nil ? true : nil), listenDevice: listenDevice))
         let timeline = Timeline(treatment)
         var startIndex = 0
         if let from {

@@ -12,6 +12,7 @@ final class BedsideDisplay: Sendable {
         var summary: DisplayState.Summary?
         var revealed: (text: String, until: ContinuousClock.Instant)?
         var volume: (level: Int, until: ContinuousClock.Instant)?
+        var heard: (phrase: String, until: ContinuousClock.Instant)?
         /// Until `begin`: the sound is being prepared and the start is not known yet.
         var preparing = true
         var closed = false
@@ -83,6 +84,13 @@ final class BedsideDisplay: Sendable {
         wake.signal()
     }
 
+    /// Shows a spoken command heard, for 2 seconds.
+    func showHeard(_ phrase: String) {
+        let until = clock.now.advanced(by: .seconds(2))
+        scene.withLock { $0.heard = (phrase, until) }
+        wake.signal()
+    }
+
     /// After a resize or a return from Ctrl-Z: redraw everything now.
     func redrawAll() {
         terminal.invalidate()
@@ -109,6 +117,7 @@ final class BedsideDisplay: Sendable {
                     summary: scene.summary, controls: scene.controls.mode)
                 if let revealed = scene.revealed, now < revealed.until { display.revealed = revealed.text }
                 if let volume = scene.volume, now < volume.until { display.volume = volume.level }
+                if let heard = scene.heard, now < heard.until { display.heard = heard.phrase }
                 display.keyMap = scene.controls.map
                 display.preparingSound = scene.preparing
                 return (display, Self.nextChange(scene, elapsed: elapsed, leadIn: leadIn, now: now), scene.closed)
@@ -131,6 +140,7 @@ final class BedsideDisplay: Sendable {
         if let expiry = scene.controls.nextChange(after: elapsed) { waits.append(expiry - elapsed) }
         if let revealed = scene.revealed, now < revealed.until { waits.append(now.duration(to: revealed.until)) }
         if let volume = scene.volume, now < volume.until { waits.append(now.duration(to: volume.until)) }
+        if let heard = scene.heard, now < heard.until { waits.append(now.duration(to: heard.until)) }
         guard scene.summary == nil else { return waits.min() }
         if let leadIn {
             let left = (.zero - leadIn).milliseconds

@@ -182,6 +182,22 @@ struct SessionHost<Mode: SessionMode> {
         }
 
         soundBox.withLock { $0 = sound }
+
+        // Spoken commands (`--listen`): what is heard goes through the inbox as a key would, once the
+        // session runs. Without a capture device or the model: one warning, and keys and pedals.
+        var listener: Listener?
+        if let listen = keys.listen, SignalWatcher.firstEnding == nil {
+            do throws(ListenError) {
+                listener = try Listener.start(device: listen.device, thresholds: listen.thresholds, heard: { heard in
+                    guard let start = startTime.value, clock.now >= start else { return }
+                    display?.showHeard(heard.command.phrase)
+                    inbox.send(.heard(phrase: heard.command.phrase, score: heard.score, command: heard.command.command))
+                }, lost: { warnings.post($0) })
+            } catch {
+                warnings.post("not listening: \(error); keys and pedals still work")
+            }
+        }
+        defer { listener?.stop() }
         // With sound, the first boundary must lie beyond the audio queued ahead for its chime to be on time.
         let start = max(startTime.value ?? clock.now, clock.now.advanced(by: sound?.minimumLead ?? .zero))
         startTime.set(start)
@@ -207,6 +223,10 @@ struct SessionHost<Mode: SessionMode> {
                 break
             }
             if let sounded = sound?.observe(stamped.event, start: start) {
+                // What touchtime sounds is not searched for commands.
+                if let listener, sounded.chime != nil || sounded.utterance != nil, let sound {
+                    listener.suppress(for: sound.loudLength(of: sounded))
+                }
                 if let cue = sounded.chime {
                     let chime = SessionEvent(kind: .chime(cue.voice.kind), segmentIndex: cue.segmentIndex, phaseID: cue.phaseID,
                                              planned: cue.planned, due: cue.due)
@@ -224,6 +244,7 @@ struct SessionHost<Mode: SessionMode> {
             display?.update(model)
         })
 
+        listener?.stop()
         // The record before anything else: whatever happens next, it is written.
         let signal = SignalWatcher.firstEnding
         if signal != nil { sound?.stop() }

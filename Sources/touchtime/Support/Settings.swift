@@ -43,6 +43,8 @@ struct Settings {
         var leadIn: Double?
         var exitAtEnd: Bool?
         var pedal: String?
+        var listen: Bool?
+        var listenDevice: String?
     }
 
     var file: (path: String?, source: SettingSource, found: Bool)
@@ -54,6 +56,8 @@ struct Settings {
     var exitAtEnd: Setting<Bool>
     var debounce: Setting<Double>
     var pedal: Setting<String?>
+    var listen: Setting<Bool>
+    var listenDevice: Setting<String>
 
     static let standardLeadIn = 3.0
 
@@ -86,7 +90,9 @@ struct Settings {
             leadIn: Setting(flag: flags.leadIn, file: file.leadIn, standard: standardLeadIn),
             exitAtEnd: Setting(flag: flags.exitAtEnd, file: file.exitAtEnd, standard: false),
             debounce: Setting(flag: nil, file: file.debounce, standard: KeyController.standardDebounce.seconds),
-            pedal: Setting(flag: flags.pedal.map(Optional.some), file: file.pedal?.device.map(Optional.some), standard: nil))
+            pedal: Setting(flag: flags.pedal.map(Optional.some), file: file.pedal?.device.map(Optional.some), standard: nil),
+            listen: Setting(flag: flags.listen, file: file.listen, standard: false),
+            listenDevice: Setting(flag: flags.listenDevice, file: file.listenDevice, standard: "default"))
     }
 
     /// Where the configuration is read from: `--config`, `$TOUCHTIME_CONFIG`, or the default file
@@ -110,15 +116,24 @@ struct Settings {
                         PedalSettings(device: device, grab: configuration.pedal?.grab ?? false,
                                       interpreter: PedalInterpreter(press: pedalMap, hold: configuration.pedal?.hold ?? [:],
                                                                     holdTime: .milliseconds(Int64(((configuration.pedal?.holdSeconds ?? 1) * 1000).rounded()))))
-                    })
+                    },
+                    listen: listen.value ? ListenSettings(device: listenDevice.value, thresholds: configuration.listenThresholds) : nil)
     }
 }
 
-/// The keys of a session: the map, the debounce, and a pedal read through input events if any.
+/// The keys of a session: the map, the debounce, a pedal read through input events if any, and
+/// spoken commands if the session listens.
 struct KeySettings {
     var map: KeyMap = .standard
     var debounce: Duration = KeyController.standardDebounce
     var pedal: PedalSettings?
+    var listen: ListenSettings?
+}
+
+/// `run --listen`: the capture device and each phrase's threshold.
+struct ListenSettings {
+    var device: String
+    var thresholds: [VoiceCommand: Double]
 }
 
 struct PedalSettings {

@@ -1,0 +1,266 @@
+import CPocketSphinx
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Spots a few key phrases in 16 kHz mono speech with pocketsphinx's keyword search, each with its
+/// own threshold, against a dictionary of only their words (so it starts in milliseconds, not the
+/// 300 ms the full dictionary takes).
+///
+/// pocketsphinx is opened at run time (`dlopen`), never linked, so only a session that listens
+/// maps it. `cmd_ln_init` is variadic and cannot be called from Swift: the configuration is
+/// parsed from an argument array (`cmd_ln_parse_r`). Its log is silenced before anything is
+/// parsed (`err_set_logfp(NULL)`, then `-logfn /dev/null`): pocketsphinx never writes to the
+/// terminal. Not thread-safe: one thread feeds it.
+///
+/// ```swift
+/// let spotter = try KeywordSpotter(phrases: [.init(text: "timer pause", threshold: 1e-20)],
+///                                  pronunciations: ["timer": ["T AY M ER"], "pause": ["P AO Z"]])
+/// let hits = spotter.process(samples)   // [Hit(phrase: "timer pause", score: -1200, ...)]
+/// ```
+public final class KeywordSpotter {
+    /// A phrase and its threshold: a detection passes when its score is above what the threshold
+    /// means (1e-20 is a score of -1950; each factor of 10 moves it by about 22.5).
+    public struct Phrase: Sendable, Equatable {
+        public var text: String
+        public var threshold: Double
+
+        public init(text: String, threshold: Double) {
+            self.text = text
+            self.threshold = threshold
+        }
+    }
+
+    /// A detection: the phrase, its score (the keyphrase path's log score against the best phone
+    /// loop's, in pocketsphinx's scaled units: higher is surer), and where it ended, in samples
+    /// fed since the spotter was made.
+    public struct Hit: Sendable, Equatable {
+        public var phrase: String
+        public var score: Int32
+        public var endSample: Int
+    }
+
+    /// Where Debian's `pocketsphinx-en-us` puts the acoustic model and the dictionary.
+    public static let modelDirectory = "/usr/share/pocketsphinx/model/en-us/en-us"
+    public static let dictionaryFile = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
+    public static let sampleRate = 16_000
+    /// The libraries, in the order their symbols need each other.
+    static let libraries = ["libsphinxbase.so.3", "libpocketsphinx.so.3"]
+
+    private struct Calls {
+        let free: touchtime_ps_free
+        let freeConfig: touchtime_cmd_ln_free_r
+        let startUtterance: touchtime_ps_start_utt
+        let endUtterance: touchtime_ps_end_utt
+        let processRaw: touchtime_ps_process_raw
+        let hypothesis: touchtime_ps_get_hyp
+        let segments: touchtime_ps_seg_iter
+        let nextSegment: touchtime_ps_seg_next
+        let segmentWord: touchtime_ps_seg_word
+        let segmentScore: touchtime_ps_seg_prob
+        let freeSegments: touchtime_ps_seg_free
+    }
+
+    private let calls: Calls
+    private let decoder: OpaquePointer
+    private let config: OpaquePointer
+    private var fed = 0
+
+    /// A spotter for `phrases`; `pronunciations` gives each word's phones (read from pocketsphinx's
+    /// dictionary by `pronunciations(of:)` when nil). Throws a one-line reason when pocketsphinx or
+    /// its English model is not installed, or a phrase has a word it cannot say.
+    public init(phrases: [Phrase], pronunciations: [String: [String]]? = nil,
+                modelDirectory: String = KeywordSpotter.modelDirectory) throws(ListenError) {
+        var opened: [UnsafeMutableRawPointer] = []
+        for library in Self.libraries {
+            guard let handle = dlopen(library, RTLD_NOW | RTLD_GLOBAL) else {
+                throw ListenError("pocketsphinx cannot be loaded (\(Self.lastError())); install it: apt install libpocketsphinx3 pocketsphinx-en-us")
+            }
+            opened.append(handle)
+        }
+        func symbol<T>(_ name: String, as type: T.Type) throws(ListenError) -> T {
+            for handle in opened.reversed() {
+                if let address = dlsym(handle, name) { return unsafeBitCast(address, to: type) }
+            }
+            throw ListenError("pocketsphinx has no \(name) (\(Self.lastError()))")
+        }
+        guard access(modelDirectory + "/mdef", R_OK) == 0 else {
+            throw ListenError("no English model for pocketsphinx at \(modelDirectory); install it: apt install pocketsphinx-en-us")
+        }
+        let words = Set(phrases.flatMap { $0.text.split(separator: " ").map(String.init) })
+        let phones: [String: [String]]
+        if let pronunciations {
+            phones = pronunciations
+        } else {
+            phones = try Self.pronunciations(of: words)
+        }
+        if let missing = words.sorted().first(where: { phones[$0]?.isEmpty ?? true }) {
+            throw ListenError("pocketsphinx's dictionary has no word '\(missing)'")
+        }
+        // The keyphrase list and the dictionary are files to pocketsphinx: written to a private
+        // folder, read by ps_init and ps_set_kws, and removed at once.
+        var template = Array("/tmp/touchtime-listen-XXXXXX".utf8CString)
+        let made: String? = template.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
+            return String(cString: base)
+        }
+        guard let folder = made else {
+            throw ListenError("cannot make a folder for pocketsphinx's word lists: \(String(cString: strerror(errno)))")
+        }
+        let dictionaryPath = folder + "/commands.dict"
+        let phrasesPath = folder + "/commands.kws"
+        defer {
+            unlink(dictionaryPath)
+            unlink(phrasesPath)
+            rmdir(folder)
+        }
+        var dictionary = ""
+        for word in words.sorted() {
+            for (index, pronunciation) in (phones[word] ?? []).enumerated() {
+                dictionary += (index == 0 ? word : "\(word)(\(index + 1))") + " " + pronunciation + "\n"
+            }
+        }
+        let list = phrases.map { "\($0.text) /\(Self.thresholdText($0.threshold))/\n" }.joined()
+        guard Self.write(dictionary, to: dictionaryPath), Self.write(list, to: phrasesPath) else {
+            throw ListenError("cannot write pocketsphinx's word lists in \(folder)")
+        }
+
+        let silence = try symbol("err_set_logfp", as: touchtime_err_set_logfp.self)
+        silence(nil)
+        let parse = try symbol("cmd_ln_parse_r", as: touchtime_cmd_ln_parse_r.self)
+        let arguments = try symbol("ps_args", as: touchtime_ps_args.self)
+        let initialise = try symbol("ps_init", as: touchtime_ps_init.self)
+        let setKeyphrases = try symbol("ps_set_kws", as: touchtime_ps_set_kws.self)
+        let setSearch = try symbol("ps_set_search", as: touchtime_ps_set_search.self)
+        let startStream = try symbol("ps_start_stream", as: touchtime_ps_start_stream.self)
+        let calls = Calls(
+            free: try symbol("ps_free", as: touchtime_ps_free.self),
+            freeConfig: try symbol("cmd_ln_free_r", as: touchtime_cmd_ln_free_r.self),
+            startUtterance: try symbol("ps_start_utt", as: touchtime_ps_start_utt.self),
+            endUtterance: try symbol("ps_end_utt", as: touchtime_ps_end_utt.self),
+            processRaw: try symbol("ps_process_raw", as: touchtime_ps_process_raw.self),
+            hypothesis: try symbol("ps_get_hyp", as: touchtime_ps_get_hyp.self),
+            segments: try symbol("ps_seg_iter", as: touchtime_ps_seg_iter.self),
+            nextSegment: try symbol("ps_seg_next", as: touchtime_ps_seg_next.self),
+            segmentWord: try symbol("ps_seg_word", as: touchtime_ps_seg_word.self),
+            segmentScore: try symbol("ps_seg_prob", as: touchtime_ps_seg_prob.self),
+            freeSegments: try symbol("ps_seg_free", as: touchtime_ps_seg_free.self))
+
+        let options = ["touchtime", "-hmm", modelDirectory, "-dict", dictionaryPath, "-logfn", "/dev/null"]
+        var argv = options.map { strdup($0) }
+        defer { argv.forEach { free($0) } }
+        guard let config = argv.withUnsafeMutableBufferPointer({ parse(nil, arguments(), Int32($0.count), $0.baseAddress, 1) }) else {
+            throw ListenError("pocketsphinx refused its configuration")
+        }
+        guard let decoder = initialise(config) else {
+            _ = calls.freeConfig(config)
+            throw ListenError("pocketsphinx cannot start (its model at \(modelDirectory) may be damaged)")
+        }
+        guard setKeyphrases(decoder, "commands", phrasesPath) >= 0, setSearch(decoder, "commands") >= 0,
+              startStream(decoder) >= 0, calls.startUtterance(decoder) >= 0 else {
+            _ = calls.free(decoder)
+            _ = calls.freeConfig(config)
+            throw ListenError("pocketsphinx refused the phrases \(phrases.map { "'\($0.text)'" }.joined(separator: ", "))")
+        }
+        self.calls = calls
+        self.decoder = decoder
+        self.config = config
+    }
+
+    deinit {
+        _ = calls.endUtterance(decoder)
+        _ = calls.free(decoder)
+        _ = calls.freeConfig(config)
+    }
+
+    /// Feeds `samples` (16 kHz mono) and returns what was spotted in them. After a detection the
+    /// search starts afresh, so a phrase is reported once.
+    public func process(_ samples: [Int16]) -> [Hit] {
+        guard !samples.isEmpty else { return [] }
+        _ = samples.withUnsafeBufferPointer { calls.processRaw(decoder, $0.baseAddress, $0.count, 0, 0) }
+        fed += samples.count
+        var score: Int32 = 0
+        guard calls.hypothesis(decoder, &score) != nil else { return [] }
+        var hits: [Hit] = []
+        var segment = calls.segments(decoder)
+        while let current = segment {
+            if let word = calls.segmentWord(current) {
+                // pocketsphinx ends a keyphrase's word with a space ("timer next ").
+                let phrase = String(cString: word).trimmingCharacters(in: " ")
+                hits.append(Hit(phrase: phrase, score: calls.segmentScore(current, nil, nil, nil), endSample: fed))
+            }
+            segment = calls.nextSegment(current)
+        }
+        restart()
+        return hits
+    }
+
+    /// Forgets what was heard so far (a detection, or audio that must not count): the next
+    /// samples start a new utterance.
+    public func restart() {
+        _ = calls.endUtterance(decoder)
+        _ = calls.startUtterance(decoder)
+    }
+
+    /// The phones of each word, from pocketsphinx's English dictionary (every variant: `word`,
+    /// `word(2)`). Words it does not have are left out.
+    public static func pronunciations(of words: Set<String>, dictionary: String = dictionaryFile) throws(ListenError) -> [String: [String]] {
+        guard let file = fopen(dictionary, "r") else {
+            throw ListenError("no dictionary for pocketsphinx at \(dictionary); install it: apt install pocketsphinx-en-us")
+        }
+        defer { fclose(file) }
+        var found: [String: [String]] = [:]
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        while getline(&line, &capacity, file) > 0, let line {
+            let text = String(cString: line)
+            guard let space = text.firstIndex(of: " ") else { continue }
+            var word = String(text[..<space])
+            if let parenthesis = word.firstIndex(of: "(") { word = String(word[..<parenthesis]) }
+            guard words.contains(word) else { continue }
+            let phones = text[text.index(after: space)...].trimmingCharacters(in: " \n")
+            if !phones.isEmpty { found[word, default: []].append(phones) }
+        }
+        return found
+    }
+
+    /// A threshold as pocketsphinx reads it: `1e-20`.
+    static func thresholdText(_ value: Double) -> String {
+        let exponent = Int(log10(value).rounded(.down))
+        let mantissa = value / pow(10, Double(exponent))
+        let rounded = (mantissa * 1000).rounded() / 1000
+        return rounded == 1 ? "1e\(exponent)" : "\(rounded)e\(exponent)"
+    }
+
+    private static func write(_ text: String, to path: String) -> Bool {
+        guard let file = fopen(path, "w") else { return false }
+        defer { fclose(file) }
+        return fputs(text, file) >= 0
+    }
+
+    private static func lastError() -> String {
+        dlerror().map { String(cString: $0) } ?? "unknown"
+    }
+}
+
+/// Why listening cannot be had: one line, with what to do.
+public struct ListenError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        let characters = Set(set)
+        var text = Substring(self)
+        while let first = text.first, characters.contains(first) { text = text.dropFirst() }
+        while let last = text.last, characters.contains(last) { text = text.dropLast() }
+        return String(text)
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: String) -> String { String(self).trimmingCharacters(in: set) }
+}
