@@ -21,16 +21,19 @@ final class PulseServer {
     /// What a process needs to find this server.
     var environment: [String: String] { ["XDG_RUNTIME_DIR": folder.path, "HOME": folder.path] }
 
-    init() throws {
+    /// A server with the null sink `bed` (the default: what touchtime plays into), and `others`
+    /// (a sink's monitor, `NAME.monitor`, is a virtual microphone).
+    init(others: [String] = []) throws {
         folder = try BinaryRunner.temporaryFolder()
-        pid = try Self.spawn("/usr/bin/pulseaudio", ["--daemonize=no", "--exit-idle-time=-1", "-n", "--log-level=error",
-                                                     "--load=module-null-sink sink_name=bed", "--load=module-native-protocol-unix"],
+        let sinks = (["bed"] + others).map { "--load=module-null-sink sink_name=\($0)" }
+        pid = try Self.spawn("/usr/bin/pulseaudio", ["--daemonize=no", "--exit-idle-time=-1", "-n", "--log-level=error"]
+                                 + sinks + ["--load=module-native-protocol-unix"],
                              environment: serverEnvironment)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline, !answers() { usleep(50_000) }
     }
 
-    private var serverEnvironment: [String: String] {
+    var serverEnvironment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in self.environment { environment[key] = value }
         environment["PULSE_SERVER"] = nil
@@ -87,5 +90,19 @@ final class PulseServer {
         guard (try? probe.run()) != nil else { return false }
         probe.waitUntilExit()
         return probe.terminationStatus == 0
+    }
+}
+
+extension PulseServer {
+    /// Plays a WAV file into `sink` and waits for it to end (`paplay`, with this server's environment).
+    func play(_ path: String, into sink: String) {
+        let player = Process()
+        player.executableURL = URL(fileURLWithPath: "/usr/bin/paplay")
+        player.arguments = ["--device=\(sink)", path]
+        player.environment = serverEnvironment
+        player.standardOutput = FileHandle.nullDevice
+        player.standardError = FileHandle.nullDevice
+        guard (try? BinaryRunner.runUnblocked(player)) != nil else { return }
+        player.waitUntilExit()
     }
 }
