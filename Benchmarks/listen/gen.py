@@ -17,8 +17,9 @@ Levels: each utterance is scaled so its active speech level (RMS over the 10 ms 
 within 35 dB of its loudest frame, a rough ITU-T P.56) is -26 dBFS. Noise is pink (1/f
 power, from seeded Gaussian white noise shaped in the frequency domain, flat below 20 Hz),
 stationary over the whole file, its RMS set to the speech level minus the SNR: 10 dB for
-"snr10"; "clean" has the same kind of noise 50 dB down, a quiet microphone's floor, so the
-decoder never sees digital silence.
+"snr10" (the target condition; "snr20" and "snr15" show where recognition gives way);
+"clean" has the same kind of noise 50 dB down, a quiet microphone's floor, so the decoder
+never sees digital silence.
 """
 import argparse
 import csv
@@ -38,7 +39,7 @@ ROOT = HERE.parent.parent
 SR = 16000
 SEED = 20261130
 SPEECH_DBFS = -26.0
-CONDITIONS = [("clean", 50.0), ("snr10", 10.0)]
+CONDITIONS = [("clean", 50.0), ("snr20", 20.0), ("snr15", 15.0), ("snr10", 10.0)]
 # Voices other than touchtime's own (flite cmu_us_slt). flite's kal is left out: it is an
 # 8 kHz diphone voice, narrower than any microphone (kal16 is the same speaker at 16 kHz,
 # and so is festival's kal). The espeak-ng voices are formant synthesis: pocketsphinx's
