@@ -6,8 +6,8 @@
  *   gcc -O2 -o kwsspot kwsspot.c $(pkg-config --cflags --libs pocketsphinx)
  *   ./kwsspot [options] FILE.wav...
  *     -hmm DIR        acoustic model (default /usr/share/pocketsphinx/model/en-us/en-us)
- *     -dict FILE      dictionary (default commands.dict beside the binary's cwd)
- *     -kws FILE       keyphrase file, one "phrase /threshold/" a line (default keyphrases.txt)
+ *     -dict FILE      dictionary (default commands.dict in the current directory)
+ *     -kws FILE       keyphrase file, one "phrase /threshold/" a line (default keyphrases.txt, ditto)
  *     -chunk N        samples per ps_process_raw call (default 1024 = 64 ms)
  *     -startup        only time ps_init + ps_set_kws and exit
  *     -set NAME VALUE any further decoder option (e.g. -set -kws_plp 1e-1)

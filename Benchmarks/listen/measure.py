@@ -285,7 +285,7 @@ def grid(manifest, out, dictionary, exponents, plps, budget_per_10min, extra=())
                 break
             levels[best[1]] = best[2]
         hits, fa = totals(levels)
-        print(f"-kws_plp {plp}: chosen exponents {levels}: {hits} recognisable-voice hits (both conditions), "
+        print(f"-kws_plp {plp}: chosen exponents {levels}: {hits} recognisable-voice hits (all conditions together), "
               f"ordinary false alarms {fa} (estimate; check with a real run)")
 
 
