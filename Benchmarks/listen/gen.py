@@ -144,8 +144,10 @@ def synth(voice, rate, text, cache):
             else:
                 cmd = ["espeak-ng", "-v", name, "-s", str(wpm), "-w", str(raw), text]
             subprocess.run(cmd, check=True, capture_output=True, input=stdin, text=True)
-            # sox's default 'rate' quality (-h) to 16 kHz, mono, 16-bit.
-            subprocess.run(["sox", str(raw), "-r", str(SR), "-c", "1", "-b", "16", str(cached)],
+            # sox's default 'rate' quality (-h) to 16 kHz, mono, 16-bit. -D: no dither, which
+            # sox otherwise adds after resampling (espeak-ng's 22.05 kHz) with a fresh random
+            # seed each run, so the WAVs would differ from run to run.
+            subprocess.run(["sox", "-D", str(raw), "-r", str(SR), "-c", "1", "-b", "16", str(cached)],
                            check=True, capture_output=True)
     return read_wav(cached)
 
