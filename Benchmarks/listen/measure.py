@@ -2,14 +2,17 @@
 """Run pocketsphinx's keyword spotter over the listen corpus (made by gen.py) and count hits,
 misses and false alarms per condition, voice and phrase, with CPU time and peak RSS.
 
+    python3 measure.py --engine touchtime --binary .build/release/touchtime   # touchtime's own spotter
     python3 measure.py                       # keyphrases.txt + commands.dict, prints a report
     python3 measure.py --kws other.txt       # another keyphrase file
     python3 measure.py --grid 10 20 30       # uniform /1e-E/ runs, then per-phrase thresholds
     python3 measure.py --engine continuous   # cross-check with pocketsphinx_continuous
     python3 measure.py --startup             # ps_init time: small dictionary vs the full one
 
-The engine is kwsspot.c (built here with gcc): the library's own keyword search fed 1024
-samples at a time, the utterance restarted after every hit, as an application would do.
+The engine `touchtime` is what a session listens with (`touchtime _spot`: the same
+KeywordSpotter, its default thresholds, its hold of 0.4 s for a surer phrase). The engine
+`kwsspot` is kwsspot.c (built here with gcc): the library's own keyword search fed 1024
+samples at a time, the utterance restarted after every hit, the baseline it was tuned on.
 Each WAV is decoded by its own process (live CMN would otherwise carry over between files).
 
 Scoring. Hits reported at the same moment are one report; the best score wins (an
@@ -210,13 +213,29 @@ def read_kws(path):
     return thresholds
 
 
-def decode_all(manifest, out, kws, dictionary, wanted, extra=()):
-    binary = build(out)
+def decode_touchtime(binary, wav):
+    """touchtime's own spotter over one WAV: `touchtime _spot` prints HIT <file> <heard> <score> <phrase>."""
+    text, cpu, rss = run_measured(["nice", "-n", "19", str(binary), "_spot", str(wav)])
+    hits, loop_cpu = [], None
+    for line in text.splitlines():
+        parts = line.split(None, 4)
+        if parts[0] == "HIT":
+            hits.append(dict(heard=float(parts[2]), start=0.0, end=0.0, score=int(parts[3]), phrase=parts[4].strip()))
+        elif parts[0] == "FILE":
+            loop_cpu = float(parts[3])
+    return hits, dict(process_cpu=cpu, loop_cpu=loop_cpu, rss_kb=rss)
+
+
+def decode_all(manifest, out, kws, dictionary, wanted, extra=(), touchtime=None):
+    binary = touchtime or build(out)
     decoded = {}
     for entry in manifest["files"]:
         if wanted and not any(w in entry["file"] for w in wanted):
             continue
-        decoded[entry["file"]] = decode(binary, out / entry["file"], kws, dictionary, extra)
+        if touchtime:
+            decoded[entry["file"]] = decode_touchtime(touchtime, out / entry["file"])
+        else:
+            decoded[entry["file"]] = decode(binary, out / entry["file"], kws, dictionary, extra)
         print(f"decoded {entry['file']}", file=sys.stderr, flush=True)
     return decoded
 
@@ -344,7 +363,9 @@ def main():
     parser.add_argument("--plp", nargs="*", default=["1e-1"], help="--grid: -kws_plp values (1e-1 is the default)")
     parser.add_argument("--budget", type=float, default=1.0, help="--grid: false alarms per 10 min allowed")
     parser.add_argument("--startup", action="store_true")
-    parser.add_argument("--engine", choices=["kwsspot", "continuous"], default="kwsspot")
+    parser.add_argument("--engine", choices=["touchtime", "kwsspot", "continuous"], default="touchtime")
+    parser.add_argument("--binary", type=Path, default=HERE.parent.parent / ".build" / "release" / "touchtime",
+                        help="--engine touchtime: the touchtime binary (default .build/release/touchtime)")
     args = parser.parse_args()
     if args.startup:
         return startup(args.out)
@@ -357,6 +378,13 @@ def main():
         return grid(manifest, args.out, args.dict, sorted(args.grid), args.plp, args.budget, extra)
     if args.engine == "continuous":
         return continuous(manifest, args.out, args.kws, args.dict)
+    if args.engine == "touchtime":
+        print(f"engine: touchtime _spot ({args.binary}), its default thresholds")
+        decoded = decode_all(manifest, args.out, None, None, args.only, touchtime=args.binary)
+        summary = summarise(manifest, decoded)
+        if args.json:
+            args.json.write_text(json.dumps({"engine": "touchtime", "files": summary}, indent=1) + "\n")
+        return
     print(f"keyphrases {args.kws.name}: " + ", ".join(f"{p} /{t:g}/" for p, t in read_kws(args.kws).items()))
     decoded = decode_all(manifest, args.out, args.kws, args.dict, args.only, extra)
     summary = summarise(manifest, decoded)

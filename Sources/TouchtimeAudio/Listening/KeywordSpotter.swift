@@ -66,6 +66,11 @@ public final class KeywordSpotter {
     private let decoder: OpaquePointer
     private let config: OpaquePointer
     private var fed = 0
+    /// A detection held back for `holdSamples`, in case a surer phrase ends just after it: "timer
+    /// back" crosses its threshold a moment before a "timer pause" that scores far better.
+    private var pending: (hit: Hit, until: Int)?
+    /// How long a detection waits for a surer one: 0.4 s.
+    public static let holdSamples = 6400
 
     /// A spotter for `phrases`; `pronunciations` gives each word's phones (read from pocketsphinx's
     /// dictionary by `pronunciations(of:)` when nil). Throws a one-line reason when pocketsphinx or
@@ -174,26 +179,41 @@ public final class KeywordSpotter {
         _ = calls.freeConfig(config)
     }
 
-    /// Feeds `samples` (16 kHz mono) and returns what was spotted in them. After a detection the
-    /// search starts afresh, so a phrase is reported once.
+    /// Feeds `samples` (16 kHz mono) and returns what was spotted: at most one phrase at a time,
+    /// reported `holdSamples` after it was first detected, the surest of those detected meanwhile
+    /// (one utterance is one command). After a report the search starts afresh.
     public func process(_ samples: [Int16]) -> [Hit] {
         guard !samples.isEmpty else { return [] }
         _ = samples.withUnsafeBufferPointer { calls.processRaw(decoder, $0.baseAddress, $0.count, 0, 0) }
         fed += samples.count
         var score: Int32 = 0
-        guard calls.hypothesis(decoder, &score) != nil else { return [] }
-        var hits: [Hit] = []
-        var segment = calls.segments(decoder)
-        while let current = segment {
-            if let word = calls.segmentWord(current) {
-                // pocketsphinx ends a keyphrase's word with a space ("timer next ").
-                let phrase = String(cString: word).trimmingCharacters(in: " ")
-                hits.append(Hit(phrase: phrase, score: calls.segmentScore(current, nil, nil, nil), endSample: fed))
+        if calls.hypothesis(decoder, &score) != nil {
+            // The utterance's detections so far (an earlier one comes back with every chunk).
+            var segment = calls.segments(decoder)
+            while let current = segment {
+                if let word = calls.segmentWord(current) {
+                    // pocketsphinx ends a keyphrase's word with a space ("timer next ").
+                    let phrase = String(cString: word).trimmingCharacters(in: " ")
+                    let hit = Hit(phrase: phrase, score: calls.segmentScore(current, nil, nil, nil), endSample: fed)
+                    if let held = pending {
+                        if hit.score > held.hit.score { pending = (hit, held.until) }
+                    } else {
+                        pending = (hit, fed + Self.holdSamples)
+                    }
+                }
+                segment = calls.nextSegment(current)
             }
-            segment = calls.nextSegment(current)
         }
+        guard let held = pending, fed >= held.until else { return [] }
         restart()
-        return hits
+        return [held.hit]
+    }
+
+    /// What is held back now, reported at once (the stream is ending).
+    public func flush() -> [Hit] {
+        guard let held = pending else { return [] }
+        restart()
+        return [held.hit]
     }
 
     /// Forgets what was heard so far (a detection, or audio that must not count): the next
@@ -201,6 +221,7 @@ public final class KeywordSpotter {
     public func restart() {
         _ = calls.endUtterance(decoder)
         _ = calls.startUtterance(decoder)
+        pending = nil
     }
 
     /// The phones of each word, from pocketsphinx's English dictionary (every variant: `word`,

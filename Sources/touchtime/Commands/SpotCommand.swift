@@ -61,6 +61,9 @@ struct SpotCommand: ParsableCommand {
                     StandardStream.output.write("HIT \(file) \(Self.seconds(fed)) \(hit.score) \(hit.phrase)\n")
                 }
             }
+            for hit in spotter.flush() {
+                StandardStream.output.write("HIT \(file) \(Self.seconds(fed)) \(hit.score) \(hit.phrase)\n")
+            }
             StandardStream.output.write("FILE \(file) \(Self.seconds(audio.samples.count)) \(String(format: Self.cpuSeconds() - before))\n")
         }
     }
