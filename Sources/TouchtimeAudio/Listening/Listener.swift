@@ -3,7 +3,9 @@ import Synchronization
 public import TouchtimeCore
 
 /// Listens for spoken commands (`run --listen`): a capture device read on a thread of its own,
-/// 64 ms at a time at 16 kHz, fed to a keyword spotter; each command heard is handed over.
+/// 256 ms at a time at 16 kHz (a sound server's client wakes four times a second, not sixteen:
+/// listening to continuous talk costs 2.9 % of a core instead of 3.5 %), fed to a keyword
+/// spotter; each command heard is handed over.
 ///
 /// What touchtime itself sounds must not command it: while a chime or a prompt plays (and a
 /// short tail after, for the room and the capture's own delay), what is captured is not searched
@@ -21,7 +23,7 @@ public final class Listener: Sendable {
 
     /// Audio is searched again this long after a sound of touchtime's own ends.
     public static let tail: Duration = .milliseconds(500)
-    static let chunkFrames = 1024
+    static let chunkFrames = 4096
 
     private struct State {
         var stopped = false
