@@ -25,7 +25,8 @@ import Testing
         #expect(result.status == 69)
         #expect(result.lines.map { String($0.prefix(6)) }.allSatisfy { $0 == "ok    " || $0 == "FAIL  " }, "\(result.stdout)")
         #expect(result.lines.map { $0.dropFirst(6).prefix(9).trimmingCharacters(in: .whitespaces) }
-                == ["sound", "voice", "config", "history", "terminal"], "\(result.stdout)")
+                == ["sound", "voice", "listen", "config", "history", "terminal"], "\(result.stdout)")
+        #expect(line("listen", in: result) == "ok    listen    off; pocketsphinx and its English model are installed (run --listen)")
         let sound = line("sound", in: result)
         #expect(sound.hasPrefix("FAIL  sound     "), "\(sound)")
         #expect(sound.contains("ALSA 'default': ") && sound.contains("; fix: "), "\(sound)")
@@ -106,5 +107,27 @@ struct DoctorSoundServerTests {
         #expect(line.contains("(and 1 more problem); fix: "), "\(line)")
         // The sound is checked on the default device all the same.
         #expect(result.lines.contains { $0.hasPrefix("ok    sound     ALSA 'default' opens through PulseAudio") }, "\(result.stdout)")
+    }
+
+    /// With "listen" on, the capture device must open: through a virtual microphone it does; a
+    /// device that is not there fails the line, with a fix.
+    @Test func listeningIsCheckedWhenTheConfigurationTurnsItOn() throws {
+        func listenLine(_ result: BinaryRunner.Result) -> String { result.lines.first { $0.dropFirst(6).hasPrefix("listen ") } ?? "" }
+        let server = try PulseServer(others: ["room"])
+        defer { server.stop() }
+        let good = server.folder.appendingPathComponent("good.json")
+        try Data(#"{ "listen": true, "listenDevice": "pulse" }"#.utf8).write(to: good)
+        var environment = server.environment
+        environment["PULSE_SOURCE"] = "room.monitor"
+        let ok = try BinaryRunner.run(["doctor", "--config", good.path], environment: environment, timeout: 30)
+        #expect(listenLine(ok) == "ok    listen    on: pocketsphinx ready, capture device 'pulse' opens", "\(ok.stdout)")
+        let bad = server.folder.appendingPathComponent("bad.json")
+        try Data(#"{ "listen": true, "listenDevice": "hw:9,9" }"#.utf8).write(to: bad)
+        let failed = try BinaryRunner.run(["doctor", "--config", bad.path], environment: environment, timeout: 30)
+        #expect(failed.status == 69)
+        let listen = listenLine(failed)
+        #expect(listen.hasPrefix("FAIL  listen    on, but cannot listen on 'hw:9,9': "), "\(listen)")
+        #expect(listen.hasSuffix("fix: name a capture device that is there in listenDevice (arecord -L lists them), or turn listen off"))
+        #expect(failed.stderr.isEmpty && !failed.stdout.contains("ALSA lib"))
     }
 }

@@ -14,7 +14,8 @@ struct DoctorCommand: ParsableCommand {
             One line per check, 'ok' or 'FAIL', each failure with its fix: the ALSA device opens (the \
             configuration's, or --device), through what (PulseAudio, PipeWire or a card) and the latency \
             it reports once its stream runs (at most 2.5 s of waiting); flite speaks a word, and whether \
-            espeak-ng is installed (other languages); the configuration file is found and valid; the \
+            espeak-ng is installed (other languages); spoken commands (run --listen): pocketsphinx and its \
+            model load, and with "listen" on, the capture device opens; the configuration file is found and valid; the \
             history folder can be written (a probe file, removed at once); the terminal's size and colour. \
             Nothing is played aloud. Exit 0 when every check passes, 69 otherwise.
             """
@@ -47,12 +48,42 @@ struct DoctorCommand: ParsableCommand {
         let checks = [
             Self.checkSound(device, environment: environment),
             Self.checkVoice(),
+            Self.checkListening(configuration),
             configurationCheck,
             Self.checkHistory(environment: environment),
             Self.checkTerminal(environment: environment),
         ]
         StandardStream.output.write(checks.map { $0.line.escapingUnsafe + "\n" }.joined())
         if checks.contains(where: { !$0.passed }) { throw ExitStatus.unavailable }
+    }
+
+    // MARK: Listening
+
+    /// Spoken commands (`run --listen`) are opt-in: with `"listen": true` in the configuration, the
+    /// spotter must load and the capture device open (a failure then fails); otherwise it only
+    /// says whether they could be had.
+    static func checkListening(_ configuration: Configuration?) -> Check {
+        let phrases = VoiceCommand.allCases.map { KeywordSpotter.Phrase(text: $0.phrase, threshold: $0.defaultThreshold) }
+        guard configuration?.listen == true else {
+            do throws(ListenError) {
+                _ = try KeywordSpotter(phrases: phrases)
+                return Check(passed: true, name: "listen", text: "off; pocketsphinx and its English model are installed (run --listen)")
+            } catch {
+                return Check(passed: true, name: "listen", text: "off; \(error) (only for run --listen)")
+            }
+        }
+        let device = configuration?.listenDevice ?? "default"
+        do throws(ListenError) {
+            let listener = try Listener.start(device: device, thresholds: configuration?.listenThresholds ?? [:],
+                                              heard: { _ in }, lost: { _ in })
+            listener.stop()
+            return Check(passed: true, name: "listen", text: "on: pocketsphinx ready, capture device '\(device)' opens")
+        } catch {
+            let fix = error.description.hasPrefix("cannot listen on")
+                ? "name a capture device that is there in listenDevice (arecord -L lists them), or turn listen off"
+                : "install it as said, or turn listen off"
+            return Check(passed: false, name: "listen", text: "on, but \(error); fix: \(fix)")
+        }
     }
 
     // MARK: Sound
