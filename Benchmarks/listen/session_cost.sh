@@ -24,7 +24,7 @@ player=
 trap 'kill $player 2>/dev/null || true; kill $server 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 50); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
 # The room talks all along: paplay loops over the 21 minutes of ordinary speech.
-(while true; do paplay --device=room "$talk"; done) &
+(while true; do paplay --device=room "$talk" 2>/dev/null || break; done) &
 player=$!
 
 cat > "$work/half-minute.json" <<'JSON'

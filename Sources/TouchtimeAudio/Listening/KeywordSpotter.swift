@@ -77,18 +77,17 @@ public final class KeywordSpotter {
     /// its English model is not installed, or a phrase has a word it cannot say.
     public init(phrases: [Phrase], pronunciations: [String: [String]]? = nil,
                 modelDirectory: String = KeywordSpotter.modelDirectory) throws(ListenError) {
-        var opened: [UnsafeMutableRawPointer] = []
-        for library in Self.libraries {
-            guard let handle = dlopen(library, RTLD_NOW | RTLD_GLOBAL) else {
-                throw ListenError("pocketsphinx cannot be loaded (\(Self.lastError())); install it: apt install libpocketsphinx3 pocketsphinx-en-us")
-            }
-            opened.append(handle)
+        let opened: DynamicLibraries
+        switch DynamicLibraries.open(Self.libraries) {
+        case .success(let libraries): opened = libraries
+        case .failure(let failure):
+            throw ListenError("pocketsphinx cannot be loaded (\(failure.reason)); install it: apt install libpocketsphinx3 pocketsphinx-en-us")
         }
         func symbol<T>(_ name: String, as type: T.Type) throws(ListenError) -> T {
-            for handle in opened.reversed() {
-                if let address = dlsym(handle, name) { return unsafeBitCast(address, to: type) }
+            guard let function = opened.symbol(name, as: type) else {
+                throw ListenError("pocketsphinx has no \(name) (\(DynamicLibraries.lastError()))")
             }
-            throw ListenError("pocketsphinx has no \(name) (\(Self.lastError()))")
+            return function
         }
         guard access(modelDirectory + "/mdef", R_OK) == 0 else {
             throw ListenError("no English model for pocketsphinx at \(modelDirectory); install it: apt install pocketsphinx-en-us")
@@ -259,10 +258,6 @@ public final class KeywordSpotter {
         guard let file = fopen(path, "w") else { return false }
         defer { fclose(file) }
         return fputs(text, file) >= 0
-    }
-
-    private static func lastError() -> String {
-        dlerror().map { String(cString: $0) } ?? "unknown"
     }
 }
 

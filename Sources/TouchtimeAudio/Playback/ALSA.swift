@@ -28,6 +28,31 @@ enum ALSA {
         }
     }
 
+    /// Sets a PCM's hardware parameters as every stream here wants them: 16-bit mono at
+    /// `sampleRate`, interleaved, alsa-lib resampling when the device needs it; the period near
+    /// `periodFrames`, the buffer at least `bufferFrames` and two periods. Returns the period.
+    @discardableResult
+    static func setHardwareParameters(_ pcm: OpaquePointer, sampleRate: Int, periodFrames: Int,
+                                      bufferFrames: Int) throws(ALSAError) -> snd_pcm_uframes_t {
+        var hw: OpaquePointer?
+        try check(snd_pcm_hw_params_malloc(&hw), "snd_pcm_hw_params_malloc")
+        guard let hw else { throw error(-ENOMEM, "snd_pcm_hw_params_malloc") }
+        defer { snd_pcm_hw_params_free(hw) }
+        try check(snd_pcm_hw_params_any(pcm, hw), "snd_pcm_hw_params_any")
+        try check(snd_pcm_hw_params_set_rate_resample(pcm, hw, 1), "snd_pcm_hw_params_set_rate_resample")
+        try check(snd_pcm_hw_params_set_access(pcm, hw, SND_PCM_ACCESS_RW_INTERLEAVED), "snd_pcm_hw_params_set_access")
+        try check(snd_pcm_hw_params_set_format(pcm, hw, SND_PCM_FORMAT_S16_LE), "snd_pcm_hw_params_set_format")
+        try check(snd_pcm_hw_params_set_channels(pcm, hw, 1), "snd_pcm_hw_params_set_channels")
+        try check(snd_pcm_hw_params_set_rate(pcm, hw, UInt32(sampleRate), 0), "snd_pcm_hw_params_set_rate")
+        var period = snd_pcm_uframes_t(periodFrames)
+        var direction: Int32 = 0
+        try check(snd_pcm_hw_params_set_period_size_near(pcm, hw, &period, &direction), "snd_pcm_hw_params_set_period_size_near")
+        var buffer = snd_pcm_uframes_t(max(bufferFrames, 2 * Int(period)))
+        try check(snd_pcm_hw_params_set_buffer_size_near(pcm, hw, &buffer), "snd_pcm_hw_params_set_buffer_size_near")
+        try check(snd_pcm_hw_params(pcm, hw), "snd_pcm_hw_params")
+        return period
+    }
+
     @discardableResult
     static func check(_ result: Int32, _ function: String) throws(ALSAError) -> Int32 {
         guard result < 0 else { return result }
@@ -76,23 +101,8 @@ final class PCMDevice {
     }
 
     private static func configure(_ pcm: OpaquePointer, sampleRate: Int, periodFrames: Int, bufferFrames: Int) throws(ALSAError) {
-        var hw: OpaquePointer?
-        try ALSA.check(snd_pcm_hw_params_malloc(&hw), "snd_pcm_hw_params_malloc")
-        guard let hw else { throw ALSA.error(-ENOMEM, "snd_pcm_hw_params_malloc") }
-        defer { snd_pcm_hw_params_free(hw) }
-        try ALSA.check(snd_pcm_hw_params_any(pcm, hw), "snd_pcm_hw_params_any")
-        try ALSA.check(snd_pcm_hw_params_set_rate_resample(pcm, hw, 1), "snd_pcm_hw_params_set_rate_resample")
-        try ALSA.check(snd_pcm_hw_params_set_access(pcm, hw, SND_PCM_ACCESS_RW_INTERLEAVED), "snd_pcm_hw_params_set_access")
-        try ALSA.check(snd_pcm_hw_params_set_format(pcm, hw, SND_PCM_FORMAT_S16_LE), "snd_pcm_hw_params_set_format")
-        try ALSA.check(snd_pcm_hw_params_set_channels(pcm, hw, 1), "snd_pcm_hw_params_set_channels")
-        try ALSA.check(snd_pcm_hw_params_set_rate(pcm, hw, UInt32(sampleRate), 0), "snd_pcm_hw_params_set_rate")
-        var period = snd_pcm_uframes_t(periodFrames)
-        var direction: Int32 = 0
-        try ALSA.check(snd_pcm_hw_params_set_period_size_near(pcm, hw, &period, &direction), "snd_pcm_hw_params_set_period_size_near")
         // At least two periods, and what the caller needs queued.
-        var buffer = snd_pcm_uframes_t(max(bufferFrames, 2 * Int(period)))
-        try ALSA.check(snd_pcm_hw_params_set_buffer_size_near(pcm, hw, &buffer), "snd_pcm_hw_params_set_buffer_size_near")
-        try ALSA.check(snd_pcm_hw_params(pcm, hw), "snd_pcm_hw_params")
+        let period = try ALSA.setHardwareParameters(pcm, sampleRate: sampleRate, periodFrames: periodFrames, bufferFrames: bufferFrames)
 
         var sw: OpaquePointer?
         try ALSA.check(snd_pcm_sw_params_malloc(&sw), "snd_pcm_sw_params_malloc")
@@ -170,22 +180,8 @@ final class CaptureDevice {
         try ALSA.check(snd_pcm_open(&pcm, name, SND_PCM_STREAM_CAPTURE, 0), "snd_pcm_open")
         guard let pcm else { throw ALSA.error(-EINVAL, "snd_pcm_open") }
         do throws(ALSAError) {
-            var hw: OpaquePointer?
-            try ALSA.check(snd_pcm_hw_params_malloc(&hw), "snd_pcm_hw_params_malloc")
-            guard let hw else { throw ALSA.error(-ENOMEM, "snd_pcm_hw_params_malloc") }
-            defer { snd_pcm_hw_params_free(hw) }
-            try ALSA.check(snd_pcm_hw_params_any(pcm, hw), "snd_pcm_hw_params_any")
-            try ALSA.check(snd_pcm_hw_params_set_rate_resample(pcm, hw, 1), "snd_pcm_hw_params_set_rate_resample")
-            try ALSA.check(snd_pcm_hw_params_set_access(pcm, hw, SND_PCM_ACCESS_RW_INTERLEAVED), "snd_pcm_hw_params_set_access")
-            try ALSA.check(snd_pcm_hw_params_set_format(pcm, hw, SND_PCM_FORMAT_S16_LE), "snd_pcm_hw_params_set_format")
-            try ALSA.check(snd_pcm_hw_params_set_channels(pcm, hw, 1), "snd_pcm_hw_params_set_channels")
-            try ALSA.check(snd_pcm_hw_params_set_rate(pcm, hw, UInt32(sampleRate), 0), "snd_pcm_hw_params_set_rate")
-            var period = snd_pcm_uframes_t(periodFrames)
-            var direction: Int32 = 0
-            try ALSA.check(snd_pcm_hw_params_set_period_size_near(pcm, hw, &period, &direction), "snd_pcm_hw_params_set_period_size_near")
-            var buffer = snd_pcm_uframes_t(8 * Int(period))
-            try ALSA.check(snd_pcm_hw_params_set_buffer_size_near(pcm, hw, &buffer), "snd_pcm_hw_params_set_buffer_size_near")
-            try ALSA.check(snd_pcm_hw_params(pcm, hw), "snd_pcm_hw_params")
+            // Eight periods of room: a slow reader loses nothing for two seconds.
+            try ALSA.setHardwareParameters(pcm, sampleRate: sampleRate, periodFrames: periodFrames, bufferFrames: 8 * periodFrames)
             try ALSA.check(snd_pcm_start(pcm), "snd_pcm_start")
         } catch {
             snd_pcm_close(pcm)

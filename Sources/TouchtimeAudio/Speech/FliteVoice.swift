@@ -34,18 +34,16 @@ final class FliteVoice: Sendable {
         .assumingMemoryBound(to: CChar.self)
 
     private init() throws(SpeechError) {
-        var opened: [UnsafeMutableRawPointer] = []
-        for library in Self.libraries {
-            guard let library = dlopen(library, RTLD_NOW | RTLD_GLOBAL) else {
-                throw SpeechError("flite cannot be loaded (\(Self.lastError())); install it: apt install libflite1")
-            }
-            opened.append(library)
+        let opened: DynamicLibraries
+        switch DynamicLibraries.open(Self.libraries) {
+        case .success(let libraries): opened = libraries
+        case .failure(let failure): throw SpeechError("flite cannot be loaded (\(failure.reason)); install it: apt install libflite1")
         }
         func symbol<T>(_ name: String, as type: T.Type) throws(SpeechError) -> T {
-            for library in opened.reversed() {
-                if let address = dlsym(library, name) { return unsafeBitCast(address, to: type) }
+            guard let function = opened.symbol(name, as: type) else {
+                throw SpeechError("flite has no \(name) (\(DynamicLibraries.lastError()))")
             }
-            throw SpeechError("flite has no \(name) (\(Self.lastError()))")
+            return function
         }
         let initialise = try symbol("flite_init", as: Initialise.self)
         let register = try symbol("register_cmu_us_slt", as: Register.self)
@@ -53,10 +51,6 @@ final class FliteVoice: Sendable {
         handle = Mutex(Handle(voice: register(nil), setFloat: try symbol("feat_set_float", as: SetFloat.self),
                               textToWave: try symbol("flite_text_to_wave", as: TextToWave.self),
                               deleteWave: try symbol("delete_wave", as: DeleteWave.self)))
-    }
-
-    private static func lastError() -> String {
-        dlerror().map { String(cString: $0) } ?? "unknown"
     }
 
     /// `text` spoken at `rate` (1 is flite's own pace; 2 twice as fast): samples and their rate.
