@@ -36,6 +36,16 @@ import TouchtimeCore
         #expect(bank.renderCount == 41)
     }
 
+    @Test func aKeptVoicesLengthIsToldWithoutRenderingAnything() throws {
+        let bank = ChimeBank()
+        let tick = ChimeVoice(kind: .pace)
+        #expect(bank.keptCount(for: tick) == nil)
+        #expect(bank.renderCount == 0, "asking renders nothing")
+        let samples = bank.samples(for: tick)
+        #expect(bank.keptCount(for: tick) == samples.count)
+        #expect(samples.count < 48_000, "a stroke tick is short: listening is set aside for it only as long")
+    }
+
     @Test func prepareRendersTheFirstVoicesHeardUpToItsCapacity() throws {
         let plan = try Self.manyPitches(200)
         let bank = ChimeBank(capacity: 4 << 20)

@@ -130,8 +130,11 @@ public final class SessionSound: Sendable {
     public func loudLength(of sounded: Sounded) -> Duration {
         var length = Duration.zero
         if let cue = sounded.chime {
-            let seconds = Double(bank.samples(for: cue.voice).count) / Double(ChimeSynthesizer.sampleRate)
-            length = min(.milliseconds(Int64(seconds * 1000)), .seconds(3))
+            // The chime was fetched to be played moments ago, so it is kept; it is never rendered
+            // here, on the session's event path (a bell let go since counts as the longest).
+            let loud = Duration.seconds(3)
+            let seconds = bank.keptCount(for: cue.voice).map { Double($0) / Double(ChimeSynthesizer.sampleRate) }
+            length = seconds.map { min(.milliseconds(Int64($0 * 1000)), loud) } ?? loud
         }
         if let utterance = sounded.utterance, let samples = spoken[utterance.text] {
             let seconds = Double(samples.count) / Double(ChimeSynthesizer.sampleRate)

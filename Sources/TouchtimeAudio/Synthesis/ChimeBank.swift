@@ -61,6 +61,12 @@ public final class ChimeBank: Sendable {
         return sound
     }
 
+    /// How many samples a voice has if it is kept, without rendering it (nil when it is not):
+    /// for what must not wait on a render, such as a session's event path.
+    public func keptCount(for voice: ChimeVoice) -> Int? {
+        cache.withLock { $0.sounds[voice]?.count }
+    }
+
     /// How many renders there have been (a voice let go and needed again is rendered again).
     public var renderCount: Int { renders.load(ordering: .relaxed) }
 
