@@ -41,7 +41,7 @@ import Testing
         #expect(treatment.phases[2].marks == [Mark(position: .beforeEnd(.seconds(10)), chime: .warning, say: "ten seconds", text: "-10s")])
         // 3 x 20 + 2 x 5, 30, 15; the waits count 0.
         #expect(treatment.totalDuration == .seconds(115))
-        #expect(treatment.waitCount == 2)
+        #expect(Timeline(treatment).waitCount == 2)
     }
 
     @Test(arguments: [

@@ -36,11 +36,6 @@ public struct TreatmentProtocol: Sendable, Equatable {
     public var totalDuration: Duration {
         phases.reduce(.zero) { $0 + $1.totalDuration }
     }
-
-    /// How many segments wait for the therapist's press (every round counted).
-    public var waitCount: Int {
-        phases.reduce(0) { $0 + $1.waitCount * $1.repeatCount }
-    }
 }
 
 /// A chime kind's own sound: the path of a PCM WAV file (absolute, resolved against the
@@ -148,15 +143,6 @@ public struct Phase: Sendable, Equatable {
     /// The phase's length including the stillness after it.
     public var totalDuration: Duration {
         activeDuration + (stillnessAfter ?? .zero)
-    }
-
-    /// How many of one round's segments wait for a press.
-    public var waitCount: Int {
-        switch body {
-        case .duration: return 0
-        case .untilPress: return 1
-        case .steps(let steps): return steps.filter(\.length.waitsForPress).count
-        }
     }
 }
 

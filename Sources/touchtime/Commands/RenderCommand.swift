@@ -71,7 +71,8 @@ struct RenderCommand: ParsableCommand {
         let counts = Dictionary(grouping: rendering.cues, by: \.voice.kind).mapValues(\.count)
         let detail = ChimeKind.allCases.compactMap { kind in counts[kind].map { "\($0) \(kind.rawValue)" } }.joined(separator: ", ")
         var spoken = voice ? ", \(Counted.text(rendering.utterances.count, "prompt"))" : ""
-        if treatment.waitCount > 0 { spoken += ", \(Counted.text(treatment.waitCount, "wait")) of \(DurationText.format(waitLength ?? .zero)) each" }
+        let waits = Timeline(treatment).waitCount
+        if waits > 0 { spoken += ", \(Counted.text(waits, "wait")) of \(DurationText.format(waitLength ?? .zero)) each" }
         StandardStream.output.write("wrote \(out): \(DurationText.clock(rendering.duration)) (\(DurationText.format(rendering.duration))), "
                                     + "\(Counted.text(rendering.cues.count, "chime")) (\(detail))\(spoken), 48 kHz mono 16-bit\n")
     }
