@@ -201,41 +201,7 @@ struct ProtocolDecoder {
         let sounds = members["sounds"].map { decodeSounds($0, path: "\(path).sounds") } ?? [:]
         let soundsAreValid = problems.count == problemsBeforeSounds
 
-        var body: Phase.Body?
-        if let until = members["until"] {
-            if decodeUntil(until, path: "\(path).until") {
-                body = .untilPress
-            }
-            for key in ["duration", "steps"] {
-                if let member = members[key] {
-                    report(path, member.keyOffset, "a phase takes one of \"duration\", \"steps\" or \"until\", not \"\(key)\" with \"until\"")
-                    body = nil
-                }
-            }
-            if let member = members["stillnessBetweenSteps"] {
-                report("\(path).stillnessBetweenSteps", member.keyOffset,
-                       "only a phase with \"steps\" can have stillness between its steps")
-            }
-        } else {
-        switch (members["duration"], members["steps"]) {
-        case (let durationMember?, nil):
-            body = duration(durationMember.value, path: "\(path).duration").map(Phase.Body.duration)
-            if let member = members["stillnessBetweenSteps"] {
-                report("\(path).stillnessBetweenSteps", member.keyOffset,
-                       "only a phase with \"steps\" can have stillness between its steps")
-            }
-        case (nil, let stepsMember?):
-            body = decodeSteps(stepsMember.value, path: "\(path).steps").map(Phase.Body.steps)
-            if kind == .stillness {
-                report("\(path).steps", stepsMember.keyOffset,
-                       "a stillness phase takes a \"duration\", not \"steps\"")
-            }
-        case (let durationMember?, _?):
-            report(path, durationMember.keyOffset, "a phase takes either \"duration\" or \"steps\", not both")
-        case (nil, nil):
-            report(path, node.offset, "missing key \"duration\", \"steps\" or \"until\": expected how long the phase lasts")
-        }
-        }
+        let body = decodeBody(members, node: node, path: path, kind: kind)
         guard let id, let title, let cue, let body, kindIsValid, stillnessAfterIsValid, betweenIsValid,
               strokeIsValid, chimesAreValid, sayIsValid, repeatIsValid, betweenRepeatsIsValid, marksAreValid, soundsAreValid else {
             return nil
@@ -244,6 +210,47 @@ struct ProtocolDecoder {
                      stillnessAfter: stillnessAfter, stillnessBetweenSteps: between,
                      strokeSeconds: stroke, chimes: chimes, say: say, repeatCount: repeatCount ?? 1,
                      stillnessBetweenRepeats: betweenRepeats, marks: marks, sounds: sounds)
+    }
+
+    /// What a phase is timed by: exactly one of `duration`, `steps` or `until`.
+    private mutating func decodeBody(_ members: [String: JSONNode.Member], node: JSONNode, path: String,
+                                     kind: Phase.Kind) -> Phase.Body? {
+        if let until = members["until"] {
+            var body: Phase.Body? = decodeUntil(until, path: "\(path).until") ? .untilPress : nil
+            for key in ["duration", "steps"] {
+                if let member = members[key] {
+                    report(path, member.keyOffset, "a phase takes one of \"duration\", \"steps\" or \"until\", not \"\(key)\" with \"until\"")
+                    body = nil
+                }
+            }
+            refuseStillnessBetweenSteps(members, path: path)
+            return body
+        }
+        switch (members["duration"], members["steps"]) {
+        case (let durationMember?, nil):
+            let body = duration(durationMember.value, path: "\(path).duration").map(Phase.Body.duration)
+            refuseStillnessBetweenSteps(members, path: path)
+            return body
+        case (nil, let stepsMember?):
+            let body = decodeSteps(stepsMember.value, path: "\(path).steps").map(Phase.Body.steps)
+            if kind == .stillness {
+                report("\(path).steps", stepsMember.keyOffset, "a stillness phase takes a \"duration\", not \"steps\"")
+            }
+            return body
+        case (let durationMember?, _?):
+            report(path, durationMember.keyOffset, "a phase takes either \"duration\" or \"steps\", not both")
+            return nil
+        case (nil, nil):
+            report(path, node.offset, "missing key \"duration\", \"steps\" or \"until\": expected how long the phase lasts")
+            return nil
+        }
+    }
+
+    /// Stillness between steps, on a phase that has none.
+    private mutating func refuseStillnessBetweenSteps(_ members: [String: JSONNode.Member], path: String) {
+        if let member = members["stillnessBetweenSteps"] {
+            report("\(path).stillnessBetweenSteps", member.keyOffset, "only a phase with \"steps\" can have stillness between its steps")
+        }
     }
 
     /// `{"start": "transition", "warningBefore": "5s", "volume": 80, "pitch": 660}`, every key optional.
