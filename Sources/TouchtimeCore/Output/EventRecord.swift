@@ -14,7 +14,6 @@ public struct EventRecord: Sendable {
 
     /// One JSON object, keys in a fixed order: `event` first, then where, then what it carries, then when.
     public func jsonLine(timeline: Timeline, speed: Double) -> String {
-        func mark(_ index: Int) -> Mark? { self.mark(index, in: timeline) }
         var fields: [(String, String)] = [("event", JSONText.string(event.kind.name))]
         if event.kind == .sessionStart {
             fields.append(("protocol", JSONText.string(timeline.treatment.id)))
@@ -38,7 +37,7 @@ public struct EventRecord: Sendable {
             fields.append(("score", "\(score)"))
         case .muted(let muted): fields.append(("muted", muted ? "true" : "false"))
         case .mark(let index):
-            if let mark = mark(index) {
+            if let mark = mark(index, in: timeline) {
                 fields.append(("at", JSONText.string(mark.text)))
                 if let say = mark.say { fields.append(("say", JSONText.string(say))) }
             }

@@ -64,12 +64,12 @@ struct SpotCommand: ParsableCommand {
             for hit in spotter.flush() {
                 StandardStream.output.write("HIT \(file) \(Self.seconds(fed)) \(hit.score) \(hit.phrase)\n")
             }
-            StandardStream.output.write("FILE \(file) \(Self.seconds(audio.samples.count)) \(String(format: Self.cpuSeconds() - before))\n")
+            StandardStream.output.write("FILE \(file) \(Self.seconds(audio.samples.count)) \(TimeText.seconds(.microseconds(Int64((Self.cpuSeconds() - before) * 1_000_000)), decimals: 3))\n")
         }
     }
 
     static func seconds(_ samples: Int) -> String {
-        String(format: Double(samples) / Double(KeywordSpotter.sampleRate))
+        TimeText.seconds(.microseconds(Int64(samples) * 1_000_000 / Int64(KeywordSpotter.sampleRate)), decimals: 3)
     }
 
     static func cpuSeconds() -> Double {
@@ -77,14 +77,5 @@ struct SpotCommand: ParsableCommand {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-    }
-}
-
-extension String {
-    /// Three decimals.
-    fileprivate init(format value: Double) {
-        let thousandths = Int((value * 1000).rounded())
-        let fraction = String(thousandths % 1000)
-        self = "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 }
