@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -13,8 +13,21 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // System calls and errno as Swift values; child processes with a clean signal state.
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // Without its Foundation trait: nothing here links Foundation.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
     ],
     targets: [
+        // The thin system layer: file descriptors, errno as text (once), child processes. Every
+        // other module reaches the system through it (or through the C library it wraps).
+        .target(
+            name: "TouchtimeSystem",
+            dependencies: [
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
         // Pure core: protocol model, loader, validation, step engine, runner. No terminal, no audio.
         .target(
             name: "TouchtimeCore",
@@ -45,7 +58,10 @@ let package = Package(
         .systemLibrary(name: "CPocketSphinx", providers: [.apt(["libpocketsphinx3", "pocketsphinx-en-us"])]),
         // Audio: pure chime synthesis and WAV files, speech, ALSA playback and capture, and
         // listening (the only user of CALSA, CFlite, CSoxr and CPocketSphinx).
-        .target(name: "TouchtimeAudio", dependencies: ["TouchtimeCore", "CALSA", "CFlite", "CSoxr", "CPocketSphinx"]),
+        .target(name: "TouchtimeAudio", dependencies: [
+            "TouchtimeCore", "TouchtimeSystem", "CALSA", "CFlite", "CSoxr", "CPocketSphinx",
+            .product(name: "SystemPackage", package: "swift-system"),
+        ]),
         // Test support: shipped, never linked into the executable.
         .target(name: "TouchtimeTestSupport"),
         // The thin executable: argument parsing, the session host, the terminal, keys and signals.
@@ -54,6 +70,8 @@ let package = Package(
             dependencies: [
                 "TouchtimeCore",
                 "TouchtimeAudio",
+                "TouchtimeSystem",
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
