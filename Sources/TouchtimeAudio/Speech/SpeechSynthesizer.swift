@@ -1,3 +1,4 @@
+import TouchtimeCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,6 +12,9 @@ public enum SpeechSynthesizer {
     public static let sampleRate = ChimeSynthesizer.sampleRate
     /// The peak an utterance is set to at full volume, dBFS.
     public static let level = -9.0
+    /// The longest an utterance may be; the rest is cut off with a short fade.
+    public static let longest: Duration = .seconds(60)
+    static var longestSamples: Int { Int(longest.seconds) * sampleRate }
     /// Below this, a sample is silence to trim (about -50 dBFS).
     static let silence: Float = 0.003
 
@@ -18,10 +22,11 @@ public enum SpeechSynthesizer {
     public static var otherLanguagesAvailable: Bool { EspeakVoice.isInstalled }
 
     /// `text` spoken in `language` (a code such as `en`, `de`, `fr`) at `rate` and `volume` (0-100).
-    public static func render(_ text: String, language: String = "en", rate: Double = 1, volume: Int = 100) throws(SpeechError) -> [Int16] {
+    public static func render(_ text: String, language: String = "en", rate: Double = 1,
+                              volume: Int = 100) async throws(SpeechError) -> [Int16] {
         let spoken = language == "en" || language.hasPrefix("en-")
             ? try FliteVoice.shared.get().speak(text, rate: rate)
-            : try EspeakVoice.speak(text, language: language, rate: rate)
+            : try await EspeakVoice.speak(text, language: language, rate: rate)
         guard let resampled = Resampler.resample(spoken.samples, from: spoken.sampleRate, to: sampleRate) else {
             throw SpeechError("libsoxr could not resample \"\(text)\"")
         }
@@ -29,9 +34,14 @@ public enum SpeechSynthesizer {
         let start = max(0, (resampled.firstIndex { abs($0) > silence } ?? resampled.count) - sampleRate / 200)
         let end = (resampled.lastIndex { abs($0) > silence } ?? start) + 1
         guard start < end else { return [] }
-        var samples = Array(resampled[start..<end])
-        // A 5 ms fade at each end: speech cut from a longer wave must not click.
+        // An utterance lasts at most `longest` (a 2,000-character cue read slowly would take minutes).
+        var samples = Array(resampled[start..<min(end, start + longestSamples)])
+        // A fade at each end: speech cut from a longer wave must not click (5 ms; 50 ms where it was cut short).
         let fade = min(samples.count / 2, sampleRate / 200)
+        let cutFade = end - start > longestSamples ? sampleRate / 20 : fade
+        for index in 0..<cutFade where index < samples.count {
+            samples[samples.count - 1 - index] *= Float(index) / Float(cutFade)
+        }
         for index in 0..<fade {
             let phase = Double.pi * Double(index + 1) / Double(fade + 1)
             let gain = Float(0.5 - 0.5 * cos(phase))

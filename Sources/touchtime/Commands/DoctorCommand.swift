@@ -6,7 +6,7 @@ import TouchtimeCore
 import Glibc
 #endif
 
-struct DoctorCommand: ParsableCommand {
+struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check what a session needs: the sound device, the voice, the configuration, the history folder, the terminal.",
@@ -41,14 +41,14 @@ struct DoctorCommand: ParsableCommand {
         var line: String { "\(TextWidth.fit(passed ? "ok" : "FAIL", 5)) \(TextWidth.fit(name, 9)) \(text)" }
     }
 
-    func run() throws {
+    func run() async throws {
         let environment = Environment.variables
         let (configuration, configurationCheck) = Self.checkConfiguration(configOptions)
         let device = device ?? configuration?.device ?? "default"
         let checks = [
             Self.checkSound(device, environment: environment),
-            Self.checkVoice(),
-            Self.checkListening(configuration),
+            await Self.checkVoice(),
+            await Self.checkListening(configuration, environment: environment),
             configurationCheck,
             Self.checkHistory(environment: environment),
             Self.checkTerminal(environment: environment),
@@ -62,11 +62,12 @@ struct DoctorCommand: ParsableCommand {
     /// Spoken commands (`run --listen`) are opt-in: with `"listen": true` in the configuration, the
     /// spotter must load and the capture device open (a failure then fails); otherwise it only
     /// says whether they could be had.
-    static func checkListening(_ configuration: Configuration?) -> Check {
-        let phrases = VoiceCommand.allCases.map { KeywordSpotter.Phrase(text: $0.phrase, threshold: $0.defaultThreshold) }
+    static func checkListening(_ configuration: Configuration?, environment: [String: String]) async -> Check {
+        let model = Listener.modelDirectory(environment: environment)
+        let thresholds = configuration?.listenThresholds ?? [:]
         guard configuration?.listen == true else {
             do throws(ListenError) {
-                _ = try KeywordSpotter(phrases: phrases)
+                try await Listener.check(device: nil, thresholds: thresholds, helper: PromptsCommand.executablePath, modelDirectory: model)
                 return Check(passed: true, name: "listen", text: "off; pocketsphinx and its English model are installed (run --listen)")
             } catch {
                 return Check(passed: true, name: "listen", text: "off; \(error) (only for run --listen)")
@@ -74,13 +75,12 @@ struct DoctorCommand: ParsableCommand {
         }
         let device = configuration?.listenDevice ?? "default"
         do throws(ListenError) {
-            let listener = try Listener.start(device: device, thresholds: configuration?.listenThresholds ?? [:],
-                                              heard: { _ in }, lost: { _ in })
-            listener.stop()
+            try await Listener.check(device: device, thresholds: thresholds, helper: PromptsCommand.executablePath, modelDirectory: model)
             return Check(passed: true, name: "listen", text: "on: pocketsphinx ready, capture device '\(device)' opens")
         } catch {
             let fix = error.description.hasPrefix("cannot listen on")
                 ? "name a capture device that is there in listenDevice (arecord -L lists them), or turn listen off"
+                : error.description.contains("damaged") ? "reinstall the model (apt install --reinstall pocketsphinx-en-us), or turn listen off"
                 : "install it as said, or turn listen off"
             return Check(passed: false, name: "listen", text: "on, but \(error); fix: \(fix)")
         }
@@ -143,12 +143,12 @@ struct DoctorCommand: ParsableCommand {
 
     // MARK: Voice
 
-    static func checkVoice() -> Check {
+    static func checkVoice() async -> Check {
         let espeak = SpeechSynthesizer.otherLanguagesAvailable
             ? "espeak-ng installed (other languages)"
             : "espeak-ng not installed (English only; other languages: apt install espeak-ng)"
         do {
-            let samples = try SpeechSynthesizer.render("ready")
+            let samples = try await SpeechSynthesizer.render("ready")
             guard !samples.isEmpty else {
                 return Check(passed: false, name: "voice", text: "flite loads but spoke nothing for \"ready\"; "
                              + "fix: reinstall it (apt install --reinstall libflite1); \(espeak)")

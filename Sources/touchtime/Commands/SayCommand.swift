@@ -47,7 +47,7 @@ struct SayCommand: AsyncParsableCommand {
         let device = settings.device.value
         let samples: [Int16]
         do throws(SpeechError) {
-            samples = try SpeechSynthesizer.render(text, language: language, rate: rateNumber.value, volume: volume)
+            samples = try await SpeechSynthesizer.render(text, language: language, rate: rateNumber.value, volume: volume)
         } catch {
             reportError("cannot speak: \(error)")
             throw ExitStatus.unavailable
