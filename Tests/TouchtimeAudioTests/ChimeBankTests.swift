@@ -61,13 +61,16 @@ import TouchtimeCore
 
     /// A guide of many pitches is rendered through a bounded bank (room for two bells here),
     /// sample for sample the sum of every bell at its planned sample.
-    @Test func aGuideOfManyPitchesIsEveryBellOnItsSampleThroughABoundedBank() throws {
+    @Test func aGuideOfManyPitchesIsEveryBellOnItsSampleThroughABoundedBank() async throws {
         let plan = try Self.manyPitches(30)
         let bank = ChimeBank(capacity: 2 << 20)
         let guide = SessionRenderer(plan, bank: bank)
-        let samples = guide.samples
+        let samples = try await guide.samples()
         #expect(bank.keptBytes <= 2 << 20)
-        var expected = [Int32](repeating: 0, count: guide.count)
+        let length = guide.cues.reduce(guide.sessionEnd) {
+            max($0, SessionRenderer.onsetSample($1.planned) + ChimeSynthesizer.render($1.voice).count)
+        }
+        var expected = [Int32](repeating: 0, count: length)
         for cue in guide.cues {
             let start = SessionRenderer.onsetSample(cue.planned)
             for (offset, value) in ChimeSynthesizer.render(cue.voice).enumerated() where start + offset < expected.count {

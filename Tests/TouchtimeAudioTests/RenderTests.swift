@@ -4,7 +4,7 @@ import TouchtimeCore
 import TouchtimeTestSupport
 
 @Suite struct RenderTests {
-    @Test func everyChimeStartsWithinOneSampleOfItsPlannedOffset() throws {
+    @Test func everyChimeStartsWithinOneSampleOfItsPlannedOffset() async throws {
         let ritual = try #require(try BundledProtocols.load("trainee-drill"))
         let plan = ChimePlan(timeline: Timeline(ritual))
         let rendering = SessionRenderer(plan)
@@ -12,7 +12,7 @@ import TouchtimeTestSupport
             .transition, .transition, .stillness, .transition, .transition, .transition, .transition, .stillness, .transition, .finish,
         ])
         let templates = rendering.cues.map { ChimeSynthesizer.render($0.voice) }
-        let samples = rendering.samples
+        let samples = try await rendering.samples()
         let result = ChimeOnsets.find(templates, in: ChimeOnsets.floats(samples))
         #expect(result.allFound)
         #expect(result.residualPeak <= 2.0 / 32767)
@@ -22,6 +22,7 @@ import TouchtimeTestSupport
         }
         // The guide runs to the end of the last chime.
         #expect(samples.count == SessionRenderer.onsetSample(.seconds(63)) + templates.last!.count)
-        #expect(rendering.count == samples.count)
+        #expect(rendering.sessionEnd == SessionRenderer.onsetSample(.seconds(63)))
+        #expect(rendering.longestCount >= samples.count)
     }
 }

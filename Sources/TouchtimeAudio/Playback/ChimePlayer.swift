@@ -39,11 +39,6 @@ public final class ChimePlayer: Sendable {
         }
     }
 
-    /// The most sounds mixed at once; the oldest beyond it fade out (`speechFade`).
-    static let maxVoices = 16
-    /// How long speech takes to fade out when it must end (its next boundary, the next utterance),
-    /// and a stolen voice.
-    static let speechFade = 2_880  // 60 ms at 48 kHz
 
     private struct Shared {
         var pending: [Scheduled] = []
@@ -248,46 +243,16 @@ public final class ChimePlayer: Sendable {
 
     // MARK: The playback thread
 
-    /// A voice being mixed: samples and the absolute frame at which they start; speech may have
-    /// a frame by which it must be silent.
-    private struct Voice {
-        var samples: [Int16]
-        var startFrame: Int
-        var isSpeech = false
-        var endFrame: Int?
-
-        /// Where it falls in the period starting at absolute frame `start`: the first frame of the
-        /// period it sounds in, the first of its samples there, and how many; nil when it does not sound.
-        func window(at start: Int, period: Int) -> (first: Int, sourceStart: Int, count: Int)? {
-            let first = max(0, startFrame - start)
-            guard first < period else { return nil }
-            let sourceStart = start + first - startFrame
-            let count = min(period - first, samples.count - sourceStart)
-            return count > 0 ? (first, sourceStart, count) : nil
-        }
-
-        /// Its gain at absolute `frame`: 1, or falling to 0 over `speechFade` frames before `endFrame`.
-        func gain(at frame: Int) -> Float {
-            guard let endFrame else { return 1 }
-            let left = endFrame - frame
-            if left <= 0 { return 0 }
-            return left >= ChimePlayer.speechFade ? 1 : Float(left) / Float(ChimePlayer.speechFade)
-        }
-    }
-
     private func playbackLoop(pcm box: PCMBox, lead: Duration, onFailure: @Sendable (ALSAError) -> Void) {
         let pcm = box.device
         let clock = ContinuousClock()
         let rate = Double(Self.sampleRate)
         let period = Self.periodFrames
-        var mix = [Float](repeating: 0, count: period)
-        var sum = [Int32](repeating: 0, count: period)
         var output = [Int16](repeating: 0, count: period)
-        var voices: [Voice] = []
+        var mixer = Mixer()
         var framesWritten = 0
         // When frame 0 is heard; refined from the device's reported delay when it gives one.
         var origin = clock.now.advanced(by: lead)
-        var gain: Float = 1
         var drainOnExit = true
         var secondsPerFrame = 1 / rate
         var clockModel = DeviceClockModel()
@@ -323,92 +288,26 @@ public final class ChimePlayer: Sendable {
                 state.pending.removeAll { $0.at < periodEnd }
                 state.started += due.map(\.id)
                 if state.started.count > 256 { state.started.removeFirst(state.started.count - 256) }
-                let idle = voices.isEmpty && due.isEmpty && state.pending.isEmpty
+                let idle = mixer.isSilent && due.isEmpty && state.pending.isEmpty
                 defer { state.speechEndBy = nil }
                 return (due, state.muted, state.level, state.stopping, state.drainWhenIdle && idle, state.speechEndBy)
             }
             if stop { drainOnExit = false; break }
             if let speechEndBy {
-                let endFrame = framesWritten + Int((nextFrameTime.duration(to: speechEndBy).seconds * rate).rounded())
-                for index in voices.indices where voices[index].isSpeech && voices[index].startFrame < endFrame {
-                    voices[index].endFrame = min(voices[index].endFrame ?? .max, endFrame)
-                }
+                mixer.endSpeech(by: framesWritten + Int((nextFrameTime.duration(to: speechEndBy).seconds * rate).rounded()))
             }
             if drain { break }
             if !muted {
                 for chime in starting.sorted(by: { $0.at < $1.at }) {
                     let offset = Int((nextFrameTime.duration(to: chime.at).seconds * rate).rounded())
-                    let startFrame = framesWritten + max(0, offset)
-                    var voice = Voice(samples: chime.samples, startFrame: startFrame, isSpeech: chime.isSpeech)
-                    if let endBy = chime.endBy {
-                        voice.endFrame = framesWritten + Int((nextFrameTime.duration(to: endBy).seconds * rate).rounded())
-                    }
-                    if chime.isSpeech {
-                        // Two utterances never overlap: one still sounding fades out as this one starts.
-                        for index in voices.indices where voices[index].isSpeech {
-                            voices[index].endFrame = min(voices[index].endFrame ?? .max, startFrame)
-                        }
-                    }
-                    voices.append(voice)
-                }
-                // At a rehearsal's speed bells pile up (200 boundaries in 20 s, each ringing for
-                // 10 s held 121 MB of sounding voices): beyond `maxVoices`, the oldest fade out, as
-                // an instrument steals a voice. At a treatment's pace no more than four ever sound;
-                // a ten-boundary drill at 10x rings all ten together, and keeps them.
-                var excess = voices.count(where: { $0.endFrame == nil }) - Self.maxVoices
-                for index in voices.indices where excess > 0 && voices[index].endFrame == nil {
-                    voices[index].endFrame = framesWritten + Self.speechFade
-                    excess -= 1
+                    let endFrame = chime.endBy.map { framesWritten + Int((nextFrameTime.duration(to: $0).seconds * rate).rounded()) }
+                    mixer.add(Mixer.Voice(samples: chime.samples, startFrame: framesWritten + max(0, offset), isSpeech: chime.isSpeech,
+                                          endFrame: endFrame), now: framesWritten)
                 }
             }
-
-            // Mix this period, in units of the 16-bit output (a sound alone comes out exactly as
-            // rendered); the master gain ramps toward 0 when muted so nothing clicks.
-            let targetGain: Float = muted ? 0 : level
-            if voices.isEmpty {
-                // Silence, most of a real session: nothing to mix.
-                output.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-            } else if gain == 1, targetGain == 1, voices.allSatisfy({ $0.endFrame == nil }) {
-                // Whole samples at full gain: summed as integers, exactly what the float sum
-                // would give (sums of 16-bit samples are whole), without rounding each one.
-                sum.withUnsafeMutableBufferPointer { sum in
-                    sum.update(repeating: 0)
-                    for voice in voices {
-                        guard let (first, sourceStart, count) = voice.window(at: framesWritten, period: period) else { continue }
-                        voice.samples.withUnsafeBufferPointer { source in
-                            for index in 0..<count { sum[first + index] &+= Int32(source[sourceStart + index]) }
-                        }
-                    }
-                    output.withUnsafeMutableBufferPointer { output in
-                        for index in 0..<period { output[index] = Int16(max(-32767, min(32767, sum[index]))) }
-                    }
-                }
-            } else {
-                for index in 0..<period { mix[index] = 0 }
-                for voice in voices {
-                    guard let (first, sourceStart, count) = voice.window(at: framesWritten, period: period) else { continue }
-                    voice.samples.withUnsafeBufferPointer { source in
-                        if voice.endFrame == nil {
-                            for index in 0..<count { mix[first + index] += Float(source[sourceStart + index]) }
-                        } else {
-                            for index in 0..<count {
-                                mix[first + index] += Float(source[sourceStart + index]) * voice.gain(at: framesWritten + first + index)
-                            }
-                        }
-                    }
-                }
-                let step = (targetGain - gain) / Float(period)
-                for index in 0..<period {
-                    gain += step
-                    output[index] = Int16(max(-32767, min(32767, (mix[index] * gain).rounded())))
-                }
-            }
-            gain = targetGain
-            if muted { voices.removeAll() }
-            voices.removeAll { voice in
-                let end = min(voice.startFrame + voice.samples.count, voice.endFrame ?? .max)
-                return end <= framesWritten + period
-            }
+            // The master gain ramps toward 0 when muted, so nothing clicks.
+            mixer.mix(from: framesWritten, into: &output, gain: muted ? 0 : level)
+            if muted { mixer.silence() }
 
             do throws(ALSAError) {
                 try output.withUnsafeBufferPointer { (buffer) throws(ALSAError) in try pcm.write(buffer) }

@@ -2,7 +2,7 @@ import ArgumentParser
 import TouchtimeAudio
 import TouchtimeCore
 
-struct RenderCommand: ParsableCommand {
+struct RenderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
         abstract: "Write a session's audio guide to a WAV file: every chime on its planned boundary, silence between.",
@@ -48,32 +48,34 @@ struct RenderCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let (treatment, _) = try ProtocolCatalog.current.resolveOrExit(protocolName)
         let timeline = Timeline(treatment, waitsLast: waitLength)
-        var speech: (plan: SpeechPlan, bank: [String: [Int16]])?
-        if voice {
-            let plan = SpeechPlan(timeline: timeline)
-            do throws(SpeechError) {
-                speech = (plan, try SpeechBank.render(plan, volume: volume))
-            } catch {
-                reportError("cannot speak: \(error)")
-                throw ExitStatus.unavailable
+        let speech = voice ? SpeechPlan(timeline: timeline) : nil
+        let rendering = SessionRenderer(ChimePlan(timeline: timeline, volume: volume, pace: !noPace), speech: speech)
+        var speaker: SessionRenderer.Speaker?
+        if let speech {
+            let options = speech.options
+            let level = Int((Double(volume) * Double(options.volume) / 100).rounded())
+            speaker = { text async throws(SpeechError) in
+                try await SpeechSynthesizer.render(text, language: options.language, rate: options.rate, volume: level)
             }
         }
-        let rendering = SessionRenderer(ChimePlan(timeline: timeline, volume: volume, pace: !noPace), speech: speech)
-        do {
-            try rendering.write(to: out)
+        let count: Int
+        do throws(SessionRenderer.Failure) {
+            count = try await rendering.write(to: out, speaker: speaker)
         } catch {
             reportError(error.description)
+            if case .speech = error { throw ExitStatus.unavailable }
             throw ExitStatus.cannotCreate
         }
+        let duration = Duration.milliseconds(Int64(count) * 1000 / Int64(SessionRenderer.sampleRate))
         let counts = Dictionary(grouping: rendering.cues, by: \.voice.kind).mapValues(\.count)
         let detail = ChimeKind.allCases.compactMap { kind in counts[kind].map { "\($0) \(kind.rawValue)" } }.joined(separator: ", ")
         var spoken = voice ? ", \(Counted.text(rendering.utterances.count, "prompt"))" : ""
         let waits = Timeline(treatment).waitCount
         if waits > 0 { spoken += ", \(Counted.text(waits, "wait")) of \(DurationText.format(waitLength ?? .zero)) each" }
-        StandardStream.output.write("wrote \(out): \(DurationText.clock(rendering.duration)) (\(DurationText.format(rendering.duration))), "
+        StandardStream.output.write("wrote \(out): \(DurationText.clock(duration)) (\(DurationText.format(duration))), "
                                     + "\(Counted.text(rendering.cues.count, "chime")) (\(detail))\(spoken), 48 kHz mono 16-bit\n")
     }
 }
