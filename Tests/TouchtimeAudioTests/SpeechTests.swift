@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Synchronization
 @testable import TouchtimeAudio
 import TouchtimeCore
 import TouchtimeTestSupport
@@ -9,41 +10,68 @@ import TouchtimeTestSupport
 @Suite struct SpeechTests {
     private func decibels(_ value: Float) -> Double { 20 * log10(Double(value)) }
 
-    @Test func anUtteranceStartsAtOnceAndPeaksAtItsLevel() throws {
-        let samples = floats(try SpeechSynthesizer.render("Jawline. Left side."))
+    @Test func anUtteranceStartsAtOnceAndPeaksAtItsLevel() async throws {
+        let samples = floats(try await SpeechSynthesizer.render("Jawline. Left side."))
         #expect(samples.count > 48_000 / 2 && samples.count < 48_000 * 3, "half a second to three: \(samples.count)")
         let peak = samples.map(abs).max() ?? 0
         #expect(abs(decibels(peak) - SpeechSynthesizer.level) < 0.05, "peak \(decibels(peak)) dBFS")
         // Leading silence is trimmed: the voice is heard within 10 ms of the utterance's first sample.
         let firstSound = try #require(samples.firstIndex { abs($0) > 0.003 })
         #expect(firstSound < 480, "first sound at sample \(firstSound)")
-        #expect(floats(try SpeechSynthesizer.render("Jawline. Left side.")) == samples, "the same text, the same samples")
-        let quieter = floats(try SpeechSynthesizer.render("Jawline. Left side.", volume: 50))
+        #expect(floats(try await SpeechSynthesizer.render("Jawline. Left side.")) == samples, "the same text, the same samples")
+        let quieter = floats(try await SpeechSynthesizer.render("Jawline. Left side.", volume: 50))
         #expect(abs(decibels(quieter.map(abs).max() ?? 0) - (SpeechSynthesizer.level - 12.04)) < 0.1, "50 is about -12 dB")
     }
 
-    @Test func theRateChangesTheLength() throws {
-        let normal = floats(try SpeechSynthesizer.render("Lift, sculpt and smooth"))
-        let slow = floats(try SpeechSynthesizer.render("Lift, sculpt and smooth", rate: 0.5))
-        let fast = floats(try SpeechSynthesizer.render("Lift, sculpt and smooth", rate: 2))
+    @Test func theRateChangesTheLength() async throws {
+        let normal = floats(try await SpeechSynthesizer.render("Lift, sculpt and smooth"))
+        let slow = floats(try await SpeechSynthesizer.render("Lift, sculpt and smooth", rate: 0.5))
+        let fast = floats(try await SpeechSynthesizer.render("Lift, sculpt and smooth", rate: 2))
         #expect(Double(slow.count) > Double(normal.count) * 1.5)
         #expect(Double(fast.count) < Double(normal.count) * 0.75)
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/espeak-ng"), "needs espeak-ng (.ci/setup installs it)"))
-    func anotherLanguageIsSpokenByEspeak() throws {
-        let german = floats(try SpeechSynthesizer.render("Kieferlinie, linke Seite", language: "de"))
+    func anotherLanguageIsSpokenByEspeak() async throws {
+        let german = floats(try await SpeechSynthesizer.render("Kieferlinie, linke Seite", language: "de"))
         #expect(german.count > 48_000 / 2)
         #expect(abs(decibels(german.map(abs).max() ?? 0) - SpeechSynthesizer.level) < 0.05)
-        #expect(throws: SpeechError.self) { try SpeechSynthesizer.render("x", language: "zz-notalanguage") }
+        await #expect(throws: SpeechError.self) { try await SpeechSynthesizer.render("x", language: "zz-notalanguage") }
     }
 
-    @Test func aRenderedGuidePlacesEachPromptAfterItsChime() throws {
+    /// A protocol's words are never espeak-ng's options: `--phonout=FILE` once emptied FILE, and
+    /// `-fFILE` read FILE aloud. Spoken as text, each is a few seconds of speech, and FILE is as it was.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/espeak-ng"), "needs espeak-ng (.ci/setup installs it)"))
+    func wordsThatLookLikeOptionsAreSpokenNotObeyed() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-espeak-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let victim = folder.appendingPathComponent("victim").path
+        try "precious record\n".write(toFile: victim, atomically: true, encoding: .utf8)
+        for text in ["--phonout=\(victim)", "-f\(victim)", "-w\(victim)"] {
+            let samples = try await SpeechSynthesizer.render(text, language: "de")
+            #expect(samples.count > 48_000 / 2, "\(text) is spoken")
+        }
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious record\n")
+    }
+
+    /// A prompt longer than a minute is cut at a minute, faded, never held whole.
+    @Test func anUtteranceIsAtMostAMinute() async throws {
+        let text = String(repeating: "Glide slowly upward from the jaw toward the cheekbones. ", count: 30)
+        let samples = try await SpeechSynthesizer.render(text, rate: 0.5)
+        #expect(samples.count == Int(SpeechSynthesizer.longest.seconds) * 48_000)
+        #expect(samples.suffix(10).allSatisfy { abs(Int($0)) < 200 }, "it ends faded out")
+    }
+
+    @Test func aRenderedGuidePlacesEachPromptAfterItsChime() async throws {
         let drill = try #require(try BundledProtocols.load("trainee-drill"))
         let timeline = Timeline(drill)
         let speech = SpeechPlan(timeline: timeline)
-        let bank = try SpeechBank.render(speech)
-        let guide = SessionRenderer(ChimePlan(timeline: timeline), speech: (speech, bank))
+        var bank: [String: [Int16]] = [:]
+        for text in speech.texts { bank[text] = try await SpeechSynthesizer.render(text) }
+        let spoken = bank
+        let guide = SessionRenderer(ChimePlan(timeline: timeline), speech: speech)
+        let samples = try await guide.samples { text in spoken[text] ?? [] }
         #expect(guide.utterances.map(\.text).first == "Warm.")
         #expect(guide.utterances.count == 10)
         // Each prompt's first sample is at round((boundary + 0.35 s) x 48000), and it is there whole
@@ -53,51 +81,111 @@ import TouchtimeTestSupport
             (start: SessionRenderer.onsetSample($0.planned + SpeechPlan.gap), samples: bank[$0.text] ?? [])
         }
         let sounds = (chimes + prompts).sorted { $0.start < $1.start }
-        let found = ChimeOnsets.find(sounds.map(\.samples), in: ChimeOnsets.floats(guide.samples))
+        let found = ChimeOnsets.find(sounds.map(\.samples), in: ChimeOnsets.floats(samples))
         #expect(found.allFound)
         for (sound, onset) in zip(sounds, found.onsets) {
             #expect(abs((onset ?? -1) - sound.start) <= 1, "a sound planned at \(sound.start) found at \(onset ?? -1)")
         }
         #expect(found.residualPeak <= 4.0 / 32767)
-        let silent = SessionRenderer(ChimePlan(timeline: timeline))
-        #expect(silent.utterances.isEmpty && silent.count < guide.count + 48_000)
+        let silent = try await SessionRenderer(ChimePlan(timeline: timeline)).samples()
+        #expect(silent.count < samples.count + 48_000)
     }
 }
 
 /// 16-bit samples as floats in [-1, 1].
 private func floats(_ samples: [Int16]) -> [Float] { samples.map { Float($0) / 32767 } }
 
-/// The speech helper's answer, both ways, and what a broken or cut answer becomes.
-@Suite struct SpeechHelperAnswerTests {
-    @Test func samplesRoundTripAndProblemsAreOneLine() throws {
-        let utterances: [[Int16]] = [[0, 1, -1, .max, .min], [], [42]]
-        let bytes = SpeechBank.encode(.success(utterances))
-        let bank = try SpeechBank.decode(bytes, texts: ["a", "b", "c"])
-        #expect(bank == ["a": utterances[0], "b": utterances[1], "c": utterances[2]])
-        #expect(throws: SpeechError("flite cannot be loaded")) {
-            try SpeechBank.decode(SpeechBank.encode(.failure(SpeechError("flite cannot be loaded"))), texts: ["a"])
+/// The session and its speech helper: the wire both ways, whole or in pieces, and the helper
+/// itself: what it renders, what happens when it hangs or dies.
+@Suite struct SpeechHelperTests {
+    @Test func requestsAndAnswersRoundTripInAnyPieces() throws {
+        var bytes = PromptWire.request("Jawline. Left side.") + PromptWire.request("") + PromptWire.request("Grüße")
+        for answer: Result<[Int16], SpeechError> in [.success([0, 1, -1, .max, .min]), .success([]), .failure(SpeechError("flite cannot be loaded"))] {
+            bytes += PromptWire.answer(answer)
         }
-        #expect(throws: SpeechError("the speech helper's answer was cut short")) {
-            try SpeechBank.decode(Array(bytes.dropLast()), texts: ["a", "b", "c"])
+        // The requests, fed a byte at a time.
+        var reader = PromptWire.Reader()
+        var texts: [String] = []
+        let requestBytes = PromptWire.request("Jawline. Left side.") + PromptWire.request("") + PromptWire.request("Grüße")
+        for byte in requestBytes {
+            reader.append([byte])
+            while let text = try reader.nextRequest() { texts.append(text) }
         }
-        #expect(throws: SpeechError("the speech helper gave no answer")) { try SpeechBank.decode([], texts: ["a"]) }
+        #expect(texts == ["Jawline. Left side.", "", "Grüße"])
+        // The answers, in pieces of 3 bytes.
+        var answers = PromptWire.Reader()
+        var results: [Result<[Int16], SpeechError>] = []
+        let answerBytes = Array(bytes[requestBytes.count...])
+        for start in stride(from: 0, to: answerBytes.count, by: 3) {
+            answers.append(Array(answerBytes[start..<min(start + 3, answerBytes.count)]))
+            while let result = try answers.nextAnswer() { results.append(result) }
+        }
+        #expect(results.count == 3)
+        #expect(try results[0].get() == [0, 1, -1, .max, .min])
+        #expect(try results[1].get() == [])
+        #expect(throws: SpeechError("flite cannot be loaded")) { try results[2].get() }
+        var broken = PromptWire.Reader()
+        broken.append([7, 0, 0, 0, 0])
+        #expect(throws: SpeechError("the speech helper's answer is not in its format")) { try broken.nextAnswer() }
+        var huge = PromptWire.Reader()
+        huge.append([0xFF, 0xFF, 0xFF, 0x7F])
+        #expect(throws: SpeechError.self) { try huge.nextRequest() }
     }
 
-    /// The helper renders exactly what this process would.
-    @Test func theHelperRendersWhatThisProcessWould() throws {
+    /// The built binary, which is the helper.
+    private func helper() throws -> String {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        var helper: String?
         var folder = binary
         for _ in 0..<4 {
             let candidate = folder.appendingPathComponent("touchtime").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { helper = candidate; break }
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
             folder = folder.deletingLastPathComponent()
         }
-        let path = try #require(helper ?? (FileManager.default.isExecutableFile(atPath: ".build/debug/touchtime") ? ".build/debug/touchtime" : nil))
-        let plan = SpeechPlan(timeline: Timeline(try ProtocolLoader.decode(Array(#"""
-            {"format":"touchtime/1","id":"v","title":"V","voice":{"say":"title"},
-             "phases":[{"id":"a","title":"Left side","cue":"c","duration":5},{"id":"b","title":"Right side","cue":"c","duration":5}]}
-            """#.utf8), file: "v.json")))
-        #expect(try SpeechBank.renderApart(plan, volume: 80, helper: path) == SpeechBank.render(plan, volume: 80))
+        return try #require(FileManager.default.isExecutableFile(atPath: ".build/debug/touchtime") ? ".build/debug/touchtime" : nil)
     }
+
+    /// The helper renders exactly what this process would, one prompt at a time as asked.
+    @Test func theHelperRendersWhatThisProcessWould() async throws {
+        let problems = ProblemLog()
+        var options = VoiceOptions()
+        options.volume = 80
+        let supply = PromptSupply(options: options, volume: 100, helper: try helper(), onProblem: problems.add)
+        defer { supply.stop() }
+        supply.want(["Left side.", "Right side."])
+        #expect(await supply.ready(["Left side.", "Right side."], within: .seconds(120)))
+        #expect(supply.samples(for: "Left side.") == (try await SpeechSynthesizer.render("Left side.", volume: 80)))
+        #expect(supply.samples(for: "Right side.") == (try await SpeechSynthesizer.render("Right side.", volume: 80)))
+        #expect(supply.samples(for: "Never asked for.") == nil)
+        #expect(problems.lines.isEmpty)
+    }
+
+    /// A helper that never answers (stuck, or stopped with SIGSTOP) is killed after the answer
+    /// timeout and reported once; one that dies is reported once; nothing waits on either.
+    @Test func aHelperThatHangsOrDiesIsOneProblemAndNothingWaits() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-helper-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (script, expected) in [("exec sleep 600", "did not answer within"), ("exit 3", "stopped (it exited with status 3)")] {
+            let path = folder.appendingPathComponent("helper.sh").path
+            try "#!/bin/sh\n\(script)\n".write(toFile: path, atomically: true, encoding: .utf8)
+            chmod(path, 0o755)
+            let problems = ProblemLog()
+            let supply = PromptSupply(options: VoiceOptions(), volume: 100, helper: path, onProblem: problems.add,
+                                      answerTimeout: .milliseconds(300))
+            supply.want(["Left side."])
+            #expect(await supply.ready(["Left side."], within: .seconds(60)) == false)
+            #expect(supply.problem != nil)
+            #expect(problems.lines.count == 1)
+            #expect(problems.lines.first?.contains(expected) == true, "\(problems.lines)")
+            #expect(supply.samples(for: "Left side.") == nil)
+            supply.stop()
+        }
+    }
+}
+
+/// Problems reported, in order.
+final class ProblemLog: Sendable {
+    private let state = Mutex<[String]>([])
+    var lines: [String] { state.withLock { $0 } }
+    func add(_ line: String) { state.withLock { $0.append(line) } }
 }

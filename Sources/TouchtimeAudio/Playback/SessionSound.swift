@@ -1,9 +1,11 @@
 import Synchronization
 public import TouchtimeCore
 
-/// A session's sound: its chimes, and its spoken prompts when it speaks. Every chime and every
-/// utterance is rendered before the session starts; each is handed to the player ahead of its
-/// moment, so its sound (not the write call) starts on time, in the one continuous stream.
+/// A session's sound: its chimes, and its spoken prompts when it speaks. The chimes are rendered
+/// before the session starts; the prompts come from a `PromptSource` that renders the next few
+/// the session will need (a prompt not ready at its moment is not spoken). Each sound is handed
+/// to the player ahead of its moment, so its sound (not the write call) starts on time, in the
+/// one continuous stream.
 ///
 /// The engine is a value, so the next boundary is predicted by advancing a copy to its next
 /// deadline. The prediction is redone after every change (a boundary, a pause, a skip), and
@@ -15,15 +17,17 @@ public final class SessionSound: Sendable {
     public let speech: SpeechPlan?
     private let player: ChimePlayer
     private let bank: ChimeBank
-    private let spoken: [String: [Int16]]
+    private let prompts: (any PromptSource)?
+    /// The session's utterances in the order planned: what to ask the prompts for next.
+    private let order: SpeechPlan.Order?
 
     /// Opens the device (throws if it cannot be opened), then renders the chimes the session
     /// starts with (all of them, unless it has very many: the rest are rendered a moment ahead of
-    /// their boundary). `speech`, when given, is the plan of prompts and every text of it rendered
-    /// (`SpeechBank`). Waiting for a sound server to start the stream (a second or more) stops
-    /// early once `giveUp` says so (the session is being ended).
+    /// their boundary). `speech`, when given, is the plan of prompts and where their samples come
+    /// from. Waiting for a sound server to start the stream (a second or more) stops early once
+    /// `giveUp` says so (the session is being ended).
     public init(
-        plan: ChimePlan, speech: (plan: SpeechPlan, bank: [String: [Int16]])? = nil, device: String,
+        plan: ChimePlan, speech: (plan: SpeechPlan, prompts: any PromptSource)? = nil, device: String,
         latency: Duration = .milliseconds(60), giveUp: @escaping () -> Bool = { false },
         onFailure: @escaping @Sendable (ALSAError) -> Void
     ) throws(ALSAError) {
@@ -34,7 +38,8 @@ public final class SessionSound: Sendable {
         self.plan = plan
         self.currentVolume = Mutex(plan.volume)
         self.speech = speech?.plan
-        self.spoken = speech?.bank ?? [:]
+        self.prompts = speech?.prompts
+        self.order = speech.map { SpeechPlan.Order($0.plan) }
         bank.prepare(plan)
         player.waitUntilReady(giveUp: giveUp)
     }
@@ -86,11 +91,14 @@ public final class SessionSound: Sendable {
             events = []
         }
         let chimes = plan.cues(for: events).compactMap { scheduled($0, start: start) }
-        let said = (speech?.utterances(for: events) ?? []).compactMap { utterance in
+        let utterances = speech?.utterances(for: events) ?? []
+        prompts?.want(utterances.map(\.text) + (order?.upcoming(from: engine.currentIndex) ?? []))
+        let said = utterances.compactMap { utterance in
             scheduled(utterance, start: start, endBy: copy.state == .running ? start.advanced(by: copy.remaining(at: .zero)) : nil)
         }
         player.replaceUpcoming(with: chimes + said)
     }
+
 
     /// What an event sounds, reported as `chime` and `speech` events: its chime and its prompt.
     public struct Sounded: Sendable {
@@ -136,7 +144,7 @@ public final class SessionSound: Sendable {
             let seconds = bank.keptCount(for: cue.voice).map { Double($0) / Double(ChimeSynthesizer.sampleRate) }
             length = seconds.map { min(.milliseconds(Int64($0 * 1000)), loud) } ?? loud
         }
-        if let utterance = sounded.utterance, let samples = spoken[utterance.text] {
+        if let utterance = sounded.utterance, let samples = prompts?.samples(for: utterance.text) {
             let seconds = Double(samples.count) / Double(ChimeSynthesizer.sampleRate)
             length = max(length, SpeechPlan.gap + .milliseconds(Int64(seconds * 1000)))
         }
@@ -165,7 +173,7 @@ public final class SessionSound: Sendable {
 
     private func scheduled(_ utterance: SpeechPlan.Utterance, start: ContinuousClock.Instant,
                            endBy: ContinuousClock.Instant?) -> ChimePlayer.Scheduled? {
-        guard let samples = spoken[utterance.text], !samples.isEmpty else { return nil }
+        guard let samples = prompts?.samples(for: utterance.text), !samples.isEmpty else { return nil }
         return ChimePlayer.Scheduled(id: utterance.id, samples: samples, at: start.advanced(by: utterance.id.due + SpeechPlan.gap),
                                      isSpeech: true, endBy: endBy)
     }

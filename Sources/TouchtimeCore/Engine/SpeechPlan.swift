@@ -78,6 +78,29 @@ public struct SpeechPlan: Sendable {
         utterances(for: SessionEngine.plannedEvents(of: timeline))
     }
 
+    /// The session's utterances in the order planned, to ask for the next few as a session moves
+    /// (a speech helper renders them a few at a time, not all before the start).
+    public struct Order: Sendable {
+        private let texts: [(segment: Int, text: String)]
+        /// How many utterances ahead `upcoming` gives.
+        public static let ahead = 8
+
+        public init(_ plan: SpeechPlan) {
+            texts = plan.plannedUtterances.map { ($0.id.segmentIndex ?? .max, $0.text) }
+        }
+
+        /// The texts of the next `count` planned utterances from segment `index` on.
+        public func upcoming(from index: Int, count: Int = ahead) -> [String] {
+            var low = 0
+            var high = texts.count
+            while low < high {
+                let middle = (low + high) / 2
+                if texts[middle].segment < index { low = middle + 1 } else { high = middle }
+            }
+            return texts[low..<min(low + count, texts.count)].map(\.text)
+        }
+    }
+
     /// What the start of `segment` says.
     func words(at segment: Segment) -> String? {
         let phase = timeline.phase(of: segment)

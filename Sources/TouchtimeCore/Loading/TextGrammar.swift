@@ -48,7 +48,7 @@ public enum TextGrammar {
 
     static func isStrokeSeconds(_ text: String) -> Bool { strokeSecondsRegex.matches(text) }
 
-    static func isLanguage(_ text: String) -> Bool { languageRegex.matches(text) }
+    public static func isLanguage(_ text: String) -> Bool { languageRegex.matches(text) }
 
     /// Whether the patterns compiled (a test holds them to it).
     static var compiled: Bool { durationRegex.compiled && strokeSecondsRegex.compiled && languageRegex.compiled }

@@ -151,23 +151,26 @@ struct SessionHost<Mode: SessionMode> {
             }
         }
 
-        // Sound: every chime and prompt rendered and the stream running before the session starts.
+        // Sound: every chime rendered and the stream running before the session starts.
         var sound: SessionSound?
+        var prompts: PromptSupply?
+        var firstPrompts: [String] = []
+        defer { prompts?.stop() }
         if let plan = mode.chimes, SignalWatcher.firstEnding == nil {
             let device = device
             let giveUp = { SignalWatcher.firstEnding != nil || quitAsked.withLock { $0 } }
-            // Every prompt rendered first; without speech, the session goes on with its chimes.
-            var speech: (plan: SpeechPlan, bank: [String: [Int16]])?
+            // The first prompts are asked for at once, the rest as the session moves (a helper renders
+            // them); without speech, the session goes on with its chimes.
             if let speechPlan = mode.speech {
-                do throws(SpeechError) {
-                    // In a helper process: flite's voice data never enters this one.
-                    speech = (speechPlan, try SpeechBank.renderApart(speechPlan, volume: plan.volume, helper: PromptsCommand.executablePath))
-                } catch {
-                    warnings.post("no spoken prompts: \(error); the session goes on with its chimes")
-                }
+                let supply = PromptSupply(options: speechPlan.options, volume: plan.volume, helper: PromptsCommand.executablePath,
+                                          onProblem: { warnings.post($0) })
+                firstPrompts = SpeechPlan.Order(speechPlan).upcoming(from: mode.model.currentIndex, count: 2)
+                supply.want(firstPrompts)
+                prompts = supply
             }
             do throws(ALSAError) {
-                sound = try SessionSound(plan: plan, speech: speech, device: device, giveUp: giveUp) { error in
+                sound = try SessionSound(plan: plan, speech: mode.speech.flatMap { plan in prompts.map { (plan, $0) } },
+                                         device: device, giveUp: giveUp) { error in
                     // The device was lost mid-session: one line, a badge, and the session goes on silently.
                     soundLost.post("sound lost on '\(device)': \(error); the session goes on without chimes")
                     if let start = startTime.value {
@@ -182,17 +185,32 @@ struct SessionHost<Mode: SessionMode> {
         }
 
         soundBox.withLock { $0 = sound }
+        // The first prompts, while the lead-in runs (at most a second past it): a session whose
+        // speech is late starts with its chimes, and an ending signal is acted on at once.
+        if let prompts, sound != nil {
+            let firstPrompts = firstPrompts
+            let wait = clock.now.duration(to: max(startTime.value ?? clock.now, clock.now).advanced(by: .seconds(1)))
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { _ = await prompts.ready(firstPrompts, within: wait) }
+                group.addTask { await SignalWatcher.ended.wait() }
+                _ = await group.next()
+                group.cancelAll()
+            }
+        }
 
         // Spoken commands (`--listen`): what is heard goes through the inbox as a key would, once the
         // session runs. Without a capture device or the model: one warning, and keys and pedals.
         var listener: Listener?
         if let listen = keys.listen, SignalWatcher.firstEnding == nil {
             do throws(ListenError) {
-                listener = try Listener.start(device: listen.device, thresholds: listen.thresholds, heard: { heard in
-                    guard let start = startTime.value, clock.now >= start else { return }
-                    display?.showHeard(heard.command.phrase)
-                    inbox.send(.heard(phrase: heard.command.phrase, score: heard.score, command: heard.command.command))
-                }, lost: { warnings.post($0) })
+                listener = try await Listener.start(
+                    device: listen.device, thresholds: listen.thresholds, helper: PromptsCommand.executablePath,
+                    modelDirectory: Listener.modelDirectory(environment: Environment.variables),
+                    heard: { heard in
+                        guard let start = startTime.value, clock.now >= start else { return }
+                        display?.showHeard(heard.command.phrase)
+                        inbox.send(.heard(phrase: heard.command.phrase, score: heard.score, command: heard.command.command))
+                    }, lost: { warnings.post($0) })
             } catch {
                 warnings.post("not listening: \(error); keys and pedals still work")
             }

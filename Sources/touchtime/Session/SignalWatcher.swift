@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import TouchtimeCore
 
 #if canImport(Glibc)
 import Glibc
@@ -35,6 +36,10 @@ enum SignalWatcher {
 
     /// The first ending signal received, if any.
     static var firstEnding: Int32? { state.withLock { $0.firstEnding } }
+
+    /// Opened by the first ending signal: what a wait before the session (its sound, its first
+    /// prompts) is raced against, so an ending signal is acted on at once.
+    static let ended = Latch()
 
     /// Installs the handlers (once). Call it first thing: from here on no signal kills the process.
     static func install() {
@@ -109,10 +114,12 @@ enum SignalWatcher {
             if count < 0, errno == EINTR { continue }
             guard count == 1 else { return }
             let number = Int32(byte)
-            let handler = state.withLock { state -> (@Sendable (Int32) -> Void)? in
-                if ending.contains(number), state.firstEnding == nil { state.firstEnding = number }
-                return state.handler
+            let (handler, first) = state.withLock { state -> ((@Sendable (Int32) -> Void)?, Bool) in
+                let first = ending.contains(number) && state.firstEnding == nil
+                if first { state.firstEnding = number }
+                return (state.handler, first)
             }
+            if first { ended.open() }
             handler?(number)
         }
     }
