@@ -18,6 +18,6 @@ struct Touchtime: AsyncParsableCommand {
             SIGQUIT, SIGTERM.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ConfigCommand.self, PromptsCommand.self, SpotCommand.self, ShowCommand.self, ValidateCommand.self, ListCommand.self, NewCommand.self, EditCommand.self, ChimeCommand.self, SayCommand.self, DoctorCommand.self, RenderCommand.self, PracticeCommand.self, HistoryCommand.self, StatsCommand.self]
+        subcommands: [RunCommand.self, ConfigCommand.self, PromptsCommand.self, ListenHelperCommand.self, SpotCommand.self, ShowCommand.self, ValidateCommand.self, ListCommand.self, NewCommand.self, EditCommand.self, ChimeCommand.self, SayCommand.self, DoctorCommand.self, RenderCommand.self, PracticeCommand.self, HistoryCommand.self, StatsCommand.self]
     )
 }

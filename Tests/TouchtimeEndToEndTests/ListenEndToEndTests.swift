@@ -120,7 +120,7 @@ struct ListenEndToEndTests {
         let spoken = events.filter { $0["event"] as? String == "speech" }.compactMap { $0["text"] as? String }
         #expect(spoken.prefix(2) == ["timer pause, timer pause.", "Stillness, timer pause."], "it spoke both: \(spoken)")
         let heard = events.filter { $0["event"] as? String == "heard" }.compactMap { $0["phrase"] as? String }
-        #expect(!heard.isEmpty && heard.allSatisfy { $0 == "timer next" }, "only the therapist's command: \(heard) in \(names)")
+        #expect(!heard.isEmpty && heard.allSatisfy { $0 == "timer next" }, "only the therapist's command: \(heard) in \(names) \(events)")
         #expect(!names.contains("paused"))
     }
 

@@ -1,4 +1,6 @@
 import CPocketSphinx
+import SystemPackage
+import TouchtimeSystem
 
 #if canImport(Glibc)
 import Glibc
@@ -75,8 +77,13 @@ public final class KeywordSpotter {
     /// A spotter for `phrases`; `pronunciations` gives each word's phones (read from pocketsphinx's
     /// dictionary by `pronunciations(of:)` when nil). Throws a one-line reason when pocketsphinx or
     /// its English model is not installed, or a phrase has a word it cannot say.
+    ///
+    /// The keyphrase list and the dictionary are files to pocketsphinx: written to `folder` (one of
+    /// its own under /tmp when nil, removed at once), read by ps_init and ps_set_kws, and removed.
+    /// A caller that loads a model that may be damaged (the listening helper) names a folder it owns,
+    /// so that a crash inside ps_init leaves nothing behind that its parent does not remove.
     public init(phrases: [Phrase], pronunciations: [String: [String]]? = nil,
-                modelDirectory: String = KeywordSpotter.modelDirectory) throws(ListenError) {
+                modelDirectory: String = KeywordSpotter.modelDirectory, folder given: String? = nil) throws(ListenError) {
         let opened: DynamicLibraries
         switch DynamicLibraries.open(Self.libraries) {
         case .success(let libraries): opened = libraries
@@ -102,22 +109,26 @@ public final class KeywordSpotter {
         if let missing = words.sorted().first(where: { phones[$0]?.isEmpty ?? true }) {
             throw ListenError("pocketsphinx's dictionary has no word '\(missing)'")
         }
-        // The keyphrase list and the dictionary are files to pocketsphinx: written to a private
-        // folder, read by ps_init and ps_set_kws, and removed at once.
-        var template = Array("/tmp/touchtime-listen-XXXXXX".utf8CString)
-        let made: String? = template.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
-            return String(cString: base)
-        }
-        guard let folder = made else {
-            throw ListenError("cannot make a folder for pocketsphinx's word lists: \(String(cString: strerror(errno)))")
+        let folder: String
+        if let given {
+            folder = given
+        } else {
+            var template = Array("/tmp/touchtime-listen-XXXXXX".utf8CString)
+            let made: String? = template.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
+                return String(cString: base)
+            }
+            guard let made else {
+                throw ListenError("cannot make a folder for pocketsphinx's word lists: \(Errno.last.text)")
+            }
+            folder = made
         }
         let dictionaryPath = folder + "/commands.dict"
         let phrasesPath = folder + "/commands.kws"
         defer {
             unlink(dictionaryPath)
             unlink(phrasesPath)
-            rmdir(folder)
+            if given == nil { rmdir(folder) }
         }
         var dictionary = ""
         for word in words.sorted() {
