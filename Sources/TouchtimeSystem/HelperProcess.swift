@@ -64,7 +64,11 @@ public final class HelperProcess: Sendable {
                     input: .inputWriter, output: .sequence, error: .discarded
                 ) { execution in
                     identifier.value.withLock { $0 = execution.processIdentifier.value }
+                    // While the helper is ours, a kill is sent at once, on the caller's thread: a
+                    // process about to exit must not leave its helper running.
+                    identifier.killer.withLock { $0 = { try? execution.send(signal: .kill) } }
                     await Self.serve(execution, inputs: inputs, outputs: outputs, killRequests: killRequests)
+                    identifier.killer.withLock { $0 = nil }
                 }
                 switch result.terminationStatus {
                 case .exited(let code): return .exited(code)
@@ -119,7 +123,11 @@ public final class HelperProcess: Sendable {
 
     /// Ends the helper now (SIGKILL): a stopped or runaway helper too.
     public func kill() {
-        kills.yield(())
+        let sent = identifier.killer.withLock { killer -> Bool in
+            killer?()
+            return killer != nil
+        }
+        if !sent { kills.yield(()) }
         input.finish()
     }
 
@@ -129,7 +137,8 @@ public final class HelperProcess: Sendable {
     }
 }
 
-/// The process id, set from the helper's task once it is known.
+/// The process id, set from the helper's task once it is known, and how to kill it while it is ours.
 private final class ProcessIdentifierBox: Sendable {
     let value = Mutex<Int32?>(nil)
+    let killer = Mutex<(@Sendable () -> Void)?>(nil)
 }
