@@ -46,6 +46,33 @@ extension KeyController {
         #expect(decoder.decode(Array("5~".utf8)) == [.function(13)])
     }
 
+    /// An unfinished `ESC [` followed by megabytes of parameter bytes (a paste, a hostile pipe) was
+    /// kept and scanned again from its start on every read: after 2 MB, `qq` took 36 s. Each byte is
+    /// now looked at once and the sequence keeps at most 16 of them; it ends at its final byte as
+    /// one key, and the keys after it act.
+    @Test func anEndlessSequenceIsSwallowedInBoundedSpaceAndTheKeysAfterItAct() {
+        var decoder = KeyDecoder()
+        #expect(decoder.decode(Array("\u{1B}[".utf8)).isEmpty)
+        let chunk = [UInt8](repeating: UInt8(ascii: "1"), count: 4096)
+        for _ in 0..<512 {  // 2 MiB in reads of 4 KiB
+            #expect(decoder.decode(chunk).isEmpty)
+        }
+        #expect(decoder.isPending)
+        #expect(MemoryLayout.size(ofValue: decoder) <= 64)
+        #expect(decoder.decode(Array("~qq".utf8)) == [.other, .char("q"), .char("q")])
+        // Cut off by a pause instead: flush ends it, and the next bytes are keys again.
+        #expect(decoder.decode(Array("\u{1B}[12;".utf8)).isEmpty)
+        #expect(decoder.flush() == [.other])
+        #expect(!decoder.isPending)
+        #expect(decoder.decode(Array("qq".utf8)) == [.char("q"), .char("q")])
+        // A lone Escape, then the pause: the Escape key.
+        #expect(decoder.decode([0x1B]).isEmpty)
+        #expect(decoder.flush() == [.other])
+        // A new sequence abandons an unfinished one; CAN cancels one.
+        #expect(decoder.decode(Array("\u{1B}[1\u{1B}[C".utf8)) == [.other, .right])
+        #expect(decoder.decode(Array("\u{1B}[1\u{18}n".utf8)) == [.char("n")])
+    }
+
     @Test func keyNamesOfTheConfiguration() {
         #expect(Key(name: "b") == .char("b"))
         #expect(Key(name: "B") == .char("b"))

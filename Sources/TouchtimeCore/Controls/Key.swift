@@ -77,58 +77,100 @@ public enum Key: Sendable, Hashable, CustomStringConvertible {
 /// and Down as `ESC [ 5 ~` / `ESC [ 6 ~`, function keys as `ESC O P` to `ESC O S` (F1 to F4),
 /// `ESC [ 15 ~` to `ESC [ 34 ~` (F5 to F20, the VT220 numbering that the Linux console, rxvt and
 /// dictation pedals in keyboard mode use) or, in xterm, shifted: `ESC [ 1 ; 2 P` is F13 and
-/// `ESC [ 15 ; 2 ~` F17. Any other sequence is one `other` key, never a run of letters. A
-/// sequence split across two reads is completed by the next.
+/// `ESC [ 15 ; 2 ~` F17. Any other sequence is one `other` key, never a run of letters.
+///
+/// A state machine in the manner of DEC's terminal parser: each byte is looked at once, whatever
+/// arrived before, and a sequence split across two reads is completed by the next. A sequence's
+/// parameters are kept up to `longestParameters` bytes; a longer one (a paste, a hostile pipe) is
+/// swallowed to its final byte without being kept, so an unfinished `ESC [` followed by megabytes
+/// costs neither memory nor time. A sequence left unfinished when input pauses is ended by
+/// `flush()` (the reader calls it after `pause` without a byte): a lone ESC is the Escape key.
 public struct KeyDecoder: Sendable, Equatable {
-    private var pending: [UInt8] = []
+    private enum State: Sendable, Equatable {
+        case ground
+        /// After ESC.
+        case escape
+        /// After ESC O.
+        case singleShift
+        /// After ESC [: the parameter and intermediate bytes so far; `overlong` once past the limit.
+        case control(parameters: [UInt8], overlong: Bool)
+        /// After ESC [ [ (the Linux console's F1 to F5).
+        case linuxFunction
+    }
+
+    private var state = State.ground
+
+    /// The most parameter bytes a sequence keeps (real keys send at most 7: `ESC [ 15 ; 2 ~`).
+    public static let longestParameters = 16
+    /// How long input may pause inside a sequence before it is taken as ended.
+    public static let pause: Duration = .milliseconds(100)
 
     public init() {}
 
+    /// Whether a sequence has begun and not ended: the reader then waits at most `pause` for more.
+    public var isPending: Bool { state != .ground }
+
     /// The keys in `bytes`, read after everything given before.
     public mutating func decode(_ bytes: [UInt8]) -> [Key] {
-        let input = pending + bytes
-        pending = []
         var keys: [Key] = []
-        var index = 0
-        while index < input.count {
-            let byte = input[index]
-            guard byte == 0x1B else {
-                keys.append(Self.key(for: byte))
-                index += 1
-                continue
-            }
-            guard index + 1 < input.count else {
-                pending = Array(input[index...])  // ESC alone at the end: maybe a sequence's start
-                break
-            }
-            let introducer = input[index + 1]
-            if introducer == UInt8(ascii: "O") {
-                guard index + 2 < input.count else { pending = Array(input[index...]); break }
-                keys.append(Self.final(input[index + 2], parameters: []))
-                index += 3
-            } else if introducer == UInt8(ascii: "[") {
-                // CSI: parameter and intermediate bytes (0x20-0x3F), then one final byte (0x40-0x7E).
-                // The Linux console's F1 to F5 are `ESC [ [ A` to `ESC [ [ E`.
-                if index + 2 < input.count, input[index + 2] == UInt8(ascii: "[") {
-                    guard index + 3 < input.count else { pending = Array(input[index...]); break }
-                    let letter = input[index + 3]
-                    keys.append((0x41...0x45).contains(letter) ? .function(Int(letter) - 0x40) : .other)
-                    index += 4
-                    continue
-                }
-                var end = index + 2
-                while end < input.count, (0x20...0x3F).contains(input[end]) { end += 1 }
-                guard end < input.count else { pending = Array(input[index...]); break }
-                let parameters = String(decoding: input[(index + 2)..<end], as: UTF8.self)
-                    .split(separator: ";", omittingEmptySubsequences: false).map { Int($0) }
-                keys.append(Self.final(input[end], parameters: parameters))
-                index = end + 1
-            } else {
+        for byte in bytes { step(byte, into: &keys) }
+        return keys
+    }
+
+    /// Ends a sequence left unfinished: a lone ESC is the Escape key (`other`), a partial sequence `other`.
+    public mutating func flush() -> [Key] {
+        defer { state = .ground }
+        return state == .ground ? [] : [.other]
+    }
+
+    private mutating func step(_ byte: UInt8, into keys: inout [Key]) {
+        switch state {
+        case .ground:
+            if byte == 0x1B { state = .escape } else { keys.append(Self.key(for: byte)) }
+        case .escape:
+            switch byte {
+            case UInt8(ascii: "["): state = .control(parameters: [], overlong: false)
+            case UInt8(ascii: "O"): state = .singleShift
+            case 0x1B: break  // ESC ESC: the first was Escape alone; wait for what follows the second
+            default:
                 // ESC then a key: Alt+key, or Escape pressed before it; the key stands.
-                index += 1
+                state = .ground
+                keys.append(Self.key(for: byte))
+            }
+        case .singleShift:
+            state = .ground
+            keys.append(Self.final(byte, parameters: []))
+        case .linuxFunction:
+            state = .ground
+            keys.append((0x41...0x45).contains(byte) ? .function(Int(byte) - 0x40) : .other)
+        case .control(var parameters, var overlong):
+            switch byte {
+            case UInt8(ascii: "[") where parameters.isEmpty && !overlong:
+                state = .linuxFunction
+            case 0x20...0x3F:
+                if parameters.count < Self.longestParameters { parameters.append(byte) } else { overlong = true }
+                state = .control(parameters: parameters, overlong: overlong)
+            case 0x40...0x7E:
+                state = .ground
+                keys.append(overlong ? .other : Self.final(byte, parameters: Self.numbers(parameters)))
+            case 0x1B:
+                // A new sequence abandons this one.
+                keys.append(.other)
+                state = .escape
+            case 0x18, 0x1A:
+                // CAN and SUB cancel a sequence.
+                state = .ground
+            default:
+                // A control or a byte past ASCII ends it: one unknown key.
+                state = .ground
+                keys.append(.other)
             }
         }
-        return keys
+    }
+
+    /// `1;2` as numbers (`nil` for a part that is not one).
+    private static func numbers(_ parameters: [UInt8]) -> [Int?] {
+        String(decoding: parameters, as: UTF8.self).split(separator: ";", omittingEmptySubsequences: false).map { Int($0) }
     }
 
     /// The key of a sequence's final byte and its parameters (`nil` for one that is not a number).

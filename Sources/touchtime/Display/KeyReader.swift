@@ -23,8 +23,17 @@ enum KeyReader {
         }
         DispatchQueue(label: "touchtime.keys").async {
             var decoder = KeyDecoder()
-            var buffer = [UInt8](repeating: 0, count: 64)
+            var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
+                if decoder.isPending {
+                    // Inside a sequence: more of it comes at once, or it has ended (a lone Escape, a cut paste).
+                    var poller = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+                    let ready = poll(&poller, 1, Int32(KeyDecoder.pause.milliseconds))
+                    if ready == 0 {
+                        for key in decoder.flush() { handler(key) }
+                        continue
+                    }
+                }
                 let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
                 if count < 0, errno == EINTR { continue }
                 if count < 0, errno == EAGAIN {

@@ -15,6 +15,8 @@ import Glibc
 enum PedalReader {
     /// `_IOW('E', 0x90, int)`: grab (1) or release (0) the device.
     static let grabRequest = UInt(0x4004_4590)
+    /// `_IOR('E', 0x01, int)`: the input driver's version; only an input event device answers it.
+    static let versionRequest = UInt(0x8004_4501)
 
     /// Starts reading; a device that cannot be opened is one warning, and nothing is read.
     static func start(_ pedal: PedalSettings, warn: @escaping @Sendable (String) -> Void,
@@ -27,6 +29,15 @@ enum PedalReader {
                 reason += " (join the 'input' group, or add a udev rule: see the README's \"Foot pedals\")"
             }
             warn("pedal '\(pedal.device)' cannot be read: \(reason); the keyboard still works")
+            return
+        }
+        // A device must be an input event device (`/dev/zero` read as one spun a core at full speed);
+        // a recording of events in a file or a pipe is read as it is.
+        var status = stat()
+        var version: Int32 = 0
+        if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFCHR, ioctl(descriptor, versionRequest, &version) != 0 {
+            close(descriptor)
+            warn("pedal '\(pedal.device)' is not an input event device (expected /dev/input/event* or /dev/input/by-id/...-event-...); the keyboard still works")
             return
         }
         if pedal.grab, ioctl(descriptor, grabRequest, 1) != 0 {
