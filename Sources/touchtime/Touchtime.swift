@@ -14,7 +14,8 @@ struct Touchtime: AsyncParsableCommand {
             file missing or unreadable; 69 sound device unavailable (chime, say), a doctor check failed, or the editor \
             failed (edit); 73 output file cannot be created (new: the file exists), or an events or \
             history place that cannot be written safely (refused before the session); 74 the session ran but \
-            its record, events or lines could not all be written; 78 the configuration file cannot be used; 129, 130, 131, 143 ended by SIGHUP, SIGINT, \
+            its record, events or lines could not all be written; 75 the protocol changed while you edited it (edit: your \
+            version is kept beside it); 78 the configuration file cannot be used; 129, 130, 131, 143 ended by SIGHUP, SIGINT, \
             SIGQUIT, SIGTERM.
             """,
         version: "0.1.0",

@@ -16,7 +16,10 @@ struct EditCommand: ParsableCommand {
             The file is never left invalid or half written. Exit codes: 0 saved, or no changes; 65 the edit was not \
             valid and was given up (or there was no terminal to ask on); 66 no such protocol, or a bundled one (copy \
             it first: touchtime new ID --from ID); 69 the editor could not be started or failed; 73 the file cannot \
-            be replaced.
+            be replaced; 75 the file changed while you edited it (another edit saved first): it is left as that one \
+            saved it, and your version is kept beside it as FILE.edited-DATE-TIME; 129 or 143 touchtime was sent \
+            SIGHUP or SIGTERM while the editor ran (passed on to the editor; nothing is saved, and what the editor had \
+            saved is kept beside the file the same way).
             """
     )
 
@@ -36,9 +39,19 @@ struct EditCommand: ParsableCommand {
         defer { scratch.remove() }
         let editor = Editor(environment: Environment.variables)
         while true {
-            do {
+            do throws(Editor.Failure) {
                 try editor.edit(scratch.path)
             } catch {
+                if case .ended(let signal) = error {
+                    // Told to end: nothing is saved, and what the editor had written to the copy is kept.
+                    var kept = ""
+                    if let edited = try? ProtocolEdit.read(scratch.path), edited != original,
+                       let beside = try? ProtocolFile.keepBeside(path, bytes: edited) {
+                        kept = "; what the editor had saved is kept as \(beside)"
+                    }
+                    reportError("\(error): \(path) is unchanged\(kept)")
+                    throw ExitStatus.signal(signal)
+                }
                 reportError("\(error); \(path) is unchanged")
                 throw ExitStatus.unavailable
             }
@@ -54,8 +67,14 @@ struct EditCommand: ParsableCommand {
                 StandardStream.output.write("\(path): no changes".escapingUnsafe + "\n")
                 return
             case .valid(let treatment):
-                do {
-                    try ProtocolFile.replace(path, bytes: edited)
+                do throws(ProtocolFile.Failure) {
+                    try ProtocolFile.replace(path, bytes: edited, ifStill: original)
+                } catch where error.changed {
+                    // Another edit (or program) saved first: its version stays, and this one is kept beside it.
+                    let kept = (try? ProtocolFile.keepBeside(path, bytes: edited)) ?? scratch.keep()
+                    reportError("\(path) changed while you edited it (another edit or program saved it first): it is left as that "
+                                + "one saved it, and your version is kept as \(kept); compare them (diff -u \(path) \(kept)) and edit again")
+                    throw ExitStatus.changedMeanwhile
                 } catch {
                     reportError("\(error); it is unchanged")
                     throw ExitStatus.cannotCreate
@@ -97,9 +116,10 @@ struct EditCommand: ParsableCommand {
 
 /// The copy the editor changes: `ID.json` (the real name, so the editor's title and syntax
 /// colouring are right) in a private folder of its own under $TMPDIR, removed at the end.
-struct ScratchCopy {
+final class ScratchCopy {
     let folder: String
     let path: String
+    private var kept = false
 
     init(of original: String, bytes: [UInt8]) throws {
         let base = Environment.variables["TMPDIR"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp"
@@ -119,9 +139,16 @@ struct ScratchCopy {
         }
     }
 
+    /// The copy's path, kept: the copy is not removed (where nothing else could hold the edit).
+    func keep() -> String {
+        kept = true
+        return path
+    }
+
     /// Removes the copy and its folder, and whatever an editor left beside it (a backup `~`
-    /// file, a swap file).
+    /// file, a swap file), unless it is kept.
     func remove() {
+        guard !kept else { return }
         for name in FolderListing.names(in: folder) { unlink("\(folder)/\(name)") }
         rmdir(folder)
     }

@@ -5,11 +5,12 @@ import Glibc
 /// The user's text editor, run on a file the way `git commit` and `crontab -e` run it.
 ///
 /// `$VISUAL`, else `$EDITOR`, else `vi`; the text may hold arguments (`code --wait`), so it is run
-/// by the shell as `/bin/sh -c '$EDITOR "$1"' sh FILE`: the file name itself is never parsed.
+/// by the shell as `/bin/sh -c 'exec $EDITOR "$1"' sh FILE`: the file name itself is never parsed.
 /// The editor owns the terminal while it runs: touchtime ignores Ctrl-C and Ctrl-\ meanwhile (they
-/// are the editor's keys; the editor gets the default handlers), and a hangup (the editor has it
-/// too: when it ends, touchtime removes its copy and leaves the file as it was), and afterwards
-/// puts back the terminal settings it found, in case an editor that crashed left them raw.
+/// are the editor's keys; the editor gets the default handlers). SIGTERM or SIGHUP sent to
+/// touchtime is passed on to the editor, which ends as it would (most keep what was typed), and the
+/// edit is then not saved (`Failure.ended`). Afterwards touchtime puts back the terminal settings it
+/// found, in case an editor that crashed left them raw.
 struct Editor {
     var command: String
 
@@ -23,6 +24,8 @@ struct Editor {
         case cannotStart(editor: String, reason: String)
         case failed(editor: String, status: Int32)
         case killed(editor: String, signal: Int32)
+        /// touchtime itself was told to end (SIGTERM, SIGHUP) while the editor ran.
+        case ended(signal: Int32)
 
         var description: String {
             switch self {
@@ -36,6 +39,8 @@ struct Editor {
                 return "the editor '\(editor)' exited with status \(status)"
             case .killed(let editor, let signal):
                 return "the editor '\(editor)' was ended by signal \(signal)"
+            case .ended(let signal):
+                return "ended by \(signal == SIGHUP ? "SIGHUP" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)") while editing"
             }
         }
     }
@@ -46,12 +51,28 @@ struct Editor {
         let hadTerminal = isatty(STDIN_FILENO) == 1 && tcgetattr(STDIN_FILENO, &terminalSettings) == 0
         let previousInterrupt = signal(SIGINT, SIG_IGN)
         let previousQuit = signal(SIGQUIT, SIG_IGN)
-        let previousHangup = signal(SIGHUP, SIG_IGN)
+        editorEnding = 0
+        editorProcess = 0
+        var forward = sigaction()
+        forward.__sigaction_handler.sa_handler = { number in
+            let saved = errno
+            editorEnding = number
+            if editorProcess > 0 { kill(editorProcess, number) }
+            errno = saved
+        }
+        sigemptyset(&forward.sa_mask)
+        forward.sa_flags = Int32(SA_RESTART)
+        var previousTerminate = sigaction()
+        var previousHangup = sigaction()
+        sigaction(SIGTERM, &forward, &previousTerminate)
+        sigaction(SIGHUP, &forward, &previousHangup)
         defer {
             if hadTerminal { _ = tcsetattr(STDIN_FILENO, TCSADRAIN, &terminalSettings) }
             signal(SIGINT, previousInterrupt)
             signal(SIGQUIT, previousQuit)
-            signal(SIGHUP, previousHangup)
+            sigaction(SIGTERM, &previousTerminate, nil)
+            sigaction(SIGHUP, &previousHangup, nil)
+            editorProcess = 0
         }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -63,16 +84,20 @@ struct Editor {
         posix_spawnattr_setsigmask(&attributes, &none)
         posix_spawnattr_setsigdefault(&attributes, &all)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let arguments = ["sh", "-c", command + " \"$1\"", "sh", path]
+        let arguments = ["sh", "-c", "exec " + command + " \"$1\"", "sh", path]
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, "/bin/sh", nil, &attributes, argv, environ)
         guard spawned == 0 else { throw .cannotStart(editor: command, reason: Errno(code: spawned).description) }
+        editorProcess = pid
+        // A signal that came before the editor's id was known is passed on now.
+        if editorEnding != 0 { kill(pid, editorEnding) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             guard errno == EINTR else { throw .cannotStart(editor: command, reason: Errno(code: errno).description) }
         }
+        if editorEnding != 0 { throw .ended(signal: editorEnding) }
         // The wait status: the low 7 bits are the signal that ended it (0: it exited).
         let signalNumber = status & 0x7F
         if signalNumber != 0 { throw .killed(editor: command, signal: signalNumber) }
@@ -121,3 +146,8 @@ enum TerminalQuestion {
         }
     }
 }
+
+/// The editor's process, for the signal handler that passes SIGTERM and SIGHUP on to it.
+nonisolated(unsafe) private var editorProcess: pid_t = 0
+/// The ending signal touchtime got while the editor ran (0: none).
+nonisolated(unsafe) private var editorEnding: Int32 = 0

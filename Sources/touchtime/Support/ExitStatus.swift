@@ -12,6 +12,7 @@ enum ExitStatus {
     static let unavailable = ExitCode(69)       // EX_UNAVAILABLE
     static let cannotCreate = ExitCode(73)      // EX_CANTCREAT
     static let ioError = ExitCode(74)           // EX_IOERR
+    static let changedMeanwhile = ExitCode(75)  // EX_TEMPFAIL: edit again, after comparing
 
     static func signal(_ number: Int32) -> ExitCode { ExitCode(128 + number) }
 }

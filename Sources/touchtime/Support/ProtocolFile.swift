@@ -11,7 +11,64 @@ enum ProtocolFile {
         var reason: String
         /// The file was there already (`new` says how to change it instead).
         var exists = false
+        /// The file is no longer what it was when the edit began (`replace(_:bytes:ifStill:)`).
+        var changed = false
         var description: String { "\(path): \(reason)" }
+    }
+
+    /// Replaces the file at `path` with `bytes`, only if it still holds `original`: two edits of one
+    /// file at once never lose one silently. Edits of one folder take turns (a lock on the folder)
+    /// between the comparison and the rename.
+    static func replace(_ path: String, bytes: [UInt8], ifStill original: [UInt8]) throws(Failure) {
+        let target = realPath(path) ?? path
+        let folder = target.lastIndex(of: "/").map { String(target[..<$0]) } ?? "."
+        let lock = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard lock >= 0 else { throw Failure(path: path, reason: "cannot open its folder: \(Errno(code: errno).description)") }
+        defer { close(lock) }
+        while flock(lock, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw Failure(path: path, reason: "cannot lock its folder: \(Errno(code: errno).description)") }
+        }
+        let current = contents(of: target)
+        guard current == original else {
+            throw Failure(path: path, reason: "it changed while it was being edited", changed: true)
+        }
+        try replace(path, bytes: bytes)
+    }
+
+    /// Keeps `bytes` beside `path` as `NAME.edited-YYYYMMDD-HHMMSS` (a name no protocol list reads),
+    /// private to its owner; returns that path.
+    static func keepBeside(_ path: String, bytes: [UInt8]) throws(Failure) -> String {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        let stamp = padded(Int(parts.tm_year) + 1900, 4) + padded(Int(parts.tm_mon) + 1, 2) + padded(Int(parts.tm_mday), 2)
+            + "-" + padded(Int(parts.tm_hour), 2) + padded(Int(parts.tm_min), 2) + padded(Int(parts.tm_sec), 2)
+        var attempt = 1
+        while true {
+            let kept = "\(path).edited-\(stamp)" + (attempt == 1 ? "" : "-\(attempt)")
+            do throws(Failure) {
+                try create(kept, bytes: bytes, mode: 0o600)
+                return kept
+            } catch {
+                guard error.exists, attempt < 100 else { throw error }
+                attempt += 1
+            }
+        }
+    }
+
+    /// The file's bytes, or nil when it cannot be read.
+    private static func contents(of path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return count == 0 ? bytes : nil }
+            bytes += chunk[0..<count]
+        }
     }
 
     /// Creates `path` holding `bytes`; refuses when anything is at `path` already.
@@ -107,4 +164,10 @@ enum ProtocolFile {
         }
         return nil
     }
+}
+
+/// A whole number with at least `width` digits.
+private func padded(_ value: Int, _ width: Int) -> String {
+    let digits = "\(value)"
+    return String(repeating: "0", count: max(0, width - digits.count)) + digits
 }
