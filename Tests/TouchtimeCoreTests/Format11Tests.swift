@@ -289,4 +289,74 @@ import Testing
         #expect(segments[3]["round"] as? Int == 2)
         #expect((segments[1]["marks"] as? [[String: Any]])?.first?["offset"] as? Double == 10)
     }
+
+    /// Marks cost what they sound: at most 10,000 in a session (every mark in every segment and
+    /// round), counted before the timeline is built; 550,000 of them made show take 3 s and 112 MB
+    /// and render run for minutes.
+    @Test func marksBeyondTheLimitAreOneLocatedProblem() {
+        let steps = (0..<20).map { _ in #"{"cue": "c", "duration": 0.28}"# }.joined(separator: ",")
+        let phases = (0..<25).map { #"{"id": "p\#($0)", "title": "P", "cue": "c", "steps": [\#(steps)], "repeat": 100, "marks": ["1/3", "2/3"]}"# }
+        let text = #"{"format": "touchtime/1.1", "id": "many", "title": "M", "phases": [\#(phases.joined(separator: ","))]}"#
+        #expect(Fixtures.problems(text) == [
+            "t.json:1:67: phases: the session would sound 100000 marks (every mark in every segment and round), more than the 10000 allowed",
+        ])
+        let fewer = text.replacingOccurrences(of: #""repeat": 100"#, with: #""repeat": 10"#)
+        #expect(Fixtures.problems(fewer).isEmpty, "10,000 marks are allowed")
+    }
+
+    /// A mark that fits no segment is found by checking it against the longest segment it could
+    /// mark, once: the same messages as before, in time linear in marks and segments.
+    @Test func aMarkIsCheckedAgainstTheLongestSegmentItCouldMark() {
+        let text = Fixtures.document(phases: """
+            [{"id": "a", "title": "A", "cue": "c", "steps": [{"cue": "c", "duration": 5}, {"cue": "c", "duration": 40}],
+              "marks": ["30s", "-45s"]},
+             {"id": "b", "title": "B", "cue": "c", "duration": 20},
+             {"id": "c", "title": "C", "cue": "c", "kind": "stillness", "duration": 60}]
+            """, extra: #", "chimes": {"marks": ["25s", "10s"]}"#).replacingOccurrences(of: "touchtime/1\"", with: "touchtime/1.1\"")
+        #expect(Fixtures.problems(text) == [
+            #"t.json:1:81: chimes.marks[0]: mark "25s" falls inside no massage segment: the longest lasts 20s"#,
+            #"t.json:2:20: phases[0] (a).marks[1]: mark "-45s" falls inside no segment of its phase: the longest lasts 40s"#,
+        ])
+    }
+
+    /// A thousand phases naming one sound file read it a thousand times (10 GB for a 10 MB file):
+    /// each file is checked once.
+    @Test func eachSoundFileIsCheckedOnce() throws {
+        let phases = (0..<200).map { #"{"id": "p\#($0)", "title": "P", "cue": "c", "duration": 1, "sounds": {"transition": "bell.wav"}}"# }
+        let text = #"{"format": "touchtime/1.1", "id": "w", "title": "W", "sounds": {"finish": "bell.wav"}, "phases": [\#(phases.joined(separator: ","))]}"#
+        let root = try JSONParser.parse(Array(text.utf8))
+        let counter = CallCounter()
+        var decoder = ProtocolDecoder(directory: "/clinic", checkSound: { path in
+            counter.add(path)
+            return nil
+        })
+        #expect(decoder.decodeProtocol(root) != nil)
+        #expect(counter.calls == ["/clinic/bell.wav"])
+    }
+
+    /// `show` of a phase repeated more than three times lists its first round and one line for the rest.
+    @Test func showListsTheFirstRoundOfAPhaseRepeatedManyTimes() throws {
+        let text = Fixtures.document(phases: """
+            [{"id": "a", "title": "Alpha", "cue": "c", "steps": [{"title": "One", "cue": "c", "duration": 2}, {"title": "Two", "cue": "c", "duration": 3}],
+              "repeat": 100, "stillnessBetweenRepeats": 1, "stillnessAfter": 10},
+             {"id": "b", "title": "Beta", "cue": "c", "duration": 20, "repeat": 3}]
+            """).replacingOccurrences(of: "touchtime/1\"", with: "touchtime/1.1\"")
+        let report = TimelineReport.text(Timeline(try Fixtures.load(text)), origin: "t.json", width: 80)
+        let lines = report.split(separator: "\n").map(String.init)
+        #expect(lines.contains(" 0:00       2s  massage    1 a: Alpha: One (round 1/100)"))
+        // 99 rounds of 5 s with 98 stillnesses of 1 s between them: 9m53s, 296 segments.
+        #expect(lines.contains(" 0:06    9m53s  repeat       rounds 2 to 100 as round 1 (296 segments)"))
+        #expect(lines.contains(" 9:59      10s  stillness    Alpha: stillness"))
+        #expect(lines.contains { $0.contains("2 b: Beta (round 3/3)") }, "three rounds are listed whole")
+        #expect(!lines.contains { $0.contains("round 2/100") })
+    }
 }
+
+/// Calls seen by a closure, in order.
+final class CallCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: [String] = []
+    var calls: [String] { lock.withLock { seen } }
+    func add(_ call: String) { lock.withLock { seen.append(call) } }
+}
+

@@ -37,7 +37,9 @@ public struct Timeline: Sendable, Equatable {
             if !waits, role.isPhaseBody {
                 // A phase's own marks apply to its body (a stillness phase's too); the protocol's to massage only.
                 let marks = phase.marks ?? (segment.isStillness ? nil : treatment.chimes.marks) ?? []
-                segment.marks = marks.filter { $0.offset(in: planned) != nil }
+                // The same array (shared, not copied) when all fall inside: a phase repeated a hundred
+                // times holds its marks once.
+                segment.marks = marks.allSatisfy { $0.offset(in: planned) != nil } ? marks : marks.filter { $0.offset(in: planned) != nil }
             }
             segments.append(segment)
             offset += planned

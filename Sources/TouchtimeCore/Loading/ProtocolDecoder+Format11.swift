@@ -102,6 +102,11 @@ extension ProtocolDecoder {
         return marks
     }
 
+    /// What checking a sound file found: nil when it is fit to play.
+    struct SoundCheck {
+        var problem: String?
+    }
+
     static let markExpected = "expected a mark such as \"half\", \"1/3\", \"-30s\" (before the end) or \"20s\" (after the start)"
 
     private mutating func decodeMarkObject(_ node: JSONNode, path: String) -> Mark? {
@@ -179,7 +184,11 @@ extension ProtocolDecoder {
                 continue
             }
             let resolved = name.hasPrefix("/") ? name : (directory.hasSuffix("/") ? directory : directory + "/") + name
-            if let problem = checkSound(resolved) {
+            // Each file is read once, however many phases name it (a thousand names of one 10 MB
+            // file read 10 GB).
+            let problem = checkedSounds[resolved] ?? SoundCheck(problem: checkSound(resolved))
+            checkedSounds[resolved] = problem
+            if let problem = problem.problem {
                 report(entryPath, entry.value.offset, "\(Self.quoted(name)) \(problem)")
                 continue
             }
@@ -202,27 +211,48 @@ extension ProtocolDecoder {
         }
     }
 
+    /// The most marks a session may sound (each mark in each segment it marks, every round).
+    static let maximumMarkMoments = 10_000
+
+    /// The lengths of a phase's own timed segments (its duration, or its steps), which its marks mark.
+    static func bodyLengths(of phase: Phase) -> [Duration] {
+        switch phase.body {
+        case .duration(let length): return [length]
+        case .untilPress: return []
+        case .steps(let steps): return steps.compactMap { if case .timed(let length) = $0.length { length } else { nil } }
+        }
+    }
+
+    /// The marks that apply to a phase: its own, else the protocol's (on massage only).
+    static func marks(of phase: Phase, in treatment: TreatmentProtocol) -> [Mark] {
+        phase.marks ?? (phase.kind == .stillness ? [] : treatment.chimes.marks ?? [])
+    }
+
+    /// How many marks a session of these phases would sound: counted before its timeline is built,
+    /// so that a hostile file (50,000 segments of eleven marks each) costs nothing.
+    static func markMoments(of treatment: TreatmentProtocol) -> Int {
+        treatment.phases.reduce(0) { total, phase in
+            total + marks(of: phase, in: treatment).count * bodyLengths(of: phase).count * phase.repeatCount
+        }
+    }
+
     /// Each mark must fall inside at least one segment it marks (strictly between its start and
-    /// end): a mark that can never sound is a mistake worth a message.
+    /// end): a mark that can never sound is a mistake worth a message. A mark that falls inside some
+    /// segment falls inside the longest (the conditions only grow with the length), so each mark is
+    /// checked once against the longest it could mark: linear in marks and segments.
     mutating func checkMarksFit(_ decoded: TreatmentProtocol) {
         guard !markSites.isEmpty else { return }
-        let timeline = Timeline(decoded)
+        let longestOwn = decoded.phases.map { Self.bodyLengths(of: $0).max() }
+        // The protocol's marks mark the massage of the phases without marks of their own.
+        let longestShared = decoded.phases.indices
+            .filter { decoded.phases[$0].marks == nil && decoded.phases[$0].kind != .stillness }
+            .compactMap { longestOwn[$0] }.max()
         for site in markSites {
-            let marks: [Mark]
-            let candidates: [Segment]
-            if let phaseIndex = site.phaseIndex {
-                marks = decoded.phases[phaseIndex].marks ?? []
-                candidates = timeline.segments.filter { $0.phaseIndex == phaseIndex && $0.role.isPhaseBody && !$0.waitsForPress }
-            } else {
-                marks = decoded.chimes.marks ?? []
-                candidates = timeline.segments.filter {
-                    decoded.phases[$0.phaseIndex].marks == nil && $0.role.isPhaseBody && !$0.isStillness && !$0.waitsForPress
-                }
-            }
+            let marks = site.phaseIndex.map { decoded.phases[$0].marks ?? [] } ?? decoded.chimes.marks ?? []
+            let longest = site.phaseIndex.map { longestOwn[$0] } ?? longestShared
             guard marks.indices.contains(site.markIndex) else { continue }
             let mark = marks[site.markIndex]
-            guard !candidates.contains(where: { mark.offset(in: $0.plannedDuration) != nil }) else { continue }
-            let longest = candidates.map(\.plannedDuration).max()
+            guard longest.flatMap({ mark.offset(in: $0) }) == nil else { continue }
             let which = site.phaseIndex == nil ? "massage segment" : "segment of its phase"
             report(site.path, site.offset, longest.map {
                 "mark \(Self.quoted(mark.text)) falls inside no \(which): the longest lasts \(DurationText.format($0))"

@@ -50,6 +50,8 @@ struct ProtocolDecoder {
     var markSites: [(phaseIndex: Int?, markIndex: Int, path: String, offset: Int)] = []
     /// The phase being decoded, by index.
     var currentPhaseIndex: Int?
+    /// Each sound file checked so far, by its resolved path.
+    var checkedSounds: [String: SoundCheck] = [:]
 
     init(directory: String = ".", checkSound: @escaping @Sendable (String) -> String? = SoundFileCheck.problem(with:)) {
         self.directory = directory
@@ -93,6 +95,12 @@ struct ProtocolDecoder {
         guard segments <= Self.maximumSegments else {
             report("phases", members["phases"]?.value.offset,
                    "the session has \(segments) segments, more than the \(Self.maximumSegments) allowed")
+            return nil
+        }
+        let moments = Self.markMoments(of: decoded)
+        guard moments <= Self.maximumMarkMoments else {
+            report("phases", members["phases"]?.value.offset,
+                   "the session would sound \(moments) marks (every mark in every segment and round), more than the \(Self.maximumMarkMoments) allowed")
             return nil
         }
         checkMarksFit(decoded)

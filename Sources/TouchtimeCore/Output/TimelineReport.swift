@@ -26,9 +26,24 @@ public enum TimelineReport {
         return String(characters)
     }
 
+    /// A phase repeated more often than this shows its first round, then one line for the rest.
+    public static let roundsShown = 3
+
     public static func text(_ timeline: Timeline, origin: String, width: Int) -> String {
+        var result = ""
+        text(timeline, origin: origin, width: width) { result += $0 }
+        return result
+    }
+
+    /// The table, written a few lines at a time to `write` (a 50,000-segment protocol is not held
+    /// whole in memory).
+    public static func text(_ timeline: Timeline, origin: String, width: Int, write: (String) -> Void) {
         let treatment = timeline.treatment
         var lines: [String] = []
+        func flush() {
+            if !lines.isEmpty { write(lines.joined(separator: "\n") + "\n") }
+            lines.removeAll(keepingCapacity: true)
+        }
         lines.append(treatment.title.terminalSafe)
         let waits = timeline.waitCount
         // A wait for the therapist's press counts 0: the total is what the clock runs, plus the waits.
@@ -44,8 +59,25 @@ public enum TimelineReport {
         lines.append("")
         let indent = String(repeating: " ", count: 27)
         lines.append("START   LENGTH  KIND       PHASE / STEP")
-        for segment in timeline.segments {
+        var index = 0
+        while index < timeline.segments.count {
+            if lines.count > 256 { flush() }
+            let segment = timeline.segments[index]
             let phase = timeline.phase(of: segment)
+            if segment.rounds > Self.roundsShown, segment.round >= 2, segment.role != .stillnessAfter {
+                // Rounds 2 and on of a phase repeated many times: one line for them all.
+                var end = index
+                while end < timeline.segments.count, timeline.segments[end].phaseIndex == segment.phaseIndex,
+                      timeline.segments[end].role != .stillnessAfter { end += 1 }
+                let until = end < timeline.segments.count ? timeline.segments[end].plannedStart : timeline.totalDuration
+                let start = DurationText.clock(segment.plannedStart).leftPadded(to: 5)
+                let length = DurationText.format(until - segment.plannedStart).leftPadded(to: 7)
+                let name = "  rounds 2 to \(segment.rounds) as round 1 (\(Counted.text(end - index, "segment")))"
+                lines.append("\(start)  \(length)  \("repeat".padding(to: 9))  \(name)")
+                index = end
+                continue
+            }
+            index += 1
             let start = DurationText.clock(segment.plannedStart).leftPadded(to: 5)
             let length = (segment.waitsForPress ? "press" : DurationText.format(segment.plannedDuration)).leftPadded(to: 7)
             let kind = (segment.isStillness ? "stillness" : "massage").padding(to: 9)
@@ -100,10 +132,17 @@ public enum TimelineReport {
             legendLine += (legendLine.isEmpty ? "" : "  ") + item
         }
         if !legendLine.isEmpty { lines.append("          " + legendLine) }
-        return lines.joined(separator: "\n") + "\n"
+        flush()
     }
 
     public static func json(_ timeline: Timeline) -> String {
+        var result = ""
+        json(timeline) { result += $0 }
+        return result
+    }
+
+    /// The JSON, written a segment at a time to `write`.
+    public static func json(_ timeline: Timeline, write: (String) -> Void) {
         let treatment = timeline.treatment
         func seconds(_ duration: Duration) -> String { TimeText.seconds(duration, decimals: 3) }
         var phaseStart = Duration.zero
@@ -131,7 +170,7 @@ public enum TimelineReport {
             phaseStart += phase.totalDuration
             return "{" + fields.joined(separator: ",") + "}"
         }
-        let segments = timeline.segments.map { segment -> String in
+        func segmentJSON(_ segment: Segment) -> String {
             var fields = [
                 "\"phase\":\(JSONText.string(timeline.phase(of: segment).id))",
                 "\"role\":\(JSONText.string(segment.role.name))",
@@ -164,8 +203,16 @@ public enum TimelineReport {
         top.append("\"total\":\(seconds(timeline.totalDuration))")
         if timeline.waitCount > 0 { top.append("\"waits\":\(timeline.waitCount)") }
         top.append("\"phases\":[\(phases.joined(separator: ","))]")
-        top.append("\"segments\":[\(segments.joined(separator: ","))]")
-        return "{" + top.joined(separator: ",") + "}"
+        write("{" + top.joined(separator: ",") + ",\"segments\":[")
+        var chunk = ""
+        for (index, segment) in timeline.segments.enumerated() {
+            chunk += (index == 0 ? "" : ",") + segmentJSON(segment)
+            if chunk.utf8.count > 1 << 16 {
+                write(chunk)
+                chunk = ""
+            }
+        }
+        write(chunk + "]}")
     }
 
     /// Greedy word wrap; a word longer than the width is cut.

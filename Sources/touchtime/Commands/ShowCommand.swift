@@ -18,9 +18,10 @@ struct ShowCommand: ParsableCommand {
         let (treatment, origin) = try ProtocolCatalog.current.resolveOrExit(protocolName)
         let timeline = Timeline(treatment)
         if json {
-            StandardStream.output.write(TimelineReport.json(timeline) + "\n")
+            TimelineReport.json(timeline) { StandardStream.output.write($0) }
+            StandardStream.output.write("\n")
         } else {
-            StandardStream.output.write(TimelineReport.text(timeline, origin: origin.description, width: 72))
+            TimelineReport.text(timeline, origin: origin.description, width: 72) { StandardStream.output.write($0) }
         }
     }
 }
