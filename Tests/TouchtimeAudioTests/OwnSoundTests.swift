@@ -78,9 +78,18 @@ import TouchtimeCore
             ("mp3.wav", Self.wav(rate: 44_100, channels: 1, bits: 16, formatTag: 0x55, frames: 100, sample: tone),
              "is compressed (WAV format 0x0055); expected PCM: convert it, e.g. `sox in.wav -b 16 out.wav`"),
             ("long.wav", Self.wav(rate: 8000, channels: 1, bits: 8, frames: 8000 * 31, sample: tone),
-             "lasts 31.0 s; a sound may last at most 30 s"),
+             "lasts 31.0 s (248,000 frames at 8000 Hz); a sound may last at most 30 s"),
+            // Just over: said so, not rounded to the limit ("30.0 s; at most 30 s").
+            ("just-over.wav", Self.wav(rate: 8000, channels: 1, bits: 8, frames: 8000 * 30 + 160, sample: tone),
+             "lasts 30.02 s (240,160 frames at 8000 Hz); a sound may last at most 30 s"),
             ("twelve.wav", Self.wav(rate: 8000, channels: 1, bits: 16, frames: 10, sample: tone).enumerated().map { $0.offset == 34 ? 12 : $0.element },
-             "has 12-bit samples; expected 8, 16, 24 or 32-bit PCM (or 32 or 64-bit float)"),
+             "has 12-bit integer samples; expected 8, 16, 24 or 32-bit (or 32 or 64-bit float)"),
+            // A 16-bit float was told "16-bit samples; expected 8, 16, ...".
+            ("half-float.wav", Self.wav(rate: 8000, channels: 1, bits: 16, formatTag: 3, frames: 10, sample: tone),
+             "has 16-bit float samples; expected 32 or 64-bit float (or 8, 16, 24 or 32-bit integer)"),
+            // No format chunk at all was "data comes before its format".
+            ("no-format.wav", Array("RIFF".utf8) + [20, 0, 0, 0] + Array("WAVEdata".utf8) + [4, 0, 0, 0, 1, 2, 3, 4],
+             "is not a WAV file: it has no format chunk before its data"),
             ("slow.wav", Self.wav(rate: 4000, channels: 1, bits: 16, frames: 10, sample: tone), "has a sample rate of 4000 Hz; expected 8000 to 192000"),
             ("empty.wav", Self.wav(rate: 8000, channels: 1, bits: 16, frames: 0, sample: tone), "holds no sound (its data is empty)"),
             ("text.wav", Array("ID3\u{3}hello".utf8), "is not a WAV file: it has no RIFF/WAVE header"),
@@ -93,7 +102,10 @@ import TouchtimeCore
         let big = try Self.write([], name: "big.wav")
         defer { try? FileManager.default.removeItem(atPath: big) }
         #expect(truncate(big, 11 * 1024 * 1024) == 0)
-        #expect(SoundFileCheck.problem(with: big) == "is 11.0 MB; a sound may be at most 10 MB")
+        #expect(SoundFileCheck.problem(with: big) == "is 11,534,336 bytes; a sound may be at most 10 MB (10,485,760 bytes)")
+        // Just over 10 MB was "10.0 MB; at most 10 MB".
+        #expect(truncate(big, 10 * 1024 * 1024 + 1) == 0)
+        #expect(SoundFileCheck.problem(with: big) == "is 10,485,761 bytes; a sound may be at most 10 MB (10,485,760 bytes)")
         #expect(SoundFileCheck.problem(with: "/nonexistent/bell.wav") == "cannot be read: no such file (/nonexistent/bell.wav)")
         #expect(SoundFileCheck.problem(with: "/tmp") == "is a directory, expected a WAV file")
     }

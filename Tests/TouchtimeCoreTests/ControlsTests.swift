@@ -60,6 +60,15 @@ import Testing
         }
     }
 
+    /// A 60,000-character unknown key was printed whole, in its path too: both are cut short.
+    @Test func aHostileKeyIsCutShort() {
+        let key = String(repeating: "k", count: 30_000)  // twice, within the 64 KiB a configuration may be
+        let lines = problems(#"{"\#(key)": 1, "keys": {"\#(key)": []}}"#)
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { $0.count < 400 }, "\(lines.map(\.count))")
+        #expect(lines.first?.hasPrefix("config.json:1:2: " + String(repeating: "k", count: 40) + "...: unknown key \"") == true)
+    }
+
     @Test func everySettingIsRead() throws {
         let configuration = try decode("""
             { "$schema": "./config.schema.json", "device": "plughw:1,0", "volume": 70, "voice": true, "leadIn": 5.5,

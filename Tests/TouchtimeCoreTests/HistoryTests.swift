@@ -105,6 +105,46 @@ import Testing
         try HistoryFile.checkDestination(folder.appendingPathComponent("new.jsonl").path)
     }
 
+    /// A reader saw another session's half-written line ("skipped: not JSON") while it was being
+    /// appended. A last line without its newline is not yet a line: it is not read, forward or
+    /// backward; a whole one without a newline (a hand edit) still is.
+    @Test func aLastLineStillBeingWrittenIsNotRead() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-history-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("history.jsonl").path
+        try HistoryFile.append(Self.entry, to: path)
+        let whole = try String(contentsOfFile: path, encoding: .utf8)
+        try (whole + String(whole.prefix(40))).write(toFile: path, atomically: true, encoding: .utf8)
+        let reading = try HistoryFile.read(path)
+        #expect(reading.entries.count == 1)
+        #expect(reading.skipped.isEmpty)
+        var backward = 0
+        var skipped = 0
+        try HistoryFile.scanBackward(path) { result in
+            if case .success = result { backward += 1 } else { skipped += 1 }
+            return true
+        }
+        #expect(backward == 1 && skipped == 0)
+        // Whole but without its newline: read.
+        try (whole + whole.dropLast()).write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try HistoryFile.read(path).entries.count == 2)
+    }
+
+    /// HOME (or XDG_DATA_HOME) must be there: only what is below it is made.
+    @Test func theFolderAHistoryIsMadeFromMustBeThere() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-history-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let home = folder.appendingPathComponent("home").path
+        let path = home + "/.local/share/touchtime/history.jsonl"
+        #expect(throws: HistoryFile.WriteError.self) { try HistoryFile.checkDestination(path, root: home) }
+        #expect(throws: HistoryFile.WriteError.self) { try HistoryFile.append(Self.entry, to: path, root: home) }
+        #expect(!FileManager.default.fileExists(atPath: home))
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        try HistoryFile.checkDestination(path, root: home)
+        try HistoryFile.append(Self.entry, to: path, root: home)
+        #expect(try HistoryFile.read(path).entries.count == 1)
+    }
+
     @Test func defaultPathFollowsXDG() {
         #expect(HistoryFile.defaultPath(environment: ["XDG_DATA_HOME": "/d", "HOME": "/h"]) == "/d/touchtime/history.jsonl")
         #expect(HistoryFile.defaultPath(environment: ["HOME": "/h"]) == "/h/.local/share/touchtime/history.jsonl")

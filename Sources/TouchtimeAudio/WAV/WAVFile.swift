@@ -42,6 +42,9 @@ public enum WAVFile {
         samples.map { Int16(max(-32767, min(32767, ($0 * 32767).rounded()))) }
     }
 
+    /// The most 16-bit mono samples a WAV file can hold: its sizes are 32-bit (12:25:39 at 48 kHz).
+    public static let mostSamples = (Int(UInt32.max) - 36) / 2
+
     /// The bytes of a mono 16-bit WAV file; with `dataSamples`, a header announcing that many
     /// samples (and only the given ones after it), for a file written a block at a time.
     public static func encode(_ samples: [Int16], sampleRate: Int, dataSamples: Int? = nil) -> [UInt8] {

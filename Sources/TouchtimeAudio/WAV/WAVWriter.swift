@@ -22,6 +22,9 @@ public final class WAVWriter {
 
     /// Appends samples.
     public func append(_ samples: [Int16]) throws(WAVFile.Failure) {
+        guard samplesWritten + samples.count <= WAVFile.mostSamples else {
+            throw .cannotWrite(path: path, reason: "a WAV file holds at most \(WAVFile.mostSamples) samples (its sizes are 32-bit)")
+        }
         var bytes = [UInt8](repeating: 0, count: samples.count * 2)
         for (index, sample) in samples.enumerated() {
             let value = UInt16(bitPattern: sample)

@@ -43,21 +43,50 @@ public enum HistoryFile {
         BaseDirectory.data.path("touchtime/history.jsonl", environment: environment)
     }
 
+    /// The default history and the folder that must be there for it (XDG_DATA_HOME, or HOME).
+    public static func defaultPlace(environment: [String: String]) -> (path: String, root: String)? {
+        BaseDirectory.data.place("touchtime/history.jsonl", environment: environment)
+    }
+
     // MARK: Writing
 
     /// Refuses, before a session, a place where its record could not be written safely: anything
     /// but a regular file (a FIFO would block the end of the session forever, a directory or a
     /// device would lose the line). A file that does not exist yet is fine: it is created.
-    public static func checkDestination(_ path: String) throws(WriteError) {
+    ///
+    /// `root`, when given, is the folder the path was made from (XDG_DATA_HOME, or HOME): it must be
+    /// there, a folder; only what is below it is ever created. And whatever stands in the way of the
+    /// folders still to make (a file where one must be) is refused now, not after the session.
+    public static func checkDestination(_ path: String, root: String? = nil) throws(WriteError) {
         var status = stat()
-        guard stat(path, &status) == 0 else { return }
-        if let kind = FileSystem.nonRegularKind(status.st_mode) {
-            throw WriteError(path: path, reason: "not a regular file (\(kind))")
+        if let root {
+            guard stat(root, &status) == 0 else {
+                throw WriteError(path: path, reason: "\(root) does not exist (HOME or XDG_DATA_HOME names no folder)")
+            }
+            guard status.st_mode & S_IFMT == S_IFDIR else {
+                throw WriteError(path: path, reason: "\(root) is not a folder (HOME or XDG_DATA_HOME must name one)")
+            }
+        }
+        if stat(path, &status) == 0 {
+            if let kind = FileSystem.nonRegularKind(status.st_mode) {
+                throw WriteError(path: path, reason: "not a regular file (\(kind))")
+            }
+            return
+        }
+        // The nearest folder above that exists must be a folder, and a writable one.
+        var above = path
+        while let slash = above.lastIndex(of: "/"), slash != above.startIndex {
+            above = String(above[..<slash])
+            guard stat(above, &status) == 0 else { continue }
+            guard status.st_mode & S_IFMT == S_IFDIR else {
+                throw WriteError(path: path, reason: "\(above) is not a folder")
+            }
+            return
         }
     }
 
-    public static func append(_ entry: HistoryEntry, to path: String) throws(WriteError) {
-        try makeFolders(for: path)
+    public static func append(_ entry: HistoryEntry, to path: String, root: String? = nil) throws(WriteError) {
+        try makeFolders(for: path, below: root)
         // Never blocks: a FIFO put in the file's place since the session began is refused, not waited on.
         // Read and write: the last byte is read to see whether the file ends with a newline.
         let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0o600)
@@ -123,8 +152,13 @@ public enum HistoryFile {
         _ path: String, name: String = "history.jsonl", _ body: (Int, Result<HistoryEntry, Skipped>) -> Bool
     ) throws(ReadError) {
         try withLines(path) { (lines: HistoryLines) throws(HistoryFile.ReadError.Reason) in
-            // Empty lines are not passed on but count: the numbers are the file's own.
-            try lines.forward { line in body(line.number, parse(line, name: name, number: line.number)) }
+            // Empty lines are not passed on but count: the numbers are the file's own. A last line
+            // still being written by another session is not read, whole or not.
+            try lines.forward { line in
+                let result = parse(line, name: name, number: line.number)
+                if case .failure = result, line.unterminated { return true }
+                return body(line.number, result)
+            }
         }
     }
 
@@ -137,6 +171,7 @@ public enum HistoryFile {
             var failure: HistoryFile.ReadError.Reason?
             try lines.backward { line in
                 var result = parse(line, name: name, number: 0)
+                if case .failure = result, line.unterminated { return true }
                 if case .failure(var skipped) = result {
                     // Numbered only when reported: counting lines from the start costs a full read.
                     do throws(HistoryFile.ReadError.Reason) {
@@ -185,13 +220,15 @@ public enum HistoryFile {
         }
     }
 
-    /// Creates the missing folders of `path`, private to their owner.
-    private static func makeFolders(for path: String) throws(WriteError) {
+    /// Creates the missing folders of `path`, private to their owner; with `root`, only those
+    /// below it (a HOME that does not exist is never made).
+    private static func makeFolders(for path: String, below root: String?) throws(WriteError) {
         var folder = ""
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
         for (index, part) in parts.enumerated() {
             folder += (index == 0 ? "" : "/") + part
             guard !folder.isEmpty else { continue }
+            if let root, root.hasPrefix(folder + "/") || root == folder { continue }
             if mkdir(folder, 0o700) != 0, errno != EEXIST {
                 throw WriteError(path: path, reason: FileSystem.describe(errno))
             }

@@ -13,6 +13,9 @@ struct HistoryLines {
         var offset: Int
         var tooLong: Bool
         var number = 0
+        /// The file's last line, with no newline after it: a line still being written by another
+        /// session (or one torn by a crash), not yet a line of the history.
+        var unterminated = false
     }
 
     static let chunk = 1 << 16
@@ -61,7 +64,7 @@ struct HistoryLines {
             position += count
         }
         if !pending.isEmpty || discarding {
-            _ = body(Line(bytes: pending[...], offset: pendingOffset, tooLong: discarding, number: number))
+            _ = body(Line(bytes: pending[...], offset: pendingOffset, tooLong: discarding, number: number, unterminated: true))
         }
     }
 
@@ -72,6 +75,10 @@ struct HistoryLines {
         var carry: [UInt8] = []
         var carryTooLong = false
         var buffer = [UInt8](repeating: 0, count: Self.chunk)
+        // The first line found (the last in the file) is unterminated unless the file ends with a newline.
+        var first = true
+        var last: UInt8 = 0x0A
+        if size > 0, try read(into: &buffer, at: size - 1, count: 1) == 1 { last = buffer[0] }
         while end > 0 {
             let start = max(0, end - Self.chunk)
             let count = try read(into: &buffer, at: start, count: end - start)
@@ -82,7 +89,8 @@ struct HistoryLines {
                 index -= 1
                 guard buffer[index] == 0x0A else { continue }
                 let line = Line(bytes: carryTooLong ? [] : buffer[(index + 1)..<lineEnd] + carry, offset: start + index + 1,
-                                tooLong: carryTooLong)
+                                tooLong: carryTooLong, unterminated: first && last != 0x0A)
+                first = false
                 carry = []
                 carryTooLong = false
                 if !line.bytes.isEmpty || line.tooLong, !body(line) { return }
@@ -99,7 +107,7 @@ struct HistoryLines {
             end = start
         }
         if !carry.isEmpty || carryTooLong {
-            _ = body(Line(bytes: carry[...], offset: 0, tooLong: carryTooLong))
+            _ = body(Line(bytes: carry[...], offset: 0, tooLong: carryTooLong, unterminated: first && last != 0x0A))
         }
     }
 

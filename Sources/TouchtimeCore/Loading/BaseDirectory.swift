@@ -13,11 +13,17 @@ public enum BaseDirectory: String, Sendable {
 
     /// `path` (such as `touchtime/protocols`) inside the directory, or nil with neither variable set.
     public func path(_ path: String, environment: [String: String]) -> String? {
+        place(path, environment: environment)?.path
+    }
+
+    /// `path` inside the directory, and the folder that must already be there for it: the
+    /// variable's own folder, or HOME (touchtime creates what is below it, never HOME itself).
+    public func place(_ path: String, environment: [String: String]) -> (path: String, root: String)? {
         if let base = environment[rawValue], base.hasPrefix("/") {
-            return base + "/" + path
+            return (base + "/" + path, base)
         }
         if let home = environment["HOME"], !home.isEmpty {
-            return home + "/" + fallback + "/" + path
+            return (home + "/" + fallback + "/" + path, home)
         }
         return nil
     }

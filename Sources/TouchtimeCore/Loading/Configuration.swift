@@ -76,7 +76,8 @@ public struct Configuration: Sendable, Equatable {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             let code = errno
-            if code == ENOENT, !mustExist { return nil }
+            // The default file may be missing, also when a folder on its way is a file (XDG_CONFIG_HOME naming one).
+            if code == ENOENT || code == ENOTDIR, !mustExist { return nil }
             throw ConfigurationError(file: path, problems: [ProtocolProblem(path: "", position: nil, message: FileSystem.describe(code))])
         }
         defer { close(descriptor) }
@@ -268,7 +269,8 @@ struct ConfigurationDecoder {
         }
         var byKey: [String: JSONNode.Member] = [:]
         for member in members {
-            let keyPath = path.isEmpty ? member.key : "\(path).\(member.key)"
+            // A hostile key is cut short in the path as in the message.
+            let keyPath = path.isEmpty ? ProtocolDecoder.shortened(member.key) : "\(path).\(ProtocolDecoder.shortened(member.key))"
             if !known.contains(member.key) {
                 let hint = ProtocolDecoder.closest(to: member.key, in: known).map { ": did you mean \"\($0)\"?" }
                     ?? ": expected one of \(known.filter { $0 != "$schema" }.joined(separator: ", "))"

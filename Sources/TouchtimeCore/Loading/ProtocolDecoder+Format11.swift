@@ -180,7 +180,7 @@ extension ProtocolDecoder {
             guard !name.unicodeScalars.allSatisfy(TextGrammar.isBlank), name.unicodeScalars.count <= Self.maximumSoundPathLength,
                   !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
                 report(entryPath, entry.value.offset,
-                       "expected the path of a WAV file (relative to the protocol's folder, at most \(Self.maximumSoundPathLength) characters), found \(Self.quoted(name))")
+                       "expected the path of a WAV file (relative to the protocol's folder, at most \(Self.maximumSoundPathLength) characters), found \(Self.quotedPath(name))")
                 continue
             }
             let resolved = name.hasPrefix("/") ? name : (directory.hasSuffix("/") ? directory : directory + "/") + name
@@ -189,7 +189,7 @@ extension ProtocolDecoder {
             let problem = checkedSounds[resolved] ?? SoundCheck(problem: checkSound(resolved))
             checkedSounds[resolved] = problem
             if let problem = problem.problem {
-                report(entryPath, entry.value.offset, "\(Self.quoted(name)) \(problem)")
+                report(entryPath, entry.value.offset, "\(Self.quotedPath(name)) \(problem)")
                 continue
             }
             sounds[kind] = resolved

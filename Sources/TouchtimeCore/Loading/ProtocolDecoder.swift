@@ -413,9 +413,10 @@ struct ProtocolDecoder {
             if knownKeys.contains(member.key) {
                 byKey[member.key] = member
             } else {
-                let keyPath = path.isEmpty ? member.key : "\(path).\(member.key)"
+                // A hostile key (60,000 characters) is cut short in the path as in the message.
+                let keyPath = path.isEmpty ? Self.shortened(member.key) : "\(path).\(Self.shortened(member.key))"
                 problems.append(Found(offset: member.keyOffset,
-                                      problem: ProtocolProblem(path: keyPath, position: nil, message: "unknown key \"\(member.key)\""),
+                                      problem: ProtocolProblem(path: keyPath, position: nil, message: "unknown key \(Self.quoted(member.key))"),
                                       unknownKey: (member.key, knownKeys)))
             }
         }
@@ -543,6 +544,19 @@ struct ProtocolDecoder {
 
     static func quoted(_ value: String) -> String {
         "\"\(Self.clipped(value))\""
+    }
+
+    /// A key as it is (a control in it is shown escaped when printed), cut short past 40 characters.
+    static func shortened(_ value: String) -> String {
+        value.count > 40 ? String(value.prefix(40)) + "..." : value
+    }
+
+    /// A file's path as given, quoted: long ones keep their start and their end (the file's name),
+    /// cut in the middle; controls shown as `?`.
+    static func quotedPath(_ value: String) -> String {
+        let visible = String(String.UnicodeScalarView(value.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+        guard visible.count > 160 else { return "\"\(visible)\"" }
+        return "\"\(visible.prefix(60))...\(visible.suffix(90))\""
     }
 
     /// Long or hostile values are cut short and stripped of control characters before they are quoted.

@@ -53,8 +53,8 @@ public enum SoundFileCheck {
             return .failure(Problem(text: "is \(kind), expected a WAV file"))
         }
         guard Int(status.st_size) <= maximumBytes else {
-            let megabytes = Double(status.st_size) / 1_048_576
-            return .failure(Problem(text: "is \(String(format: megabytes)) MB; a sound may be at most 10 MB"))
+            return .failure(Problem(text: "is \(Self.grouped(Int(status.st_size))) bytes; a sound may be at most 10 MB "
+                                    + "(\(Self.grouped(maximumBytes)) bytes)"))
         }
         let bytes: [UInt8]
         do {
@@ -92,7 +92,8 @@ public enum SoundFileCheck {
                 switch (tag, bits) {
                 case (1, 8), (1, 16), (1, 24), (1, 32): found = (rate, channels, bits, false)
                 case (3, 32), (3, 64): found = (rate, channels, bits, true)
-                case (1, _), (3, _): return fail("has \(bits)-bit samples; expected 8, 16, 24 or 32-bit PCM (or 32 or 64-bit float)")
+                case (1, _): return fail("has \(bits)-bit integer samples; expected 8, 16, 24 or 32-bit (or 32 or 64-bit float)")
+                case (3, _): return fail("has \(bits)-bit float samples; expected 32 or 64-bit float (or 8, 16, 24 or 32-bit integer)")
                 default:
                     let hex = String(tag, radix: 16, uppercase: true)
                     return fail("is compressed (WAV format 0x\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)); expected PCM: convert it, e.g. `sox in.wav -b 16 out.wav`")
@@ -100,7 +101,10 @@ public enum SoundFileCheck {
                 guard Self.channels.contains(channels) else { return fail("has \(channels) channels; expected 1 to 8") }
                 guard rates.contains(rate) else { return fail("has a sample rate of \(rate) Hz; expected 8000 to 192000") }
             } else if bytes[offset..<offset + 4].elementsEqual("data".utf8) {
-                guard let found else { return fail("is not a WAV file: its data comes before its format") }
+                guard let found else {
+                    // A format chunk after the data is not one any player reads either.
+                    return fail("is not a WAV file: it has no format chunk before its data")
+                }
                 let available = bytes.count - body
                 // A writer that never closed its file leaves the size 0 (or too large): read what is there.
                 let length = size == 0 || size > available ? available : size
@@ -109,7 +113,8 @@ public enum SoundFileCheck {
                                        dataOffset: body, dataLength: length - length % frameBytes)
                 guard format.frames > 0 else { return fail("holds no sound (its data is empty)") }
                 guard format.seconds <= maximumSeconds else {
-                    return fail("lasts \(String(format: format.seconds)) s; a sound may last at most 30 s")
+                    return fail("lasts \(String(format: format.seconds)) s (\(Self.grouped(format.frames)) frames at \(format.sampleRate) Hz); "
+                                + "a sound may last at most 30 s")
                 }
                 return .success(format)
             }
@@ -120,10 +125,26 @@ public enum SoundFileCheck {
     }
 }
 
+extension SoundFileCheck {
+    /// 10,485,761: thousands grouped.
+    static func grouped(_ value: Int) -> String {
+        var digits = Array(String(value))
+        var index = digits.count - 3
+        while index > 0 {
+            digits.insert(",", at: index)
+            index -= 3
+        }
+        return String(digits)
+    }
+}
+
 extension String {
-    /// One decimal: 12.3.
+    /// Three decimals, the trailing zeros dropped past the first: 30.0, 30.02, 30.001.
     fileprivate init(format value: Double) {
-        let tenths = Int((value * 10).rounded())
-        self = "\(tenths / 10).\(tenths % 10)"
+        let thousandths = Int((value * 1000).rounded())
+        var fraction = String(thousandths % 1000)
+        fraction = String(repeating: "0", count: 3 - fraction.count) + fraction
+        while fraction.count > 1, fraction.hasSuffix("0") { fraction.removeLast() }
+        self = "\(thousandths / 1000).\(fraction)"
     }
 }

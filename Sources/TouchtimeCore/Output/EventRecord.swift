@@ -61,7 +61,8 @@ public struct EventRecord: Sendable {
             let phases = timeline.treatment.phases.count
             return "\(time)  \(name) \(timeline.treatment.title.terminalSafe) (\(DurationText.clock(timeline.totalDuration)), \(Counted.text(phases, "phase")))"
         case .sessionEnd(let completed):
-            return "\(time)  \(name) \(completed ? "complete" : "ended early")"
+            // Ended during the lead-in or while the sound was prepared: it never began.
+            return "\(time)  \(name) \(completed ? "complete" : elapsed < .zero ? "ended before it began" : "ended early")"
         case .phaseStart, .stepStart, .stillnessStart:
             guard let index = event.segmentIndex, timeline.segments.indices.contains(index) else { return "\(time)  \(name)" }
             let segment = timeline.segments[index]

@@ -35,7 +35,8 @@ struct ConfigCommand: ParsableCommand {
             device: device, volume: volume, voice: voice, leadIn: leadInNumber?.value, exitAtEnd: exitAtEnd, pedal: pedal,
             listen: listen ?? (listenDevice != nil ? true : nil), listenDevice: listenDevice))
         let file = settings.file
-        var lines = ["configuration  \(file.path ?? "(none: neither XDG_CONFIG_HOME nor HOME is set)")  "
+        // A path from the environment is shown as text: a control in it never reaches the terminal.
+        var lines = ["configuration  \((file.path ?? "(none: neither XDG_CONFIG_HOME nor HOME is set)").escapingUnsafe)  "
             + "(\(file.source.rawValue)\(file.found ? "" : ", not found: the defaults apply"))", ""]
         var rows: [[String]] = [["SETTING", "VALUE", "FROM"]]
         func row<Value>(_ name: String, _ setting: Setting<Value>, _ text: (Value) -> String) {

@@ -186,7 +186,7 @@ struct DoctorCommand: AsyncParsableCommand {
     /// The history's folder can be written: it exists and a probe file can be made in it (and is
     /// removed at once), or the nearest folder above it that exists lets it be created.
     static func checkHistory(environment: [String: String]) -> Check {
-        guard let path = HistoryFile.defaultPath(environment: environment) else {
+        guard let (path, root) = HistoryFile.defaultPlace(environment: environment) else {
             return Check(passed: false, name: "history", text: "no place for it (neither XDG_DATA_HOME nor HOME is set); "
                          + "fix: set HOME, or give --history FILE or --no-history to run")
         }
@@ -208,7 +208,12 @@ struct DoctorCommand: AsyncParsableCommand {
             template.withUnsafeBufferPointer { buffer in _ = buffer.baseAddress.map { unlink($0) } }
             return Check(passed: true, name: "history", text: "\(folder) is writable")
         }
-        // Not there yet: a session creates it under the nearest folder that exists.
+        // Not there yet: a session creates it below HOME (or XDG_DATA_HOME), which must be there.
+        do throws(HistoryFile.WriteError) {
+            try HistoryFile.checkDestination(path, root: root)
+        } catch {
+            return Check(passed: false, name: "history", text: "\(error.reason); fix: set HOME to your home folder, or give --history FILE to run")
+        }
         var above = parent(of: folder)
         while stat(above, &status) != 0, above != "/" { above = parent(of: above) }
         guard status.st_mode & S_IFMT == S_IFDIR, access(above, W_OK | X_OK) == 0 else {

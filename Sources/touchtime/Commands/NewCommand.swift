@@ -110,9 +110,12 @@ enum InstalledSchema {
     static func reference(besides folder: String) throws(ProtocolFile.Failure) -> String {
         if let installedPath { return installedPath }
         let path = "\(folder)/\(fileName)"
-        if (try? ProtocolEdit.read(path)) != BundledProtocols.schema {
-            if access(path, F_OK) == 0 {
-                try ProtocolFile.replace(path, bytes: BundledProtocols.schema)
+        var status = stat()
+        let isLink = lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK
+        if isLink || (try? ProtocolEdit.read(path)) != BundledProtocols.schema {
+            if lstat(path, &status) == 0 {
+                // Never through a link: what it points to (a file of the user's, or of the build) is left alone.
+                try ProtocolFile.replace(path, bytes: BundledProtocols.schema, followingLinks: false)
             } else {
                 try ProtocolFile.create(path, bytes: BundledProtocols.schema)
             }

@@ -53,6 +53,15 @@ struct RenderCommand: AsyncParsableCommand {
         let timeline = Timeline(treatment, waitsLast: waitLength)
         let speech = voice ? SpeechPlan(timeline: timeline) : nil
         let rendering = SessionRenderer(ChimePlan(timeline: timeline, volume: volume, pace: !noPace), speech: speech)
+        // A WAV's sizes are 32-bit: refused before a byte is written, never a file whose header lies.
+        guard rendering.longestCount <= WAVFile.mostSamples else {
+            let waits = Timeline(treatment).waitCount
+            let advice = waits > 0 ? ": give its \(Counted.text(waits, "wait")) a shorter --wait" : ""
+            reportError("\(out): the guide would last up to \(DurationText.clock(.seconds(rendering.longestCount / SessionRenderer.sampleRate))), "
+                        + "longer than the \(DurationText.clock(.seconds(WAVFile.mostSamples / SessionRenderer.sampleRate))) a WAV file "
+                        + "can hold at 48 kHz mono 16-bit\(advice)")
+            throw ExitStatus.cannotCreate
+        }
         var speaker: SessionRenderer.Speaker?
         if let speech {
             let options = speech.options

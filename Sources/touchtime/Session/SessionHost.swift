@@ -38,11 +38,19 @@ struct SessionHost<Mode: SessionMode> {
         SignalWatcher.install()
         let timeline = mode.model.timeline
         let output = try options.makeOutput(timeline, speed: speed)
-        if let path = options.historyPath {
+        switch options.historyPlace {
+        case .off:
+            break
+        case .unknown:
+            // A record silently dropped is a record lost: refused before the session.
+            reportError("no place for the history: neither HOME nor XDG_DATA_HOME is set; set one, or pass --history FILE "
+                        + "(or --no-history to record nothing)")
+            throw ExitStatus.cannotCreate
+        case .file(let path, let root):
             do throws(HistoryFile.WriteError) {
-                try HistoryFile.checkDestination(path)
+                try HistoryFile.checkDestination(path, root: root)
             } catch {
-                reportError(error.description)
+                reportError(error.description + "; record elsewhere with --history FILE, or not at all with --no-history")
                 throw ExitStatus.cannotCreate
             }
         }
@@ -275,9 +283,9 @@ struct SessionHost<Mode: SessionMode> {
         mode.record(final, into: &entry)
         var problems: [String] = []
         var recorded = false
-        if let path = options.historyPath {
+        if case .file(let path, let root) = options.historyPlace {
             do throws(HistoryFile.WriteError) {
-                try HistoryFile.append(entry, to: path)
+                try HistoryFile.append(entry, to: path, root: root)
                 recorded = true
             } catch {
                 problems.append(error.description)

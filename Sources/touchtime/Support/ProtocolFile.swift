@@ -88,10 +88,21 @@ enum ProtocolFile {
 
     /// Replaces the file at `path` (through a symbolic link, the file it names) with `bytes`, in
     /// one rename: a reader sees the old file or the new one, never a part.
-    static func replace(_ path: String, bytes: [UInt8]) throws(Failure) {
-        let target = realPath(path) ?? path
+    ///
+    /// With `followingLinks` false, a symbolic link at `path` is itself replaced by the file: what a
+    /// link points to is never written (a file touchtime makes for itself, such as the schema).
+    static func replace(_ path: String, bytes: [UInt8], followingLinks: Bool = true) throws(Failure) {
+        let target = followingLinks ? realPath(path) ?? path : path
         var status = stat()
-        guard stat(target, &status) == 0 else { throw Failure(path: path, reason: Errno(code: errno).description) }
+        guard (followingLinks ? stat(target, &status) : lstat(target, &status)) == 0 else {
+            throw Failure(path: path, reason: Errno(code: errno).description)
+        }
+        if !followingLinks, status.st_mode & S_IFMT != S_IFREG {
+            // A link or anything else in its place: the new file takes the place, private and plain.
+            status.st_mode = S_IFREG | 0o644
+            status.st_uid = getuid()
+            status.st_gid = getgid()
+        }
         let folder = target.lastIndex(of: "/").map { String(target[..<$0]) } ?? "."
         let name = target.split(separator: "/").last.map(String.init) ?? target
         guard let made = fillTemplate("\(folder)/.\(name).XXXXXX", { mkstemp($0) }), made.result >= 0 else {

@@ -46,9 +46,27 @@ struct SessionOptions: ParsableArguments {
         }
     }
 
-    /// Where the session is recorded, or nil with --no-history.
+    /// Where the session is recorded.
+    enum HistoryPlace {
+        /// `--no-history`.
+        case off
+        /// A file, and the folder that must be there for it (none for `--history FILE`).
+        case file(path: String, root: String?)
+        /// Neither XDG_DATA_HOME nor HOME is set and no `--history` is given.
+        case unknown
+    }
+
+    var historyPlace: HistoryPlace {
+        if noHistory { return .off }
+        if let history { return .file(path: history, root: nil) }
+        guard let place = HistoryFile.defaultPlace(environment: Environment.variables) else { return .unknown }
+        return .file(path: place.path, root: place.root)
+    }
+
+    /// Where the session is recorded, or nil with --no-history (or nowhere known).
     var historyPath: String? {
-        noHistory ? nil : history ?? HistoryFile.defaultPath(environment: Environment.variables)
+        if case .file(let path, _) = historyPlace { return path }
+        return nil
     }
 
     /// The full-screen display, when standard output is a terminal and nothing asked for lines.
