@@ -62,6 +62,10 @@ import Testing
         ("{\"a\": tru}", "1:10", "invalid literal: expected 'true'"),
         ("{\"a\": \"x\ny\"}", "1:9", "control character in a string: write it as an escape such as \\n"),
         ("{\"a\": \"\\q\"}", "1:8", "invalid escape \\q in a string"),
+        // Found by the configuration fuzzer: a key holding a newline was written into the message as it was.
+        ("{\"a\\n\" 1}", "1:8", "unexpected '1': expected ':' after the key \"a\\u{A}\""),
+        // Found by the configuration fuzzer: a backslash before a newline wrote the newline into the message.
+        ("{\"a\": \"\\\n\"}", "1:8", "invalid escape: a backslash before byte 0xA in a string"),
         ("{\"a\": \"\\ud83d\"}", "1:15", "invalid \\u escape: a lone high surrogate"),
         ("{\"a\": 1, \"a\": 2}", "1:10", "duplicate key \"a\""),
         ("{} {}", "1:4", "unexpected '{' after the end of the JSON document"),

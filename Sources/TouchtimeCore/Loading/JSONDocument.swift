@@ -250,11 +250,11 @@ struct JSONParser {
             let keyOffset = index
             let key = try parseString()
             guard seen.insert(key).inserted else {
-                throw JSONSyntaxError(offset: keyOffset, message: "duplicate key \"\(key)\"")
+                throw JSONSyntaxError(offset: keyOffset, message: "duplicate key \"\(ProtocolDecoder.shortened(key))\"")
             }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else {
-                throw failAfterString("unexpected \(describeCurrent()): expected ':' after the key \"\(key)\"")
+                throw failAfterString("unexpected \(describeCurrent()): expected ':' after the key \"\(ProtocolDecoder.shortened(key))\"")
             }
             index += 1
             skipWhitespace()
@@ -398,6 +398,10 @@ struct JSONParser {
                 case UInt8(ascii: "t"): scalars.append("\t")
                 default:
                     index -= 2  // point at the backslash
+                    // A control or a byte past ASCII is named, never written into the message.
+                    guard (0x21...0x7E).contains(escape) else {
+                        throw fail("invalid escape: a backslash before byte 0x\(String(escape, radix: 16, uppercase: true)) in a string")
+                    }
                     throw fail("invalid escape \\\(Character(Unicode.Scalar(escape))) in a string")
                 }
             case 0x00..<0x20:

@@ -546,9 +546,9 @@ struct ProtocolDecoder {
         "\"\(Self.clipped(value))\""
     }
 
-    /// A key as it is (a control in it is shown escaped when printed), cut short past 40 characters.
+    /// A key as it is, a control in it written visibly (`\u{1B}`), cut short past 40 characters.
     static func shortened(_ value: String) -> String {
-        value.count > 40 ? String(value.prefix(40)) + "..." : value
+        (value.count > 40 ? String(value.prefix(40)) + "..." : value).escapingUnsafe
     }
 
     /// A file's path as given, quoted: long ones keep their start and their end (the file's name),
