@@ -8,7 +8,8 @@ a bad id, a missing or unknown key, a wrong type, a rule broken). Each file is j
 every file on which they disagree is printed, and the check fails.
 
 Rules no JSON Schema can state (phase ids are unique; the session lasts at most 4 hours in all;
-every mark falls inside a segment it marks; a sound file exists and is a short PCM WAV) are kept by
+every mark falls inside a segment it marks; at most 10,000 marks sound in a session; a sound file
+exists and is a short PCM WAV) are kept by
 the generator, never broken, so that the verdicts can be compared on everything: its marks are
 fractions (inside any timed segment), on phases with a timed segment; it names no sound files.
 
@@ -402,6 +403,42 @@ def keep_marks_fit(document):
     return document
 
 
+def keep_marks_counted(document):
+    """At most 10,000 marks sounded in a session (a rule no schema can state): every mark in every
+    timed segment it marks, every round. Marks are dropped from the phases that sound the most."""
+    phases = document.get("phases")
+    if not isinstance(phases, list):
+        return document
+    chimes = document.get("chimes")
+    shared = chimes.get("marks") if isinstance(chimes, dict) and isinstance(chimes.get("marks"), list) else []
+
+    def timed_segments(item):
+        if "until" in item:
+            return 0
+        steps = item.get("steps")
+        if isinstance(steps, list) and "duration" not in item:
+            return sum(1 for step in steps if isinstance(step, dict) and "until" not in step)
+        return 1
+
+    def moments(item):
+        if not isinstance(item, dict):
+            return 0
+        marks = item.get("marks") if isinstance(item.get("marks"), list) else (shared if item.get("kind") != "stillness" else [])
+        repeat = item.get("repeat") if isinstance(item.get("repeat"), int) else 1
+        return len(marks) * timed_segments(item) * max(repeat, 1)
+
+    while sum(moments(item) for item in phases) > 10_000:
+        heaviest = max(phases, key=moments)
+        if isinstance(heaviest.get("marks"), list):
+            del heaviest["marks"]
+        elif isinstance(chimes, dict) and "marks" in chimes:
+            del chimes["marks"]
+            shared = []
+        else:
+            break
+    return document
+
+
 def loader_verdicts(binary, paths):
     """Each path's verdict from `touchtime validate`: True when it printed `PATH: ok`."""
     verdicts = {}
@@ -429,8 +466,9 @@ def main():
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
     rng = random.Random(2026)
-    documents = [("valid", keep_marks_fit(within_four_hours(protocol(rng)))) for _ in range(options.valid)]
-    documents += [("mutated", keep_marks_fit(within_four_hours(mutate(rng, protocol(rng))))) for _ in range(options.mutated)]
+    documents = [("valid", keep_marks_counted(keep_marks_fit(within_four_hours(protocol(rng))))) for _ in range(options.valid)]
+    documents += [("mutated", keep_marks_counted(keep_marks_fit(within_four_hours(mutate(rng, protocol(rng))))))
+                  for _ in range(options.mutated)]
     with tempfile.TemporaryDirectory() as scratch:
         folder = options.keep or scratch
         os.makedirs(folder, exist_ok=True)

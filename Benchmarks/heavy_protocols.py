@@ -12,7 +12,9 @@ the guide's length. A session is run at --speed 1000, without sound and with its
 
 Target (issue 20): every row under 2 s and 100 MB.
 
-Usage: python3 Benchmarks/heavy_protocols.py [--binary PATH] [--runs N] [--keep FOLDER]
+With --peer, a second binary (an older build) runs the same commands in the same loop (A B A B ...).
+
+Usage: python3 Benchmarks/heavy_protocols.py [--binary PATH] [--peer PATH] [--runs N] [--keep FOLDER]
 """
 import argparse
 import json
@@ -76,11 +78,21 @@ def corpus(folder):
     return texts
 
 
-def measure(command, stdin=None, env=None):
-    """Wall seconds and peak RSS (MB) of a whole process."""
+def measure(command, stdin=None, env=None, timeout=None):
+    """Wall seconds and peak RSS (MB) of a whole process; one still running after `timeout` is
+    killed and counted at the timeout."""
     timed = ["/usr/bin/time", "-f", "%e %M"] + command
     started = time.monotonic()
-    result = subprocess.run(timed, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    # A session of its own, so that a run killed at the timeout takes its helpers with it.
+    process = subprocess.Popen(timed, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                               start_new_session=True)
+    try:
+        _, errors = process.communicate(input=stdin, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, 9)
+        process.communicate()
+        return timeout, float("nan"), "killed"
+    result = subprocess.CompletedProcess(timed, process.returncode, None, errors)
     wall = time.monotonic() - started
     figures = result.stderr.decode(errors="replace").strip().splitlines()[-1].split()
     return wall, int(figures[1]) / 1024, result.returncode
@@ -89,6 +101,7 @@ def measure(command, stdin=None, env=None):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "touchtime"))
+    parser.add_argument("--peer", help="a second binary, run on the same files in the same loop")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", help="write the corpus here and keep it")
     options = parser.parse_args()
@@ -100,20 +113,32 @@ def main():
         path = os.path.join(folder, name + ".json")
         with open(path, "w") as f:
             f.write(text)
-        commands = {
-            "validate": ([options.binary, "validate", path], None),
-            "show": ([options.binary, "show", path], None),
-            "render (1 s)": (["sh", "-c", f'"{options.binary}" render "{path}" --voice --out /dev/stdout | head -c 96044 > /dev/null'], None),
-            "session": ([options.binary, "run", path, "--plain", "--no-sound", "--speed", "1000", "--lead-in", "0", "--no-history"], b"qq"),
-            "voiced session": ([options.binary, "run", path, "--plain", "--voice", "--speed", "1000", "--lead-in", "0", "--no-history",
-                                "--exit-at-end", "--device", "file:'/dev/null',raw"], b"qq"),
-        }
-        for label, (command, stdin) in commands.items():
-            runs = [measure(command, stdin, env) for _ in range(options.runs)]
-            wall = statistics.median(r[0] for r in runs)
-            memory = statistics.median(r[1] for r in runs)
+        def commands(binary):
+            return {
+                "validate": ([binary, "validate", path], None),
+                "show": ([binary, "show", path], None),
+                "render (1 s)": (["sh", "-c", f'"{binary}" render "{path}" --voice --out /dev/stdout | head -c 96044 > /dev/null'], None),
+                "session": ([binary, "run", path, "--plain", "--no-sound", "--speed", "1000", "--lead-in", "0", "--no-history"], b"qq"),
+                "voiced session": ([binary, "run", path, "--plain", "--voice", "--speed", "1000", "--lead-in", "0", "--no-history",
+                                    "--exit-at-end", "--device", "file:'/dev/null',raw"], b"qq"),
+            }
+        ours_commands = commands(options.binary)
+        peer_commands = commands(options.peer) if options.peer else {}
+        for label, (command, stdin) in ours_commands.items():
+            ours, theirs = [], []
+            for _ in range(options.runs):
+                ours.append(measure(command, stdin, env))
+                if options.peer:
+                    theirs.append(measure(peer_commands[label][0], stdin, env, timeout=120))
+            wall = statistics.median(r[0] for r in ours)
+            memory = statistics.median(r[1] for r in ours)
             worst = (max(worst[0], wall), max(worst[1], memory))
-            print(f"{name:22} {len(text.encode()) / 1024:6.0f} KiB  {label:13} {wall:7.2f} s  {memory:7.1f} MB  exit {runs[0][2]}", flush=True)
+            line = f"{name:22} {len(text.encode()) / 1024:6.0f} KiB  {label:14} {wall:7.2f} s  {memory:7.1f} MB  exit {ours[0][2]}"
+            if options.peer:
+                peer_wall = statistics.median(r[0] for r in theirs)
+                peer_memory = statistics.median(r[1] for r in theirs)
+                line += f"   peer {peer_wall:7.2f} s  {peer_memory:7.1f} MB  exit {theirs[0][2]}"
+            print(line, flush=True)
     met = worst[0] < 2 and worst[1] < 100
     print(f"worst: {worst[0]:.2f} s, {worst[1]:.1f} MB: target (under 2 s and 100 MB) {'met' if met else 'NOT met'}")
     sys.exit(0 if met else 1)

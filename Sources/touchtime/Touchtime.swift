@@ -1,5 +1,9 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @main
 struct Touchtime: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,4 +25,23 @@ struct Touchtime: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [RunCommand.self, ConfigCommand.self, PromptsCommand.self, ListenHelperCommand.self, SpotCommand.self, ShowCommand.self, ValidateCommand.self, ListCommand.self, NewCommand.self, EditCommand.self, ChimeCommand.self, SayCommand.self, DoctorCommand.self, RenderCommand.self, PracticeCommand.self, HistoryCommand.self, StatsCommand.self]
     )
+
+    /// Runs the command the line names. Whatever a command throws that has something to say
+    /// (`Reportable`) is said here, once, and becomes the exit status; the rest is the argument
+    /// parser's (usage errors: 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch let problem as any Reportable {
+            for line in problem.lines { reportError(line) }
+            Glibc.exit(problem.exitStatus.rawValue)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

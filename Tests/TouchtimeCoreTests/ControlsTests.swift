@@ -90,10 +90,11 @@ import Testing
     }
 
     @Test func everyProblemIsPlacedAndSaysWhatWasExpected() {
-        #expect(problems(#"{ "volume": 170 }"#) == ["config.json:1:13: volume: expected a number from 0 to 100, found 170"])
+        // The same reader as a protocol's: a volume is a whole number, wherever it is given.
+        #expect(problems(#"{ "volume": 170 }"#) == ["config.json:1:13: volume: expected a whole number from 0 to 100, found 170"])
         #expect(problems(#"{ "volume": 50.5 }"#) == ["config.json:1:13: volume: expected a whole number from 0 to 100, found 50.5"])
         #expect(problems(#"{ "leadin": 2 }"#) == [#"config.json:1:3: leadin: unknown key "leadin": did you mean "leadIn"?"#])
-        #expect(problems(#"{ "voice": "yes" }"#) == ["config.json:1:12: voice: expected true or false, found a string"])
+        #expect(problems(#"{ "voice": "yes" }"#) == [#"config.json:1:12: voice: expected true or false, found "yes""#])
         #expect(problems(#"{ "keys": { "next": "b" } }"#)
                 == [#"config.json:1:21: keys.next: expected an array of key names, such as ["b"], found a string"#])
         #expect(problems(#"{ "keys": { "next": ["PgDown"] } }"#)

@@ -164,7 +164,7 @@ import Testing
         #expect(Fixtures.problems(cueDocument).first?.hasSuffix("phases[0] (a).cue: expected at most 2000 characters, found 2001") == true)
 
         let huge = [UInt8](repeating: 0x20, count: ProtocolLoader.maximumFileSize + 1)
-        #expect(throws: ProtocolLoadError.invalid(file: "big.json", problems: [ProtocolProblem(
+        #expect(throws: ProtocolLoadError.invalid(file: "big.json", problems: [Problem(
             path: "", position: nil,
             message: "the file is larger than the 1 MiB a protocol may be")])) {
             try ProtocolLoader.decode(huge, file: "big.json")
@@ -175,7 +175,7 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-huge-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try String(repeating: " ", count: 3 << 20).write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: ProtocolLoadError.invalid(file: path, problems: [ProtocolProblem(
+        #expect(throws: ProtocolLoadError.invalid(file: path, problems: [Problem(
             path: "", position: nil,
             message: "the file is larger than the 1 MiB a protocol may be")])) {
             try ProtocolLoader.load(contentsOf: path)
@@ -199,8 +199,6 @@ import Testing
         #expect(throws: ProtocolLoadError.unreadable(file: "/tmp", reason: "is a directory, expected a protocol file")) {
             try ProtocolLoader.load(contentsOf: "/tmp")
         }
-        #expect(ProtocolLoadError.unreadable(file: "a", reason: "b").exitCode == 66)
-        #expect(ProtocolLoadError.invalid(file: "a", problems: []).exitCode == 65)
     }
 
     @Test func catalogResolvesIdsLocalFirstThenBundled() throws {
@@ -234,10 +232,10 @@ import Testing
 
     @Test func suggestsCloseKeysOnly() {
         let keys = ProtocolDecoder.phaseKeys
-        #expect(ProtocolDecoder.closest(to: "Duration", in: keys) == "duration")
-        #expect(ProtocolDecoder.closest(to: "stillnessBetween", in: keys) == "stillnessBetweenSteps")
-        #expect(ProtocolDecoder.closest(to: "tittle", in: keys) == "title")
-        #expect(ProtocolDecoder.closest(to: "colour", in: keys) == nil)
+        #expect(Suggestion.closest(to: "Duration", in: keys) == "duration")
+        #expect(Suggestion.closest(to: "stillnessBetween", in: keys) == "stillnessBetweenSteps")
+        #expect(Suggestion.closest(to: "tittle", in: keys) == "title")
+        #expect(Suggestion.closest(to: "colour", in: keys) == nil)
     }
 
     @Test func tensOfThousandsOfProblemsOnOneLineArePlacedOnlyWhereShown() {

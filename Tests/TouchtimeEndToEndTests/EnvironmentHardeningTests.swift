@@ -38,7 +38,7 @@ import Testing
         #expect(result.status == 73)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr == "touchtime: \(home)/.local/share/touchtime/history.jsonl: cannot write the history: \(home) does not "
-                + "exist (HOME or XDG_DATA_HOME names no folder); record elsewhere with --history FILE, or not at all with --no-history\n")
+                + "exist (HOME names no folder); record elsewhere with --history FILE, or not at all with --no-history\n")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("missing").path), "nothing was created")
         // A HOME that is there: its .local/share/touchtime is made, private.
         let real = folder.appendingPathComponent("home").path
@@ -58,7 +58,7 @@ import Testing
         #expect(result.status == 73)
         #expect(result.stdout.isEmpty, "refused before the session")
         #expect(result.stderr == "touchtime: \(file)/touchtime/history.jsonl: cannot write the history: \(file) is not a folder "
-                + "(HOME or XDG_DATA_HOME must name one); record elsewhere with --history FILE, or not at all with --no-history\n")
+                + "(XDG_DATA_HOME or HOME must name one); record elsewhere with --history FILE, or not at all with --no-history\n")
     }
 
     /// XDG_CONFIG_HOME naming a file made every command that reads the configuration exit 78. A

@@ -43,8 +43,8 @@ public enum HistoryFile {
         BaseDirectory.data.path("touchtime/history.jsonl", environment: environment)
     }
 
-    /// The default history and the folder that must be there for it (XDG_DATA_HOME, or HOME).
-    public static func defaultPlace(environment: [String: String]) -> (path: String, root: String)? {
+    /// The default history and the folder that must be there for it (HOME, when it is made from HOME).
+    public static func defaultPlace(environment: [String: String]) -> (path: String, root: String?)? {
         BaseDirectory.data.place("touchtime/history.jsonl", environment: environment)
     }
 
@@ -54,17 +54,17 @@ public enum HistoryFile {
     /// but a regular file (a FIFO would block the end of the session forever, a directory or a
     /// device would lose the line). A file that does not exist yet is fine: it is created.
     ///
-    /// `root`, when given, is the folder the path was made from (XDG_DATA_HOME, or HOME): it must be
-    /// there, a folder; only what is below it is ever created. And whatever stands in the way of the
+    /// `root`, when given, is the folder the path was made from (HOME): it must be there, a
+    /// folder; only what is below it is ever created. And whatever stands in the way of the
     /// folders still to make (a file where one must be) is refused now, not after the session.
     public static func checkDestination(_ path: String, root: String? = nil) throws(WriteError) {
         var status = stat()
         if let root {
             guard stat(root, &status) == 0 else {
-                throw WriteError(path: path, reason: "\(root) does not exist (HOME or XDG_DATA_HOME names no folder)")
+                throw WriteError(path: path, reason: "\(root) does not exist (HOME names no folder)")
             }
             guard status.st_mode & S_IFMT == S_IFDIR else {
-                throw WriteError(path: path, reason: "\(root) is not a folder (HOME or XDG_DATA_HOME must name one)")
+                throw WriteError(path: path, reason: "\(root) is not a folder (HOME must name one)")
             }
         }
         if stat(path, &status) == 0 {
@@ -79,7 +79,7 @@ public enum HistoryFile {
             above = String(above[..<slash])
             guard stat(above, &status) == 0 else { continue }
             guard status.st_mode & S_IFMT == S_IFDIR else {
-                throw WriteError(path: path, reason: "\(above) is not a folder")
+                throw WriteError(path: path, reason: "\(above) is not a folder (XDG_DATA_HOME or HOME must name one)")
             }
             return
         }

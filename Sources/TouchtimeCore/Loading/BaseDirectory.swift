@@ -16,11 +16,12 @@ public enum BaseDirectory: String, Sendable {
         place(path, environment: environment)?.path
     }
 
-    /// `path` inside the directory, and the folder that must already be there for it: the
-    /// variable's own folder, or HOME (touchtime creates what is below it, never HOME itself).
-    public func place(_ path: String, environment: [String: String]) -> (path: String, root: String)? {
+    /// `path` inside the directory, and the folder that must already be there for it: HOME when
+    /// the path is made from it (touchtime creates what is below HOME, never HOME itself); none
+    /// for the variable's own folder, which is created when missing, as the XDG specification asks.
+    public func place(_ path: String, environment: [String: String]) -> (path: String, root: String?)? {
         if let base = environment[rawValue], base.hasPrefix("/") {
-            return (base + "/" + path, base)
+            return (base + "/" + path, nil)
         }
         if let home = environment["HOME"], !home.isEmpty {
             return (home + "/" + fallback + "/" + path, home)

@@ -14,15 +14,15 @@ extension ProtocolDecoder {
     mutating func decodeFormat(_ node: JSONNode) -> String? {
         let expected = "expected \"\(TreatmentProtocol.formatTag)\" or \"\(TreatmentProtocol.latestFormatTag)\""
         guard case .string(let tag) = node.value else {
-            report("format", node.offset, "\(expected), found \(shortText(node))")
+            report("format", node.offset, "\(expected), found \(Quote.value(node))")
             return nil
         }
         if TreatmentProtocol.formatTags.contains(tag) { return tag }
         if let version = Self.formatVersion(tag), version > (1, 1) {
-            report("format", node.offset, "this file is \(Self.quoted(tag)), a newer format: it needs a newer touchtime "
+            report("format", node.offset, "this file is \(Quote.text(tag)), a newer format: it needs a newer touchtime "
                    + "(this one reads \(TreatmentProtocol.formatTags.joined(separator: " and ")))")
         } else {
-            report("format", node.offset, "\(expected), found \(shortText(node))")
+            report("format", node.offset, "\(expected), found \(Quote.value(node))")
         }
         return nil
     }
@@ -50,15 +50,10 @@ extension ProtocolDecoder {
     }
 
     /// `"repeat": 3`: how many times the phase runs, 1 to 100.
-    mutating func decodeRepeat(_ member: JSONNode.Member, path: String) -> Int? {
+    mutating func decodeRepeat(_ member: JSONNode.Member, path: String) -> Field<Int> {
         newer(member, path: path)
-        if case .number(let literal) = member.value.value, let value = Double(literal), value == value.rounded(),
-           (1...Double(Phase.maximumRepeats)).contains(value) {
-            return Int(value)
-        }
-        report(path, member.value.offset,
-               "expected how many times the phase runs, a whole number from 1 to \(Phase.maximumRepeats), found \(shortText(member.value))")
-        return nil
+        return reader.wholeNumber(member, path: path, in: 1...Phase.maximumRepeats,
+                                  expected: "how many times the phase runs, a whole number from 1 to \(Phase.maximumRepeats)")
     }
 
     /// `"until": "press"`: true when it says so.
@@ -66,20 +61,21 @@ extension ProtocolDecoder {
         newer(member, path: path)
         if case .string("press") = member.value.value { return true }
         report(path, member.value.offset,
-               "expected \"press\" (a wait for the therapist, instead of a duration), found \(shortText(member.value))")
+               "expected \"press\" (a wait for the therapist, instead of a duration), found \(Quote.value(member.value))")
         return false
     }
 
     /// `"marks": ["half", "1/3", "-30s", {"at": "20s", "chime": "warning", "say": "Twenty seconds in"}]`.
-    mutating func decodeMarks(_ member: JSONNode.Member, path: String) -> [Mark] {
+    mutating func decodeMarks(_ member: JSONNode.Member, path: String) -> Field<[Mark]> {
         newer(member, path: path)
+        let before = problems.count
         guard case .array(let elements) = member.value.value else {
             report(path, member.value.offset, "expected an array of marks such as [\"half\"], found \(member.value.typeDescription)")
-            return []
+            return .invalid
         }
         guard elements.count <= Self.maximumMarks else {
             report(path, member.value.offset, "expected at most \(Self.maximumMarks) marks, found \(elements.count)")
-            return []
+            return .invalid
         }
         var marks: [Mark] = []
         for (index, element) in elements.enumerated() {
@@ -99,7 +95,7 @@ extension ProtocolDecoder {
                 marks.append(mark)
             }
         }
-        return marks
+        return problems.count == before ? .valid(marks) : .invalid
     }
 
     /// What checking a sound file found: nil when it is fit to play.
@@ -110,28 +106,19 @@ extension ProtocolDecoder {
     static let markExpected = "expected a mark such as \"half\", \"1/3\", \"-30s\" (before the end) or \"20s\" (after the start)"
 
     private mutating func decodeMarkObject(_ node: JSONNode, path: String) -> Mark? {
-        guard let members = object(node, path: path, knownKeys: Self.markKeys, what: "a mark") else { return nil }
+        guard let members = reader.object(node, path: path, known: Self.markKeys, what: "a mark") else { return nil }
         guard let at = members["at"] else {
             report(path, node.offset, "missing key \"at\": \(Self.markExpected)")
             return nil
         }
         let position = markPosition(at.value, path: "\(path).at")
-        var chime: ChimeKind? = Mark.defaultChime
-        var chimeIsValid = true
-        if let member = members["chime"] {
-            let names = (ChimeKind.allCases.map(\.rawValue) + ["none"]).map { "\"\($0)\"" }.joined(separator: ", ")
-            if case .string(let name) = member.value.value, name == "none" || ChimeKind(rawValue: name) != nil {
-                chime = ChimeKind(rawValue: name)
-            } else {
-                chimeIsValid = false
-                report("\(path).chime", member.value.offset, "expected one of \(names), found \(shortText(member.value))")
-            }
-        }
-        let say = members["say"].flatMap { text($0.value, path: "\(path).say") }
-        guard let position, chimeIsValid, members["say"] == nil || say != nil, case .string(let text) = at.value.value else {
+        let kinds = ChimeKind.allCases.map { ($0.rawValue, ChimeKind?.some($0)) } + [("none", nil)]
+        let chime = reader.choice(members["chime"], path: members.path("chime"), kinds, expected: "one of " + JSONReader.names(kinds.map(\.0)))
+        let say = optionalText(members, "say")
+        guard let position, let chime = chime.or(Mark.defaultChime), !say.isInvalid, case .string(let text) = at.value.value else {
             return nil
         }
-        return Mark(position: position, chime: chime, say: say, text: text)
+        return Mark(position: position, chime: chime, say: say.value, text: text)
     }
 
     /// "half", "N/M" (M from 2 to 12, N below M), "20s" after the start, "-30s" before the end.
@@ -141,7 +128,7 @@ extension ProtocolDecoder {
             return nil
         }
         if let position = Self.markPosition(text) { return position }
-        report(path, node.offset, "\(Self.markExpected), found \(Self.quoted(text))")
+        report(path, node.offset, "\(Self.markExpected), found \(Quote.text(text))")
         return nil
     }
 
@@ -168,19 +155,20 @@ extension ProtocolDecoder {
 
     /// `"sounds": {"transition": "tingsha.wav"}`: a PCM WAV file for a chime kind, relative to the
     /// protocol's folder; each is checked now (it exists, is a PCM WAV, at most 30 s and 10 MB).
-    mutating func decodeSounds(_ member: JSONNode.Member, path: String) -> SoundFiles {
+    mutating func decodeSounds(_ member: JSONNode.Member, path: String) -> Field<SoundFiles> {
         newer(member, path: path)
+        let before = problems.count
         let kinds = ChimeKind.allCases.map(\.rawValue)
-        guard let members = object(member.value, path: path, knownKeys: kinds, what: "sounds for chime kinds") else { return [:] }
+        guard let members = reader.object(member.value, path: path, known: kinds, what: "sounds for chime kinds") else { return .invalid }
         var sounds: SoundFiles = [:]
         for kind in ChimeKind.allCases {
             guard let entry = members[kind.rawValue] else { continue }
             let entryPath = "\(path).\(kind.rawValue)"
-            guard let name = string(entry.value, path: entryPath) else { continue }
+            guard let name = reader.string(entry.value, path: entryPath) else { continue }
             guard !name.unicodeScalars.allSatisfy(TextGrammar.isBlank), name.unicodeScalars.count <= Self.maximumSoundPathLength,
                   !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
                 report(entryPath, entry.value.offset,
-                       "expected the path of a WAV file (relative to the protocol's folder, at most \(Self.maximumSoundPathLength) characters), found \(Self.quotedPath(name))")
+                       "expected the path of a WAV file (relative to the protocol's folder, at most \(Self.maximumSoundPathLength) characters), found \(Quote.path(name))")
                 continue
             }
             let resolved = name.hasPrefix("/") ? name : (directory.hasSuffix("/") ? directory : directory + "/") + name
@@ -189,12 +177,12 @@ extension ProtocolDecoder {
             let problem = checkedSounds[resolved] ?? SoundCheck(problem: checkSound(resolved))
             checkedSounds[resolved] = problem
             if let problem = problem.problem {
-                report(entryPath, entry.value.offset, "\(Self.quotedPath(name)) \(problem)")
+                report(entryPath, entry.value.offset, "\(Quote.path(name)) \(problem)")
                 continue
             }
             sounds[kind] = resolved
         }
-        return sounds
+        return problems.count == before ? .valid(sounds) : .invalid
     }
 
     /// How many segments the timeline of these phases has: counted before it is built, so that a
@@ -255,13 +243,13 @@ extension ProtocolDecoder {
             guard longest.flatMap({ mark.offset(in: $0) }) == nil else { continue }
             let which = site.phaseIndex == nil ? "massage segment" : "segment of its phase"
             report(site.path, site.offset, longest.map {
-                "mark \(Self.quoted(mark.text)) falls inside no \(which): the longest lasts \(DurationText.format($0))"
-            } ?? "mark \(Self.quoted(mark.text)) has no timed \(which) to fall in")
+                "mark \(Quote.text(mark.text)) falls inside no \(which): the longest lasts \(DurationText.format($0))"
+            } ?? "mark \(Quote.text(mark.text)) has no timed \(which) to fall in")
         }
     }
 
     /// Problems name a phase by its id as well as its place: `phases[2] (lift).steps[0]`.
-    static func namingPhases(_ problems: [ProtocolProblem], root: JSONNode) -> [ProtocolProblem] {
+    static func namingPhases(_ problems: [Problem], root: JSONNode) -> [Problem] {
         guard case .object(let members) = root.value,
               let phasesMember = members.last(where: { $0.key == "phases" }),
               case .array(let elements) = phasesMember.value.value else { return problems }

@@ -28,34 +28,19 @@ public enum ProtocolLoader {
     public static func decode(_ bytes: [UInt8], file: String, soundsRelativeTo directory: String = ".") throws(ProtocolLoadError) -> TreatmentProtocol {
         guard bytes.count <= maximumFileSize else {
             // Only the first bytes past the limit were read: the file's size is not known, only that it is too large.
-            throw .invalid(file: file, problems: [ProtocolProblem(
-                path: "", position: nil, message: "the file is larger than the 1 MiB a protocol may be")])
+            throw .invalid(file: file, problems: [Problem("the file is larger than the 1 MiB a protocol may be")])
         }
         let root: JSONNode
         do {
             root = try JSONParser.parse(bytes)
         } catch {
-            throw .invalid(file: file, problems: [ProtocolProblem(
+            throw .invalid(file: file, problems: [Problem(
                 path: "", position: LineIndex(bytes).positions(of: [error.offset])[0], message: error.message)])
         }
         var decoder = ProtocolDecoder(directory: directory)
         guard let decoded = decoder.decodeProtocol(root), decoder.problems.isEmpty else {
-            // In file order, so a reader can fix them top to bottom (stable: equal places keep the order found).
-            let ordered = decoder.problems.enumerated().sorted { lhs, rhs in
-                let left = lhs.element.offset ?? -1
-                let right = rhs.element.offset ?? -1
-                return left != right ? left < right : lhs.offset < rhs.offset
-            }.map(\.element)
-            // Only those printed get a line and column, in one pass over the file.
-            let shown = ordered.prefix(ProtocolLoadError.reportedProblemLimit)
-            let offsets = shown.compactMap(\.offset)
-            var positions = LineIndex(bytes).positions(of: offsets).makeIterator()
-            let problems = ordered.enumerated().map { index, item -> ProtocolProblem in
-                guard index < shown.count else { return item.problem }
-                var problem = item.described
-                if item.offset != nil { problem.position = positions.next() }
-                return problem
-            }
+            // In file order, so a reader can fix them top to bottom; only those printed get a line and column.
+            let problems = decoder.problems.located(in: bytes)
             throw .invalid(file: file, problems: ProtocolDecoder.namingPhases(problems, root: root))
         }
         return decoded

@@ -23,10 +23,10 @@ public enum ProtocolTemplate {
         do {
             root = try JSONParser.parse(source)
         } catch {
-            throw .invalid(file: file, problems: [ProtocolProblem(path: "", position: nil, message: error.message)])
+            throw .invalid(file: file, problems: [Problem(path: "", position: nil, message: error.message)])
         }
         guard case .object(let members) = root.value, let first = members.first else {
-            throw .invalid(file: file, problems: [ProtocolProblem(path: "", position: nil, message: "expected the protocol, an object")])
+            throw .invalid(file: file, problems: [Problem(path: "", position: nil, message: "expected the protocol, an object")])
         }
         // Edits as (range, replacement), applied from the end so earlier offsets stay true.
         var edits: [(Range<Int>, [UInt8])] = []
@@ -64,7 +64,7 @@ public enum ProtocolTemplate {
         }
         let copied = try ProtocolLoader.decode(result, file: file, soundsRelativeTo: ProtocolLoader.folder(of: file))
         guard copied.id == id else {
-            throw .invalid(file: file, problems: [ProtocolProblem(path: "id", position: nil, message: "expected the id \"\(id)\" in the copy")])
+            throw .invalid(file: file, problems: [Problem(path: "id", position: nil, message: "expected the id \"\(id)\" in the copy")])
         }
         return result
     }

@@ -33,7 +33,7 @@ struct EditCommand: ParsableCommand {
         do {
             original = try ProtocolEdit.read(path)
         } catch {
-            throw error.report()
+            throw error
         }
         let scratch = try ScratchCopy(of: path, bytes: original)
         defer { scratch.remove() }
@@ -110,7 +110,7 @@ struct EditCommand: ParsableCommand {
         }
         throw ProtocolLoadError.notFound(name: name, searched: [
             "./\(catalog.localDirectory)", catalog.userDirectory ?? "",
-        ].filter { !$0.isEmpty }).report()
+        ].filter { !$0.isEmpty })
     }
 }
 

@@ -46,7 +46,7 @@ struct NewCommand: ParsableCommand {
         do {
             source = try catalog.source(from ?? BundledProtocols.defaultID)
         } catch {
-            throw error.report()
+            throw error
         }
         do {
             try ProtocolFile.makeFolders(folder)
@@ -59,7 +59,7 @@ struct NewCommand: ParsableCommand {
             reportError(failure.description)
             throw ExitStatus.cannotCreate
         } catch let error as ProtocolLoadError {
-            throw error.report()
+            throw error
         }
         StandardStream.output.write(path.escapingUnsafe + "\n")
         if let found = catalog.file(forID: id), case .local(let local) = found.origin {

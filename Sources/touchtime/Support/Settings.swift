@@ -74,12 +74,7 @@ struct Settings {
         let (path, source, named) = locate(options)
         var configuration: Configuration?
         if let path {
-            do throws(ConfigurationError) {
-                configuration = try Configuration.load(contentsOf: path, mustExist: named)
-            } catch {
-                for line in error.lines { reportError(line) }
-                throw ExitCode(ConfigurationError.exitCode)
-            }
+            configuration = try Configuration.load(contentsOf: path, mustExist: named)
         }
         let file = configuration ?? Configuration()
         return Settings(

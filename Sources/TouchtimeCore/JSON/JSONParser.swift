@@ -1,100 +1,3 @@
-/// A position in a source file: 1-based line and column (columns count Unicode scalars).
-public struct SourcePosition: Sendable, Equatable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
-
-    public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
-    }
-
-    public var description: String { "\(line):\(column)" }
-}
-
-/// A parsed JSON value that remembers where it came from, so that every problem found
-/// later can name its line and column as well as its JSON path.
-///
-/// Foundation's `JSONSerialization` neither reports positions nor keeps key order and
-/// duplicate keys, so protocol files go through this small strict parser (RFC 8259).
-struct JSONNode: Sendable {
-    enum Value: Sendable {
-        case object([Member])
-        case array([JSONNode])
-        case string(String)
-        /// The number's source text, kept so huge or odd numbers can be reported as written.
-        case number(String)
-        case bool(Bool)
-        case null
-    }
-
-    struct Member: Sendable {
-        var key: String
-        var keyOffset: Int
-        var value: JSONNode
-    }
-
-    var value: Value
-    /// Byte offset of the value's first character; `LineIndex` turns it into line:column.
-    var offset: Int
-
-    /// A short name of the value's type, for messages such as "expected a string, found a number".
-    var typeDescription: String {
-        switch value {
-        case .object: return "an object"
-        case .array: return "an array"
-        case .string: return "a string"
-        case .number: return "a number"
-        case .bool: return "a boolean"
-        case .null: return "null"
-        }
-    }
-}
-
-/// A JSON syntax error with the place it was found.
-struct JSONSyntaxError: Error, Sendable, Equatable {
-    var offset: Int
-    var message: String
-}
-
-/// Turns byte offsets into line:column, for the few places that are reported.
-struct LineIndex: Sendable {
-    private let bytes: [UInt8]
-
-    init(_ bytes: [UInt8]) {
-        self.bytes = bytes
-    }
-
-    func position(of offset: Int) -> SourcePosition {
-        positions(of: [offset])[0]
-    }
-
-    /// The positions of `offsets` (in increasing order), found in one pass over the bytes: a
-    /// position costs nothing more than walking to it, however long its line.
-    /// Columns count Unicode scalars, not bytes; a leading byte-order mark is not a column.
-    func positions(of offsets: [Int]) -> [SourcePosition] {
-        var result: [SourcePosition] = []
-        result.reserveCapacity(offsets.count)
-        var line = 1
-        var column = 1
-        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        for offset in offsets {
-            let end = min(max(offset, 0), bytes.count)
-            while index < end {
-                let byte = bytes[index]
-                if byte == 0x0A {
-                    line += 1
-                    column = 1
-                } else if byte & 0xC0 != 0x80 {
-                    column += 1
-                }
-                index += 1
-            }
-            result.append(SourcePosition(line: line, column: column))
-        }
-        return result
-    }
-}
-
 /// A strict JSON parser over UTF-8 bytes, with a depth limit so hostile nesting cannot exhaust the stack.
 struct JSONParser {
     /// Deeper nesting than this is refused rather than risking the stack.
@@ -250,11 +153,11 @@ struct JSONParser {
             let keyOffset = index
             let key = try parseString()
             guard seen.insert(key).inserted else {
-                throw JSONSyntaxError(offset: keyOffset, message: "duplicate key \"\(ProtocolDecoder.shortened(key))\"")
+                throw JSONSyntaxError(offset: keyOffset, message: "duplicate key \"\(Quote.key(key))\"")
             }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else {
-                throw failAfterString("unexpected \(describeCurrent()): expected ':' after the key \"\(ProtocolDecoder.shortened(key))\"")
+                throw failAfterString("unexpected \(describeCurrent()): expected ':' after the key \"\(Quote.key(key))\"")
             }
             index += 1
             skipWhitespace()
