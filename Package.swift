@@ -62,20 +62,25 @@ let package = Package(
             "TouchtimeCore", "TouchtimeSystem", "CALSA", "CFlite", "CSoxr", "CPocketSphinx",
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
+        // One session in named stages, and what it talks to as protocols (log, screen, sound, inputs,
+        // history, signals): the executable supplies the real parts, tests the fakes beside them.
+        .target(name: "TouchtimeSession", dependencies: ["TouchtimeCore"]),
         // Test support: shipped, never linked into the executable.
-        .target(name: "TouchtimeTestSupport"),
+        .target(name: "TouchtimeTestSupport", dependencies: ["TouchtimeCore", "TouchtimeSession"]),
         // The thin executable: argument parsing, the session host, the terminal, keys and signals.
         .executableTarget(
             name: "touchtime",
             dependencies: [
                 "TouchtimeCore",
                 "TouchtimeAudio",
+                "TouchtimeSession",
                 "TouchtimeSystem",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "TouchtimeCoreTests", dependencies: ["TouchtimeCore", "TouchtimeTestSupport"]),
+        .testTarget(name: "TouchtimeSessionTests", dependencies: ["TouchtimeSession", "TouchtimeCore", "TouchtimeTestSupport"]),
         .testTarget(name: "TouchtimeAudioTests", dependencies: ["TouchtimeAudio", "TouchtimeTestSupport"]),
         // Runs the built binary; depending on it makes `swift test` build it first.
         .testTarget(name: "TouchtimeEndToEndTests", dependencies: ["touchtime", "TouchtimeAudio", "TouchtimeTestSupport"]),

@@ -2,6 +2,10 @@ import Subprocess
 import SystemPackage
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A child process touchtime talks to while it runs: the speech helper, the listening helper,
 /// espeak-ng. Started through swift-subprocess, so it begins with every signal at its default
 /// and none blocked (the session's own handlers are not its), with standard error discarded (a C
@@ -47,8 +51,11 @@ public final class HelperProcess: Sendable {
     private let run: Task<Ending, Never>
     private let identifier = ProcessIdentifierBox()
 
-    /// Starts `executable` with `arguments` (no shell: an argument is never parsed).
+    /// Starts `executable` with `arguments` (no shell: an argument is never parsed). A helper that
+    /// ends before it has read all it was sent makes the next write fail (EPIPE), never a SIGPIPE
+    /// that would end this process: SIGPIPE is ignored from the first helper on.
     public init(executable: String, arguments: [String]) {
+        Self.ignoreBrokenPipes
         let (inputs, input) = AsyncStream.makeStream(of: [UInt8].self)
         let (output, outputs) = AsyncStream.makeStream(of: [UInt8].self)
         let (killRequests, kills) = AsyncStream.makeStream(of: Void.self)
@@ -107,6 +114,11 @@ public final class HelperProcess: Sendable {
             group.cancelAll()
         }
     }
+
+    /// SIGPIPE ignored, once for the process.
+    private static let ignoreBrokenPipes: Void = {
+        signal(SIGPIPE, SIG_IGN)
+    }()
 
     /// The helper's process id, once it runs.
     public var processIdentifier: Int32? { identifier.value.withLock { $0 } }

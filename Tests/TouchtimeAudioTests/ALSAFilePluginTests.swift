@@ -16,11 +16,11 @@ import TouchtimeTestSupport
         FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-alsa-\(UUID().uuidString).wav").path
     }
 
-    @Test func capturedStreamHoldsExactlyTheScheduledChimesInOrder() throws {
+    @Test func capturedStreamHoldsExactlyTheScheduledChimesInOrder() async throws {
         let path = capturePath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let player = try ChimePlayer(device: "file:'\(path)',wav")
-        #expect(player.waitUntilReady())
+        #expect(await player.ready())
         let kinds: [ChimeKind] = [.transition, .stillness, .warning, .pace, .finish]
         let gaps: [Duration] = [.zero, .milliseconds(300), .milliseconds(450), .milliseconds(175), .milliseconds(612)]
         let templates = kinds.map { ChimeSynthesizer.render(ChimeVoice(kind: $0)) }
@@ -31,7 +31,7 @@ import TouchtimeTestSupport
             at = at.advanced(by: gaps[index])
             player.ensure(ChimePlayer.Scheduled(id: moment(index), samples: templates[index], at: at))
         }
-        player.finish(timeout: .seconds(10))
+        await player.ringOut()
         #expect(player.failure == nil)
 
         let audio = try WAVFile.read(path)
@@ -50,18 +50,18 @@ import TouchtimeTestSupport
 
     /// Bells piled up at a rehearsal's speed: at most sixteen sound at once, the oldest fading out,
     /// so what is held (and mixed) stays bounded however many are struck.
-    @Test func beyondSixteenSoundsTheOldestFadeOut() throws {
+    @Test func beyondSixteenSoundsTheOldestFadeOut() async throws {
         let path = capturePath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let player = try ChimePlayer(device: "file:'\(path)',wav")
-        #expect(player.waitUntilReady())
+        #expect(await player.ready())
         // Eighteen flat sounds of 100 (one second each), 20 ms apart: all at once would sum to 1,800.
         let flat = [Int16](repeating: 100, count: 48_000)
         let start = ContinuousClock.now.advanced(by: .milliseconds(400))
         for index in 0..<18 {
             player.ensure(ChimePlayer.Scheduled(id: moment(index), samples: flat, at: start.advanced(by: .milliseconds(20 * index))))
         }
-        player.finish(timeout: .seconds(10))
+        await player.ringOut()
         let samples = try WAVFile.read(path).samples
         guard let first = samples.firstIndex(where: { $0 != 0 }) else {
             Issue.record("nothing was played")
@@ -76,22 +76,22 @@ import TouchtimeTestSupport
 
     /// A predicted moment that happens is only marked (its sound is not fetched again), and a new
     /// prediction no longer takes it back; a moment nobody scheduled is not known.
-    @Test func aPredictedMomentMarkedHappenedStillPlays() throws {
+    @Test func aPredictedMomentMarkedHappenedStillPlays() async throws {
         let path = capturePath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let player = try ChimePlayer(device: "file:'\(path)',wav")
-        #expect(player.waitUntilReady())
+        #expect(await player.ready())
         let chime = ChimeSynthesizer.render(ChimeVoice(kind: .warning))
         player.replaceUpcoming(with: [ChimePlayer.Scheduled(id: moment(1), samples: chime, at: .now.advanced(by: .milliseconds(300)))])
         #expect(player.markHappened(moment(1)))
         #expect(!player.markHappened(moment(2)), "never scheduled")
         player.replaceUpcoming(with: [])  // the next prediction: it keeps what has happened
-        player.finish()
+        await player.ringOut()
         let result = ChimeOnsets.find([chime], in: ChimeOnsets.floats(try WAVFile.read(path).samples))
         #expect(result.allFound && result.residualPeak <= 2.0 / 32767, "the marked warning played, once")
     }
 
-    @Test func aMomentScheduledTwicePlaysOnce() throws {
+    @Test func aMomentScheduledTwicePlaysOnce() async throws {
         let path = capturePath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let player = try ChimePlayer(device: "file:'\(path)',wav")
@@ -99,28 +99,28 @@ import TouchtimeTestSupport
         let at = ContinuousClock.now.advanced(by: .milliseconds(100))
         player.replaceUpcoming(with: [ChimePlayer.Scheduled(id: moment(1), samples: chime, at: at)])
         player.ensure(ChimePlayer.Scheduled(id: moment(1), samples: chime, at: at))
-        player.finish()
+        await player.ringOut()
         let recording = ChimeOnsets.floats(try WAVFile.read(path).samples)
         let result = ChimeOnsets.find([chime], in: recording)
         #expect(result.allFound && result.residualPeak <= 2.0 / 32767, "one warning, and nothing more")
     }
 
-    @Test func replacingTheScheduleCancelsFutureChimes() throws {
+    @Test func replacingTheScheduleCancelsFutureChimes() async throws {
         let path = capturePath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let player = try ChimePlayer(device: "file:'\(path)',wav")
         let chime = ChimeSynthesizer.render(ChimeVoice(kind: .transition))
         player.replaceUpcoming(with: [ChimePlayer.Scheduled(id: moment(2), samples: chime, at: .now.advanced(by: .seconds(1)))])
         player.replaceUpcoming(with: [])  // the session was paused
-        player.finish()
+        await player.ringOut()
         #expect(try WAVFile.read(path).samples.allSatisfy { $0 == 0 })
     }
 
-    @Test func speechEndsByItsBoundaryAndNeverOverlapsSpeech() throws {
+    @Test func speechEndsByItsBoundaryAndNeverOverlapsSpeech() async throws {
         let path = capturePath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let player = try ChimePlayer(device: "file:'\(path)',wav")
-        #expect(player.waitUntilReady())
+        #expect(await player.ready())
         // Two second-long "utterances" (a steady tone each, easy to measure): the first must be gone
         // by 0.5 s (its next boundary); the second starts at 0.3 s, and the first makes way for it.
         let tone = (0..<48_000).map { Int16((sin(2 * Double.pi * 500 * Double($0) / 48_000) * 0.25 * 32767).rounded()) }
@@ -131,7 +131,7 @@ import TouchtimeTestSupport
         // A third, alone, longer than the time to its boundary: faded out by it, never after.
         player.ensure(.init(id: moment(3), samples: tone, at: start.advanced(by: .milliseconds(1500)), isSpeech: true,
                             endBy: start.advanced(by: .milliseconds(1800))))
-        player.finish(timeout: .seconds(10))
+        await player.ringOut()
         let recording = ChimeOnsets.floats(try WAVFile.read(path).samples)
         let first = try #require(recording.firstIndex { abs($0) > 0.01 })
         func peak(_ from: Double, _ to: Double) -> Float {
@@ -145,32 +145,32 @@ import TouchtimeTestSupport
         #expect(peak(1.8, 2.6) < 0.001, "and is gone by its boundary")
     }
 
-    @Test func mutedChimesAreNotPlayed() throws {
+    @Test func mutedChimesAreNotPlayed() async throws {
         let path = capturePath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let player = try ChimePlayer(device: "file:'\(path)',wav")
         player.isMuted = true
         player.ensure(ChimePlayer.Scheduled(id: moment(3), samples: ChimeSynthesizer.render(ChimeVoice(kind: .pace)),
                                             at: .now.advanced(by: .milliseconds(100))))
-        player.finish()
+        await player.ringOut()
         #expect(try WAVFile.read(path).samples.allSatisfy { $0 == 0 })
     }
 
     /// Volume down mid-session: a later chime comes out at the new level's gain, the earlier one
-    /// as rendered. (SessionSound.changeVolume: 100 to 50 is a gain of (50/100)^2.)
-    @Test func aVolumeChangeScalesWhatIsPlayedAfterIt() throws {
+    /// as rendered. (SessionAudio.changeVolume: 100 to 50 is a gain of (50/100)^2.)
+    @Test func aVolumeChangeScalesWhatIsPlayedAfterIt() async throws {
         let path = capturePath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let player = try ChimePlayer(device: "file:'\(path)',wav")
-        #expect(player.waitUntilReady())
+        #expect(await player.ready())
         let bell = ChimeSynthesizer.render(ChimeVoice(kind: .pace))
         let start = ContinuousClock.now.advanced(by: .milliseconds(200))
         player.ensure(ChimePlayer.Scheduled(id: moment(1), samples: bell, at: start))
         // The first bell has been written out (200 ms ahead plus the queue) before the change.
-        Thread.sleep(forTimeInterval: 1.5)
+        try await Task.sleep(for: .milliseconds(1500))
         player.level = 0.25
         player.ensure(ChimePlayer.Scheduled(id: moment(2), samples: bell, at: ContinuousClock.now.advanced(by: .milliseconds(600))))
-        player.finish(timeout: .seconds(10))
+        await player.ringOut()
         let samples = try WAVFile.read(path).samples
         let loud = ChimeOnsets.floats(bell)
         let result = ChimeOnsets.find([loud, loud.map { $0 * 0.25 }], in: ChimeOnsets.floats(samples))
@@ -186,16 +186,16 @@ import TouchtimeTestSupport
 
     /// From a session started at volume 10, VOL 50 is a gain of (50/10)^2 = 25 on what was rendered:
     /// the player takes it whole (it was once capped at 16, which played like volume 40).
-    @Test func aLargeVolumeStepIsTakenWhole() throws {
+    @Test func aLargeVolumeStepIsTakenWhole() async throws {
         let path = capturePath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let plan = ChimePlan(timeline: Timeline(try ProtocolLoader.decode(Array(#"""
             {"format":"touchtime/1","id":"v","title":"V","phases":[{"id":"a","title":"A","cue":"c","duration":5}]}
             """#.utf8), file: "v.json")), volume: 10)
-        let sound = try SessionSound(plan: plan, device: "file:'\(path)',wav", onFailure: { _ in })
+        let sound = try await SessionAudio.open(plan: plan, device: "file:'\(path)',wav", onFailure: { _ in })
         #expect(sound.changeVolume(by: 4) == 50)
         #expect(sound.gain == 25)
-        sound.stop()
+        await sound.stop()
     }
 
     @Test func aMissingDeviceIsOneReadableError() {

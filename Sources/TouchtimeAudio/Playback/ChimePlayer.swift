@@ -57,6 +57,10 @@ public final class ChimePlayer: Sendable {
         var reportedDelay: Duration?
         /// Speech that started before this instant is faded out by it (the current segment's end).
         var speechEndBy: ContinuousClock.Instant?
+        /// Tasks waiting for the stream to be ready (or to end), and for it to end, by number.
+        var readyWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var endWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
 
         /// The one place a moment's chime is de-duplicated: scheduled unless already known.
         mutating func schedule(_ chime: Scheduled) {
@@ -83,7 +87,6 @@ public final class ChimePlayer: Sendable {
     static let realtimePriority: Int32 = 5
 
     private let shared = Mutex(Shared())
-    private let done = DispatchSemaphore(value: 0)
     public let deviceName: String
     /// What the device plays into: a sound server, a card, a file.
     public let deviceKind: PCMKind
@@ -164,19 +167,67 @@ public final class ChimePlayer: Sendable {
     }
 
     /// Waits (at most `timeout`) until the stream is running and its timing has settled, so a
-    /// chime scheduled next lands on time. A sound server can hold a new stream's first writes
-    /// for a second or more; this is where that wait belongs, before the session starts.
-    @discardableResult
-    public func waitUntilReady(timeout: Duration = .seconds(3), giveUp: () -> Bool = { false }) -> Bool {
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
-        while clock.now < deadline, !giveUp() {
-            let (ready, stopped) = shared.withLock { ($0.ready, $0.finished || $0.failure != nil) }
-            if ready { return true }
-            if stopped { return false }
-            usleep(5000)
+    /// chime scheduled next lands on time; false when it did not, or the stream failed. A sound
+    /// server can hold a new stream's first writes for a second or more; this is where that wait
+    /// belongs, before the session starts. Ends early when the task is cancelled. Nothing polls:
+    /// the playback thread resumes the waiting task.
+    public func ready(within timeout: Duration = .seconds(3)) async -> Bool {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.untilReady() }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            _ = await group.next()
+            group.cancelAll()
         }
-        return false
+        return shared.withLock { $0.ready && $0.failure == nil }
+    }
+
+    /// Returns once the stream is ready, has ended, or the task is cancelled.
+    private func untilReady() async {
+        await wait(forEnd: false)
+    }
+
+    /// Returns once the playback thread has closed the device, or the task is cancelled.
+    private func untilEnded() async {
+        await wait(forEnd: true)
+    }
+
+    /// Waits for `condition` on the shared state, parked among `waiters` until the playback thread
+    /// resumes them, or the task is cancelled: whichever takes the waiter out (under the lock)
+    /// resumes it, once.
+    private func wait(forEnd: Bool) async {
+        let number = shared.withLock { state -> Int in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = shared.withLock { state -> Bool in
+                    let done = forEnd ? state.finished : state.ready || state.finished || state.failure != nil
+                    if done || Task.isCancelled { return true }
+                    if forEnd { state.endWaiters[number] = continuation } else { state.readyWaiters[number] = continuation }
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            shared.withLock { state in
+                forEnd ? state.endWaiters.removeValue(forKey: number) : state.readyWaiters.removeValue(forKey: number)
+            }?.resume()
+        }
+    }
+
+    /// Takes out the waiters the state now releases, to be resumed (from the playback thread).
+    private func release(_ state: inout Shared) -> [CheckedContinuation<Void, Never>] {
+        var resumed: [CheckedContinuation<Void, Never>] = []
+        if state.ready || state.finished || state.failure != nil {
+            resumed += state.readyWaiters.values
+            state.readyWaiters.removeAll()
+        }
+        if state.finished {
+            resumed += state.endWaiters.values
+            state.endWaiters.removeAll()
+        }
+        return resumed
     }
 
     /// Muted: no new chime starts, and sounding ones fade out over the next period written (160 ms).
@@ -202,43 +253,46 @@ public final class ChimePlayer: Sendable {
     /// The failure that stopped playback, if any.
     public var failure: ALSAError? { shared.withLock { $0.failure } }
 
-    /// Lets pending and sounding chimes ring out (at most `timeout`), then closes the device.
-    /// Stops at once when `giveUp` says so (checked every 50 ms).
-    public func finish(timeout: Duration = .seconds(20), giveUp: () -> Bool = { false }) {
+    /// Lets pending and sounding chimes ring out, then closes the device; a cancelled task stops it at once.
+    public func ringOut() async {
         shared.withLock { $0.drainWhenIdle = true }
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
-        while !shared.withLock({ $0.finished }), clock.now < deadline {
-            if giveUp() {
-                stop()
-                return
-            }
-            wait(timeout: min(.milliseconds(50), clock.now.duration(to: deadline)))
-        }
+        await untilEnded()
+        if Task.isCancelled { await stop() }
     }
 
-    /// Stops at once and closes the device.
-    public func stop() {
+    /// Stops at once and closes the device (waiting at most 2 s for the thread to close it).
+    public func stop() async {
         shared.withLock { $0.stopping = true }
-        wait(timeout: .seconds(2))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.untilEnded() }
+            group.addTask { try? await Task.sleep(for: .seconds(2)) }
+            _ = await group.next()
+            group.cancelAll()
+        }
     }
 
     /// Fades out whatever sounds (one period, no click), lets what is queued play, then closes
     /// the device: the user is done listening.
-    public func fadeOutAndStop() {
+    public func fadeOutAndStop() async {
         shared.withLock { state in
             state.muted = true
             state.pending.removeAll()
             state.drainWhenIdle = true
         }
-        wait(timeout: .seconds(2))
-        stop()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.untilEnded() }
+            group.addTask { try? await Task.sleep(for: .seconds(2)) }
+            _ = await group.next()
+            group.cancelAll()
+        }
+        await stop()
     }
 
-    private func wait(timeout: Duration) {
-        if shared.withLock({ $0.finished }) { return }
-        // A latch: whoever wakes passes the signal on, so every waiter (a finish, a stop) returns.
-        if done.wait(timeout: .now() + .milliseconds(Int(timeout.seconds * 1000))) == .success { done.signal() }
+    /// The first delay the device reports once its stream runs, waiting at most `timeout`; nil
+    /// when none came (or the stream failed).
+    public func firstReportedDelay(within timeout: Duration) async -> Duration? {
+        _ = await ready(within: timeout)
+        return shared.withLock { $0.failure == nil ? $0.reportedDelay : nil }
     }
 
     // MARK: The playback thread
@@ -267,16 +321,24 @@ public final class ChimePlayer: Sendable {
                 let predicted = origin.advanced(by: .seconds(Double(framesWritten) * secondsPerFrame))
                 let settled = clockModel.observe(error: predicted.duration(to: measured).seconds,
                                                  at: Double(framesWritten) / rate, origin: &origin, secondsPerFrame: &secondsPerFrame)
-                shared.withLock { state in
+                let resumed = shared.withLock { state -> [CheckedContinuation<Void, Never>] in
                     state.reportedDelay = .seconds(Double(delay) / rate)
                     if settled { state.ready = true }
+                    return release(&state)
                 }
+                for waiter in resumed { waiter.resume() }
             } else if !realTime {
                 // A device that is not real-time (ALSA's file plugin) reports no delay: frame
                 // counting is all there is. (A real-time one reports none while it prebuffers:
                 // it is ready only once its reports have settled.)
                 silentDelayPeriods += 1
-                if silentDelayPeriods >= 2 { shared.withLock { $0.ready = true } }
+                if silentDelayPeriods >= 2 {
+                    let resumed = shared.withLock { state -> [CheckedContinuation<Void, Never>] in
+                        state.ready = true
+                        return release(&state)
+                    }
+                    for waiter in resumed { waiter.resume() }
+                }
             }
             let nextFrameTime = origin.advanced(by: .seconds(Double(framesWritten) * secondsPerFrame))
 
@@ -312,7 +374,11 @@ public final class ChimePlayer: Sendable {
             do throws(ALSAError) {
                 try output.withUnsafeBufferPointer { (buffer) throws(ALSAError) in try pcm.write(buffer) }
             } catch {
-                shared.withLock { $0.failure = error }
+                let resumed = shared.withLock { state -> [CheckedContinuation<Void, Never>] in
+                    state.failure = error
+                    return release(&state)
+                }
+                for waiter in resumed { waiter.resume() }
                 onFailure(error)
                 drainOnExit = false
                 break
@@ -329,8 +395,11 @@ public final class ChimePlayer: Sendable {
         }
         if drainOnExit { pcm.drain() }
         pcm.close()
-        shared.withLock { $0.finished = true }
-        done.signal()
+        let resumed = shared.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.finished = true
+            return release(&state)
+        }
+        for waiter in resumed { waiter.resume() }
     }
 }
 

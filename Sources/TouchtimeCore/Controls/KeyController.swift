@@ -28,7 +28,7 @@ public struct KeyController: Sendable, Equatable {
         /// What to send to the session, if anything.
         public var command: SessionCommand?
         /// The overlay to draw now.
-        public var overlay: DisplayState.Overlay
+        public var overlay: Overlay
         /// The summary was showing: the key closes it.
         public var close = false
         /// Volume up (+1) or down (-1) by one step, or 0.
@@ -51,7 +51,7 @@ public struct KeyController: Sendable, Equatable {
     public let mode: Mode
     public let map: KeyMap
     public let debounce: Duration
-    private var shown: DisplayState.Overlay = .none
+    private var shown: Overlay = .none
     private var quitAskedAt: Duration?
     /// A key and when it came.
     private struct Arrival: Sendable, Equatable {
@@ -71,7 +71,7 @@ public struct KeyController: Sendable, Equatable {
     }
 
     /// The overlay at `now` (a quit prompt expires after `quitWindow`).
-    public func overlay(at now: Duration) -> DisplayState.Overlay {
+    public func overlay(at now: Duration) -> Overlay {
         if shown == .confirmQuit, let asked = quitAskedAt, now - asked >= Self.quitWindow { return .none }
         return shown
     }

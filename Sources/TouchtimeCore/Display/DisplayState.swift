@@ -1,12 +1,5 @@
 /// Everything the bedside screen shows at one moment: a pure value built from the engine.
 public struct DisplayState: Sendable, Equatable {
-    public enum Overlay: Sendable, Equatable {
-        case none
-        case help
-        /// Quit was asked once: a second `q` or `y` confirms.
-        case confirmQuit
-    }
-
     /// The end-of-session figures.
     public struct Summary: Sendable, Equatable {
         public var completed: Bool

@@ -58,7 +58,7 @@ public struct ChimePlan: Sendable {
     /// chime belongs to the first of them only, so each moment has one cue whichever events a
     /// caller sees, and nothing needs to be de-duplicated by the caller.
     public func cue(for event: SessionEvent) -> Cue? {
-        let segment = event.segmentIndex.flatMap { timeline.segments.indices.contains($0) ? timeline.segments[$0] : nil }
+        let segment = timeline.segment(for: event)
         let kind: ChimeKind
         let options: ChimeOptions
         let mark: Cue.ID.Mark

@@ -14,13 +14,6 @@
 /// events = engine.advance(to: .seconds(45))     // phase-start jawline, step-start 0
 /// ```
 public struct SessionEngine: SessionModel, Equatable {
-    public enum State: Sendable, Equatable {
-        case ready
-        case running
-        case paused(since: Duration)
-        case finished(completed: Bool)
-    }
-
     /// How far back `previous` goes to the earlier segment instead of restarting this one.
     public static let backWindow: Duration = .seconds(3)
     /// Shortening never leaves less than this much of a segment (in session time).
@@ -29,7 +22,7 @@ public struct SessionEngine: SessionModel, Equatable {
     public let timeline: Timeline
     /// Rehearsal speed: protocol time runs this many times faster than session time.
     public let speed: Double
-    public private(set) var state: State = .ready
+    public private(set) var state: SessionState = .ready
     /// Index of the current segment; `timeline.segments.count` once finished.
     public private(set) var currentIndex = 0
     /// Session time at which protocol offset zero falls, after the user's adjustments.
@@ -163,10 +156,6 @@ public struct SessionEngine: SessionModel, Equatable {
 
     /// Applies a command at `now`. Commands that make no sense in the current state do nothing.
     public mutating func handle(_ command: SessionCommand, at now: Duration) -> [SessionEvent] {
-        if case .heard(let phrase, let score, let then) = command {
-            guard state == .running || isPaused else { return [] }
-            return [event(.heard(phrase: phrase, score: score), at: now)] + handle(then, at: now)
-        }
         if let segment = currentSegment, segment.waitsForPress, state == .running {
             switch command {
             case .togglePause, .next, .press, .pressAt:

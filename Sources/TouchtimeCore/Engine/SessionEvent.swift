@@ -1,4 +1,5 @@
-/// Something that happened in a session, as the engine (or the audio layer) reports it.
+/// Something that happened in a session, as the engine decides it: the facts of the session's
+/// time. What the sound and listening report beside them is a `SessionReport`.
 ///
 /// What happened, and what it carries, is one value: `kind`. Where it happened (the segment,
 /// its phase and step) and when (on the protocol's timeline, and in session time) are the
@@ -25,15 +26,6 @@ public struct SessionEvent: Sendable, Equatable {
         case mark(Int)
         /// The therapist ended a wait (`"until": "press"`); the next segment's start follows.
         case continued
-        /// A chime was played (reported by the audio layer, not the engine).
-        case chime(ChimeKind)
-        /// A prompt was spoken (reported by the audio layer).
-        case speech(text: String)
-        /// A spoken command was heard (`run --listen`), with the spotter's score (higher is surer);
-        /// its command follows as a key's would.
-        case heard(phrase: String, score: Int)
-        /// Sound could not be played; the session goes on silently (reported by the audio layer).
-        case audioUnavailable(reason: String)
         /// The chimes were muted (true) or unmuted.
         case muted(Bool)
         /// The user confirmed quitting; `session-end` follows.
@@ -59,10 +51,6 @@ public struct SessionEvent: Sendable, Equatable {
             case .stroke: return "stroke"
             case .mark: return "mark"
             case .continued: return "continued"
-            case .chime: return "chime"
-            case .speech: return "speech"
-            case .heard: return "heard"
-            case .audioUnavailable: return "audio-unavailable"
             case .muted: return "muted"
             case .quit: return "quit"
             case .press: return "press"
@@ -72,7 +60,7 @@ public struct SessionEvent: Sendable, Equatable {
         /// Every event name, in the order of the cases.
         public static let names = [
             "session-start", "phase-start", "step-start", "stillness-start", "session-end", "paused", "resumed", "skipped",
-            "back", "extended", "warning", "stroke", "mark", "continued", "chime", "speech", "heard", "audio-unavailable", "muted", "quit", "press",
+            "back", "extended", "warning", "stroke", "mark", "continued", "muted", "quit", "press",
         ]
 
         /// A segment begins: a phase, a step, or a stillness.
@@ -139,7 +127,8 @@ public enum SessionCommand: Sendable, Equatable {
     case pressAt(Duration)
     /// The user confirmed quitting: a `quit` event, then the end.
     case quit
-    /// A spoken command was heard (`run --listen`): a `heard` event, then the command.
+    /// A spoken command was heard (`run --listen`): the runner reports it (`heard`), then hands the
+    /// command to the model as a key's would.
     indirect case heard(phrase: String, score: Int, command: SessionCommand)
     /// End the session now (a signal, or the program).
     case finish

@@ -9,7 +9,7 @@ public protocol SessionModel: Sendable {
     var timeline: Timeline { get }
     /// Rehearsal speed: protocol time runs this many times faster than session time.
     var speed: Double { get }
-    var state: SessionEngine.State { get }
+    var state: SessionState { get }
     /// Index of the current segment; `timeline.segments.count` once finished.
     var currentIndex: Int { get }
     /// Whether the chimes are muted.

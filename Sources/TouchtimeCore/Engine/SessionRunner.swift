@@ -22,12 +22,15 @@ public struct SessionRunner<C: Clock>: Sendable where C.Duration == Duration {
     /// The session starts at `start` (now, if nil): waiting for it is the lead-in, during which
     /// commands go to the model not yet started (which takes an ending and mute). `onEvent` is called on the runner's task, synchronously, so output
     /// is written before the next sleep; `onUpdate` after each change, with the start instant, so
-    /// the audio layer can schedule the next boundary's chime ahead of time.
+    /// the audio layer can schedule the next boundary's chime ahead of time. A heard command
+    /// (`SessionCommand.heard`) is reported (`onReport`, `heard`) and then given to the model, once
+    /// the session has begun; before, it is dropped.
     public func run<Model: SessionModel>(
         _ engine: Model,
         startingAt start: C.Instant? = nil,
         inbox: CommandInbox? = nil,
         onEvent: (StampedEvent) -> Void,
+        onReport: (StampedReport) -> Void = { _ in },
         onUpdate: (Model, C.Instant) -> Void = { _, _ in }
     ) async -> Model {
         var engine = engine
@@ -36,12 +39,21 @@ public struct SessionRunner<C: Clock>: Sendable where C.Duration == Duration {
         func emit(_ events: [SessionEvent]) {
             for event in events { onEvent(StampedEvent(event: event, elapsed: elapsed())) }
         }
+        func apply(_ command: SessionCommand, at now: Duration) {
+            guard case .heard(let phrase, let score, let then) = command else {
+                emit(engine.handle(command, at: now))
+                return
+            }
+            guard engine.state == .running || engine.isPaused else { return }
+            onReport(StampedReport(report: SessionReport(.heard(phrase: phrase, score: score), model: engine, at: now), elapsed: elapsed()))
+            apply(then, at: now)
+        }
         while clock.now < start, !Task.isCancelled {
             // The lead-in: a model not yet started takes only what makes sense before the start
             // (an ending, mute); the rest does nothing.
             let wakes = await wait(until: start, inbox: inbox)
             for case .command(let command) in wakes {
-                emit(engine.handle(command, at: elapsed()))
+                apply(command, at: elapsed())
                 onUpdate(engine, start)
             }
             if engine.isFinished { return engine }
@@ -59,7 +71,7 @@ public struct SessionRunner<C: Clock>: Sendable where C.Duration == Duration {
             // Boundaries that fell due come first, then the commands, in the order they were sent.
             emit(engine.advance(to: now))
             for command in commands {
-                emit(engine.handle(command, at: now))
+                apply(command, at: now)
             }
             onUpdate(engine, start)
         }

@@ -34,7 +34,7 @@ public struct SpeechPlan: Sendable {
 
     /// The utterance an event calls for, if any.
     public func utterance(for event: SessionEvent) -> Utterance? {
-        let segment = event.segmentIndex.flatMap { timeline.segments.indices.contains($0) ? timeline.segments[$0] : nil }
+        let segment = timeline.segment(for: event)
         let text: String?
         switch event.kind {
         case .phaseStart, .stepStart, .stillnessStart:

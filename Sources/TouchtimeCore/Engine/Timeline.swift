@@ -74,6 +74,16 @@ public struct Timeline: Sendable, Equatable {
         self.totalDuration = offset
     }
 
+    /// The segment at `index`, if there is one.
+    public func segment(at index: Int?) -> Segment? {
+        index.flatMap { segments.indices.contains($0) ? segments[$0] : nil }
+    }
+
+    /// The segment an event belongs to, if any.
+    public func segment(for event: SessionEvent) -> Segment? {
+        segment(at: event.segmentIndex)
+    }
+
     /// How many segments wait for a press.
     public var waitCount: Int { segments.filter(\.waitsForPress).count }
 

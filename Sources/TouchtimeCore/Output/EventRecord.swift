@@ -1,19 +1,62 @@
-/// One line of `--events` output (JSON Lines) and of plain mode, built from a stamped event.
+/// One line of `--events` output (JSON Lines) and of plain mode, built from a stamped event of
+/// the engine or a report of the sound and listening.
 public struct EventRecord: Sendable {
-    public var event: SessionEvent
-    /// Measured session time when the event happened.
+    public enum Content: Sendable {
+        case event(SessionEvent)
+        case report(SessionReport)
+    }
+
+    public var content: Content
+    /// Measured session time when it happened.
     public var elapsed: Duration
     /// Wall-clock time, ISO 8601 UTC.
     public var wall: String
 
     public init(event: SessionEvent, elapsed: Duration, wall: String) {
-        self.event = event
+        self.content = .event(event)
+        self.elapsed = elapsed
+        self.wall = wall
+    }
+
+    public init(report: SessionReport, elapsed: Duration, wall: String) {
+        self.content = .report(report)
         self.elapsed = elapsed
         self.wall = wall
     }
 
     /// One JSON object, keys in a fixed order: `event` first, then where, then what it carries, then when.
     public func jsonLine(timeline: Timeline, speed: Double) -> String {
+        switch content {
+        case .event(let event): return jsonLine(event, timeline: timeline, speed: speed)
+        case .report(let report): return jsonLine(report)
+        }
+    }
+
+    private func jsonLine(_ report: SessionReport) -> String {
+        var fields: [(String, String)] = [("event", JSONText.string(report.kind.name))]
+        if let phase = report.phaseID { fields.append(("phase", JSONText.string(phase))) }
+        if let step = report.stepIndex { fields.append(("step", "\(step)")) }
+        if let round = report.round { fields.append(("round", "\(round)")) }
+        if let segment = report.segmentIndex { fields.append(("segment", "\(segment)")) }
+        switch report.kind {
+        case .chime(let kind): fields.append(("kind", JSONText.string(kind.rawValue)))
+        case .speech(let text): fields.append(("text", JSONText.string(text)))
+        case .audioUnavailable(let reason): fields.append(("reason", JSONText.string(reason)))
+        case .heard(let phrase, let score):
+            fields.append(("phrase", JSONText.string(phrase)))
+            fields.append(("score", "\(score)"))
+        }
+        return finished(fields, planned: report.planned)
+    }
+
+    /// The fields every line ends with: when on the protocol's timeline, in session time, and on the wall.
+    private func finished(_ fields: [(String, String)], planned: Duration) -> String {
+        let all = fields + [("planned", TimeText.seconds(planned, decimals: 3)), ("elapsed", TimeText.seconds(elapsed, decimals: 6)),
+                            ("wall", JSONText.string(wall))]
+        return "{" + all.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+    }
+
+    private func jsonLine(_ event: SessionEvent, timeline: Timeline, speed: Double) -> String {
         var fields: [(String, String)] = [("event", JSONText.string(event.kind.name))]
         if event.kind == .sessionStart {
             fields.append(("protocol", JSONText.string(timeline.treatment.id)))
@@ -29,30 +72,32 @@ public struct EventRecord: Sendable {
         case .extended(let amount): fields.append(("amount", TimeText.seconds(amount, decimals: 3)))
         case .press(let error?): fields.append(("error", TimeText.seconds(error, decimals: 3)))
         case .sessionEnd(let completed): fields.append(("completed", completed ? "true" : "false"))
-        case .chime(let kind): fields.append(("kind", JSONText.string(kind.rawValue)))
-        case .speech(let text): fields.append(("text", JSONText.string(text)))
-        case .audioUnavailable(let reason): fields.append(("reason", JSONText.string(reason)))
-        case .heard(let phrase, let score):
-            fields.append(("phrase", JSONText.string(phrase)))
-            fields.append(("score", "\(score)"))
         case .muted(let muted): fields.append(("muted", muted ? "true" : "false"))
         case .mark(let index):
-            if let mark = mark(index, in: timeline) {
+            if let mark = mark(index, of: event, in: timeline) {
                 fields.append(("at", JSONText.string(mark.text)))
                 if let say = mark.say { fields.append(("say", JSONText.string(say))) }
             }
         default: break
         }
-        fields.append(("planned", TimeText.seconds(event.planned, decimals: 3)))
-        fields.append(("elapsed", TimeText.seconds(elapsed, decimals: 6)))
-        fields.append(("wall", JSONText.string(wall)))
-        return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+        return finished(fields, planned: event.planned)
     }
 
     /// `MM:SS.mmm  event  where  what`, with text from the protocol made terminal-safe;
     /// nil for events too frequent or too technical for a person's log (stroke ticks, chimes,
     /// the stroke drill's taps).
     public func plainLine(timeline: Timeline) -> String? {
+        switch content {
+        case .event(let event):
+            return plainLine(event, timeline: timeline)
+        case .report(let report):
+            // Of the reports, a heard command is for a person's log; chimes and prompts are heard.
+            guard case .heard(let phrase, let score) = report.kind else { return nil }
+            return "\(TimeText.elapsed(elapsed))  \(report.kind.name.padding(to: 15)) \"\(phrase.terminalSafe)\" (score \(score))"
+        }
+    }
+
+    private func plainLine(_ event: SessionEvent, timeline: Timeline) -> String? {
         let time = TimeText.elapsed(elapsed)
         let name = event.kind.name.padding(to: 15)
         let phase = (event.phaseID ?? "").terminalSafe
@@ -64,8 +109,7 @@ public struct EventRecord: Sendable {
             // Ended during the lead-in or while the sound was prepared: it never began.
             return "\(time)  \(name) \(completed ? "complete" : elapsed < .zero ? "ended before it began" : "ended early")"
         case .phaseStart, .stepStart, .stillnessStart:
-            guard let index = event.segmentIndex, timeline.segments.indices.contains(index) else { return "\(time)  \(name)" }
-            let segment = timeline.segments[index]
+            guard let segment = timeline.segment(for: event) else { return "\(time)  \(name)" }
             let phase = timeline.phase(of: segment)
             var place = event.kind == .stepStart ? "\(phase.id)/\(segment.stepIndex.map { $0 + 1 } ?? 0)" : phase.id
             if let round = timeline.roundText(of: segment) { place += " \(round)" }
@@ -84,23 +128,20 @@ public struct EventRecord: Sendable {
         case .paused, .resumed, .skipped, .back, .continued:
             return "\(time)  \(name) \(phase)"
         case .mark(let index):
-            guard let mark = mark(index, in: timeline) else { return "\(time)  \(name) \(phase)" }
+            guard let mark = mark(index, of: event, in: timeline) else { return "\(time)  \(name) \(phase)" }
             let words = mark.say.map { ": \($0)" } ?? ""
             return "\(time)  \(name) \(phase.padding(to: 12)) \((mark.text + words).terminalSafe)"
         case .warning:
-            let left = event.segmentIndex.flatMap { timeline.segments.indices.contains($0) ? timeline.segments[$0] : nil }
-                .map { DurationText.format($0.plannedEnd - event.planned) } ?? ""
+            let left = timeline.segment(for: event).map { DurationText.format($0.plannedEnd - event.planned) } ?? ""
             return "\(time)  \(name) \(phase.padding(to: 12)) \(left) left"
         case .muted(let muted):
             return "\(time)  \(name) \(muted ? "muted" : "unmuted")"
-        case .heard(let phrase, let score):
-            return "\(time)  \(name) \"\(phrase.terminalSafe)\" (score \(score))"
         case .quit:
             return "\(time)  \(name)"
         case .press(.some):
             // The error stays out of the line: the practice is blind unless --reveal asks.
             return "\(time)  \(name) \(phase)"
-        case .press(nil), .stroke, .chime, .speech, .audioUnavailable:
+        case .press(nil), .stroke:
             return nil
         }
     }
@@ -108,9 +149,8 @@ public struct EventRecord: Sendable {
 
 extension EventRecord {
     /// The mark an event `mark(index)` names, if its segment has it.
-    func mark(_ index: Int, in timeline: Timeline) -> Mark? {
-        guard let segmentIndex = event.segmentIndex, timeline.segments.indices.contains(segmentIndex) else { return nil }
-        let marks = timeline.segments[segmentIndex].marks
+    func mark(_ index: Int, of event: SessionEvent, in timeline: Timeline) -> Mark? {
+        guard let marks = timeline.segment(for: event)?.marks else { return nil }
         return marks.indices.contains(index) ? marks[index] : nil
     }
 }

@@ -34,7 +34,7 @@ public struct PracticeSession: SessionModel, Equatable {
     // MARK: SessionModel
 
     public var speed: Double { engine.speed }
-    public var state: SessionEngine.State { engine.state }
+    public var state: SessionState { engine.state }
     public var currentIndex: Int { engine.currentIndex }
     /// Practice has no mute key: its chimes (`--chimes`) are the trainee's choice for the whole practice.
     public var muted: Bool { false }

@@ -28,7 +28,7 @@ public struct StrokeDrill: SessionModel, Equatable {
 
     public var timeline: Timeline { engine.timeline }
     public var speed: Double { engine.speed }
-    public var state: SessionEngine.State { engine.state }
+    public var state: SessionState { engine.state }
     public var currentIndex: Int { engine.currentIndex }
     /// The drill plays no chimes: the strokes are the trainee's to keep.
     public var muted: Bool { false }

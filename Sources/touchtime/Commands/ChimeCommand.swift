@@ -71,7 +71,7 @@ struct ChimeCommand: AsyncParsableCommand {
             StandardStream.output.write("wrote \(out): \(Counted.text(voices.count, "chime")), \(DurationText.format(.milliseconds(Int64((seconds * 1000).rounded())))), 48 kHz mono 16-bit\n")
             return
         }
-        let player = try SoundCheck.open(device)
+        let player = try await SoundCheck.open(device)
         let clock = ContinuousClock()
         var at = clock.now.advanced(by: .milliseconds(250))
         for (index, voice) in voices.enumerated() {
@@ -85,6 +85,6 @@ struct ChimeCommand: AsyncParsableCommand {
             at = at.advanced(by: length + .milliseconds(600))
             try SoundCheck.checkNotLost(player)
         }
-        player.finish()
+        await player.ringOut()
     }
 }

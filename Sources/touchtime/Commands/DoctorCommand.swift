@@ -1,6 +1,7 @@
 import ArgumentParser
 import TouchtimeAudio
 import TouchtimeCore
+import TouchtimeSystem
 
 #if canImport(Glibc)
 import Glibc
@@ -46,7 +47,7 @@ struct DoctorCommand: AsyncParsableCommand {
         let (configuration, configurationCheck) = Self.checkConfiguration(configOptions)
         let device = device ?? configuration?.device ?? "default"
         let checks = [
-            Self.checkSound(device, environment: environment),
+            await Self.checkSound(device, environment: environment),
             await Self.checkVoice(),
             await Self.checkListening(configuration, environment: environment),
             configurationCheck,
@@ -90,20 +91,27 @@ struct DoctorCommand: AsyncParsableCommand {
 
     /// Opens the device as a session would, waits (2.5 s at most) for its stream to run, and reads
     /// the delay it reports. Nothing is scheduled: the stream plays silence.
-    static func checkSound(_ device: String, environment: [String: String]) -> Check {
+    static func checkSound(_ device: String, environment: [String: String]) async -> Check {
         let player: ChimePlayer
-        do {
-            player = try ChimePlayer(device: device)
-        } catch {
+        switch await DedicatedThread.result({ Result { () throws(ALSAError) in try ChimePlayer(device: device) } }) {
+        case .success(let opened):
+            player = opened
+        case .failure(let error):
             let problem = SoundProblem(error, device: device, environment: environment)
             return Check(passed: false, name: "sound", text: "\(problem.reason); fix: \(problem.fix)")
         }
-        defer { player.stop() }
+        let check = await checkStream(player, device: device, environment: environment)
+        await player.stop()
+        return check
+    }
+
+    /// Through what the device plays, and the latency it reports once its stream runs.
+    static func checkStream(_ player: ChimePlayer, device: String, environment: [String: String]) async -> Check {
         let route = "ALSA '\(device)' opens through \(describe(player.deviceKind, environment: environment))"
         if player.deviceKind == .file || player.deviceKind == .null {
             return Check(passed: true, name: "sound", text: "\(route); no latency (not a device that plays aloud)")
         }
-        guard let delay = firstDelay(player) else {
+        guard let delay = await player.firstReportedDelay(within: startLimit) else {
             if let failure = player.failure {
                 return Check(passed: false, name: "sound", text: "\(route), but its stream failed: \(failure); "
                              + "fix: restart the sound server, or name another device with --device")
@@ -116,16 +124,6 @@ struct DoctorCommand: AsyncParsableCommand {
 
     /// How long a stream may take to start: a sound server holds a new one for a second or more.
     static let startLimit = Duration.milliseconds(2500)
-
-    /// The first delay the device reports once its stream runs (what is queued ahead of the next
-    /// frame written: the stream's buffer and the server's or card's own); nil when none came
-    /// within `startLimit`, or the stream failed.
-    static func firstDelay(_ player: ChimePlayer) -> Duration? {
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: startLimit)
-        while clock.now < deadline, player.reportedDelay == nil, player.failure == nil { usleep(5000) }
-        return player.failure == nil ? player.reportedDelay : nil
-    }
 
     static func describe(_ kind: PCMKind, environment: [String: String]) -> String {
         switch kind {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TouchtimeCore
+import TouchtimeSession
 
 struct PracticeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,13 +57,12 @@ struct PracticeCommand: AsyncParsableCommand {
             guard let drill = StrokeDrill(treatment: treatment, speed: speed) else {
                 throw ValidationError("\(treatment.id.terminalSafe) has no phase with strokeSeconds to drill (the default ritual's jawline has)")
             }
-            return try await SessionHost(mode: StrokeDrillMode(model: drill), options: session, speed: speed,
-                                         leadIn: settings.leadIn.value, keys: settings.keys).run()
+            return try await SessionLaunch(mode: StrokeDrillMode(model: drill), options: session, settings: settings, speed: speed).run()
         }
         let timeline = Timeline(treatment)
-        let mode = PracticeMode(model: PracticeSession(timeline: timeline, speed: speed), reveal: reveal,
-                                chimes: chimes ? ChimePlan(timeline: timeline, volume: settings.volume.value, pace: false) : nil)
-        try await SessionHost(mode: mode, options: session, speed: speed, leadIn: settings.leadIn.value, keys: settings.keys,
-                              device: settings.device.value).run()
+        let mode = PracticeMode(model: PracticeSession(timeline: timeline, speed: speed), reveal: reveal, chimes: chimes)
+        let played = chimes ? SessionLaunch<PracticeMode>.Sound(plan: ChimePlan(timeline: timeline, volume: settings.volume.value, pace: false),
+                                                                speech: nil, device: settings.device.value) : nil
+        try await SessionLaunch(mode: mode, options: session, settings: settings, speed: speed, sound: played).run()
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TouchtimeCore
+import TouchtimeSession
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -67,24 +68,10 @@ struct RunCommand: AsyncParsableCommand {
             case .failure(let failure): throw ValidationError("--from: \(treatment.id.terminalSafe): \(failure.message.terminalSafe)")
             }
         }
-        let mode = RunMode(model: SessionEngine(timeline: timeline, speed: speed, startingAt: startIndex),
-                           chimes: sound.noSound ? nil : ChimePlan(timeline: timeline, volume: settings.volume.value, pace: !noPace),
-                           speech: settings.voice.value && !sound.noSound ? SpeechPlan(timeline: timeline) : nil)
-        try await SessionHost(mode: mode, options: session, speed: speed, leadIn: settings.leadIn.value, keys: settings.keys,
-                              device: settings.device.value, exitAtEnd: settings.exitAtEnd.value).run()
+        let mode = RunMode(model: SessionEngine(timeline: timeline, speed: speed, startingAt: startIndex), hasSound: !sound.noSound)
+        let played = sound.noSound ? nil : SessionLaunch<RunMode>.Sound(
+            plan: ChimePlan(timeline: timeline, volume: settings.volume.value, pace: !noPace),
+            speech: settings.voice.value ? SpeechPlan(timeline: timeline) : nil, device: settings.device.value)
+        try await SessionLaunch(mode: mode, options: session, settings: settings, speed: speed, sound: played).run()
     }
-}
-
-/// A guided session: the engine with the full set of keys, the chimes, and the summary screen.
-struct RunMode: SessionMode {
-    let model: SessionEngine
-    let chimes: ChimePlan?
-    let speech: SpeechPlan?
-
-    var historyMode: HistoryEntry.Mode { .run }
-    var controls: KeyController.Mode { .session }
-    var showsSummary: Bool { true }
-    /// A script or a pedal daemon may drive a session through a pipe: `(sleep 1; printf n) | touchtime run --plain`.
-    var keysFromPipe: Bool { true }
-    var keysFromFile: Bool { false }
 }

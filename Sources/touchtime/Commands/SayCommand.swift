@@ -58,14 +58,14 @@ struct SayCommand: AsyncParsableCommand {
             StandardStream.output.write("wrote \(out): \(DurationText.format(length)) of speech, 48 kHz mono 16-bit\n")
             return
         }
-        let player = try SoundCheck.open(device)
+        let player = try await SoundCheck.open(device)
         let clock = ContinuousClock()
         let at = clock.now.advanced(by: .milliseconds(250))
         player.ensure(ChimePlayer.Scheduled(id: .init(mark: .speech, segmentIndex: nil, due: .zero), samples: samples, at: at))
         try? await clock.sleep(until: at.advanced(by: .milliseconds(Int64(samples.count) * 1000 / Int64(SpeechSynthesizer.sampleRate))),
                                tolerance: nil)
         try SoundCheck.checkNotLost(player)
-        player.finish()
+        await player.ringOut()
     }
 }
 

@@ -1,37 +1,36 @@
 import TouchtimeAudio
+import TouchtimeSystem
 
 /// What the sound checks (`chime`, `say`) share: writing what they would play to a WAV file, and
 /// the device, each failure one line and a documented exit status.
 enum SoundCheck {
     /// Writes `samples` (48 kHz mono 16-bit) to `path`, or says why it cannot (exit 73).
     static func write(_ samples: [Int16], to path: String) throws {
-        do {
+        do throws(WAVFile.Failure) {
             try WAVFile.write(samples, sampleRate: ChimePlayer.sampleRate, to: path)
         } catch {
-            reportError(error.description)
-            throw ExitStatus.cannotCreate
+            throw CommandFailure(error.description, status: ExitStatus.cannotCreate)
         }
     }
 
-    /// Opens `device` and waits for its stream to run, or says why it cannot play (exit 69).
-    static func open(_ device: String) throws -> ChimePlayer {
-        let player: ChimePlayer
-        do {
-            player = try ChimePlayer(device: device)
-        } catch {
+    /// Opens `device` (on a thread of its own) and waits for its stream to run, or says why it
+    /// cannot play (exit 69).
+    static func open(_ device: String) async throws -> ChimePlayer {
+        let opened = await DedicatedThread.result { Result { () throws(ALSAError) in try ChimePlayer(device: device) } }
+        switch opened {
+        case .success(let player):
+            _ = await player.ready()
+            return player
+        case .failure(let error):
             let problem = SoundProblem(error, device: device, environment: Environment.variables)
-            reportError("\(problem.reason); fix: \(problem.fix)")
-            throw ExitStatus.unavailable
+            throw CommandFailure("\(problem.reason); fix: \(problem.fix)", status: ExitStatus.unavailable)
         }
-        player.waitUntilReady()
-        return player
     }
 
     /// Says so when the device was lost while playing (exit 69).
     static func checkNotLost(_ player: ChimePlayer) throws {
         if let failure = player.failure {
-            reportError("sound lost on '\(player.deviceName)': \(failure)")
-            throw ExitStatus.unavailable
+            throw CommandFailure("sound lost on '\(player.deviceName)': \(failure)", status: ExitStatus.unavailable)
         }
     }
 }

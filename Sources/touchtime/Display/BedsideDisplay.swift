@@ -1,14 +1,21 @@
 import Dispatch
 import Synchronization
 import TouchtimeCore
+import TouchtimeSession
+import TouchtimeSystem
 
 /// The full-screen view beside the bed. It only draws: the session's state, what the key
-/// controller shows (help, the quit prompt), the summary. It draws on its own thread, and only
-/// when something visible changes (the shown second, an event, a key, a resize): no busy loop.
-final class BedsideDisplay: Sendable {
+/// controller shows (help, the quit prompt), the summary. It draws on a thread of its own (a
+/// write to a terminal that is stopped blocks), and only when something visible changes (the
+/// shown second, an event, a key, a resize): no busy loop.
+final class BedsideDisplay: SessionScreen {
     private struct Scene {
         var model: any SessionModel
         var controls: KeyController
+        /// The session's start: until `begin`, the lead-in's end, which the lead-in counts down to.
+        var start: ContinuousClock.Instant?
+        /// Why sound is unavailable or was lost, if it is.
+        var soundProblem: String?
         var summary: DisplayState.Summary?
         var revealed: (text: String, until: ContinuousClock.Instant)?
         var volume: (level: Int, until: ContinuousClock.Instant)?
@@ -19,51 +26,63 @@ final class BedsideDisplay: Sendable {
     }
 
     private let scene: Mutex<Scene>
-    private let start: StartTime
     private let wake = DispatchSemaphore(value: 0)
     private let terminal: Terminal
     private let clock = ContinuousClock()
     private let color: Bool
-    private let soundUnavailable: @Sendable () -> Bool
 
-    /// `start` holds the session's start: until `begin`, a provisional one (the lead-in's end),
-    /// which the lead-in counts down to while the sound is prepared.
-    init(model: any SessionModel, controls: KeyController, start: StartTime, terminal: Terminal = .shared,
-         color: Bool, preparingSound: Bool, soundUnavailable: @escaping @Sendable () -> Bool) {
+    init(model: any SessionModel, controls: KeyController, terminal: Terminal = .shared, color: Bool, preparingSound: Bool) {
         self.scene = Mutex(Scene(model: model, controls: controls, preparing: preparingSound))
-        self.start = start
         self.terminal = terminal
         self.color = color
-        self.soundUnavailable = soundUnavailable
     }
+
+    var isFullScreen: Bool { true }
 
     /// Whether colour is wanted: not with `NO_COLOR` set (to anything), nor on a `dumb` terminal.
     static func wantsColor(_ environment: [String: String]) -> Bool {
         environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
     }
 
-    /// Takes the full screen and starts drawing.
-    func open() {
+    /// Takes the full screen and starts drawing; the lead-in counts down to `leadInEnds`.
+    func open(model: any SessionModel, controls: KeyController, leadInEnds: ContinuousClock.Instant) {
+        scene.withLock { scene in
+            scene.model = model
+            scene.controls = controls
+            scene.start = leadInEnds
+        }
         terminal.enterFullScreen()
-        DispatchQueue(label: "touchtime.display").async { [self] in self.drawLoop() }
+        DedicatedThread.start(named: "touchtime.display") { [self] in self.drawLoop() }
     }
 
-    /// The sound is ready and the session starts at the start now set: the clock runs.
-    func begin() {
-        scene.withLock { $0.preparing = false }
+    /// The sound is ready and the session starts at `start`: the clock runs.
+    func begin(at start: ContinuousClock.Instant) {
+        scene.withLock { scene in
+            scene.preparing = false
+            scene.start = start
+        }
         wake.signal()
     }
 
-    func update(_ model: some SessionModel) {
+    func show(_ model: any SessionModel) {
         scene.withLock { $0.model = model }
         wake.signal()
     }
 
     /// What the keys show now (after each key).
-    func update(_ controls: KeyController) {
+    func show(_ controls: KeyController) {
         scene.withLock { $0.controls = controls }
         wake.signal()
     }
+
+    func showSoundProblem(_ reason: String) {
+        scene.withLock { $0.soundProblem = reason }
+        wake.signal()
+    }
+
+    /// Ctrl-Z: the terminal as it was found, for the stopped process; fg takes it again.
+    func suspend() { terminal.suspend() }
+    func resume() { terminal.resume() }
 
     func showSummary(_ summary: DisplayState.Summary) {
         scene.withLock { $0.summary = summary }
@@ -92,15 +111,16 @@ final class BedsideDisplay: Sendable {
     }
 
     /// After a resize or a return from Ctrl-Z: redraw everything now.
-    func redrawAll() {
+    func redraw() {
         terminal.invalidate()
         wake.signal()
     }
 
-    /// Stops drawing. The host gives the terminal back.
+    /// Stops drawing and gives the terminal back.
     func close() {
         scene.withLock { $0.closed = true }
         wake.signal()
+        terminal.restore()
     }
 
     // MARK: Drawing
@@ -109,10 +129,10 @@ final class BedsideDisplay: Sendable {
         while true {
             let now = clock.now
             let (display, wait, closed) = scene.withLock { scene -> (DisplayState, Duration?, Bool) in
-                let elapsed = (start.value ?? now).duration(to: now)
+                let elapsed = (scene.start ?? now).duration(to: now)
                 let leadIn = scene.model.state == .ready && elapsed < .zero ? elapsed : nil
                 var display = DisplayState.make(
-                    engine: scene.model, at: elapsed, soundUnavailable: soundUnavailable(),
+                    engine: scene.model, at: elapsed, soundUnavailable: scene.soundProblem != nil,
                     overlay: scene.controls.overlay(at: elapsed), leadInLeft: leadIn.map { Int(((.zero - $0).milliseconds + 999) / 1000) },
                     summary: scene.summary, controls: scene.controls.mode)
                 if let revealed = scene.revealed, now < revealed.until { display.revealed = revealed.text }

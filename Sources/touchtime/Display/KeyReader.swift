@@ -1,4 +1,4 @@
-import Dispatch
+import TouchtimeSystem
 import TouchtimeCore
 
 #if canImport(Glibc)
@@ -21,7 +21,7 @@ enum KeyReader {
             default: return
             }
         }
-        DispatchQueue(label: "touchtime.keys").async {
+        DedicatedThread.start(named: "touchtime.keys") {
             var decoder = KeyDecoder()
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {

@@ -1,4 +1,4 @@
-import Dispatch
+import TouchtimeSystem
 import TouchtimeCore
 
 #if canImport(Glibc)
@@ -48,7 +48,7 @@ enum PedalReader {
             }
         }
         let box = InterpreterBox(pedal.interpreter)
-        DispatchQueue(label: "touchtime.pedal").async {
+        DedicatedThread.start(named: "touchtime.pedal") {
             defer { close(descriptor) }
             let clock = ContinuousClock()
             let epoch = clock.now

@@ -110,11 +110,20 @@ final class OutputChannel: Sendable {
     }
 
     /// Waits at most `timeout` for everything queued to be written. False if some is still waiting.
+    /// The waiting task is resumed by the channel's thread or by the timeout, whichever is first.
     @discardableResult
-    func flush(timeout: Duration) -> Bool {
-        let done = DispatchSemaphore(value: 0)
-        queue.async { done.signal() }
-        return done.wait(timeout: .now() + .milliseconds(Int(timeout.seconds * 1000))) == .success
+    func flush(timeout: Duration) async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let first = Mutex(true)
+            let resume = { @Sendable (written: Bool) in
+                if first.withLock({ first in defer { first = false }; return first }) { continuation.resume(returning: written) }
+            }
+            queue.async { resume(true) }
+            Task {
+                try? await Task.sleep(for: timeout)
+                resume(false)
+            }
+        }
     }
 
     /// What went wrong, as one line for the user; nil when every line reached its reader.
@@ -127,9 +136,9 @@ final class OutputChannel: Sendable {
     }
 
     /// Closes a file the channel opened, once what is queued is written (or `timeout` passed).
-    func close(timeout: Duration = .seconds(2)) {
+    func close(timeout: Duration = .seconds(2)) async {
         guard closesDescriptor else { return }
-        if flush(timeout: timeout) { _ = Glibc.close(descriptor) }
+        if await flush(timeout: timeout) { _ = Glibc.close(descriptor) }
     }
 
     /// Whether writing `size` bytes now returns at once.

@@ -1,4 +1,5 @@
 import TouchtimeCore
+import TouchtimeSession
 
 #if canImport(Glibc)
 import Glibc
@@ -6,7 +7,7 @@ import Glibc
 
 /// Where a session's events go as they happen: plain lines for people, JSON Lines for programs,
 /// each through its own `OutputChannel`, so that neither can hold up or end the session.
-struct SessionOutput: Sendable {
+struct SessionOutput: SessionLog {
     let timeline: Timeline
     let speed: Double
     /// Plain lines, or nil when the full screen or `--events -` has standard output.
@@ -14,10 +15,19 @@ struct SessionOutput: Sendable {
     let events: OutputChannel?
 
     func emit(_ stamped: StampedEvent) {
-        let record = EventRecord(event: stamped.event, elapsed: stamped.elapsed, wall: Self.wallNow())
+        write(EventRecord(event: stamped.event, elapsed: stamped.elapsed, wall: Self.wallNow()))
+    }
+
+    func emit(_ stamped: StampedReport) {
+        write(EventRecord(report: stamped.report, elapsed: stamped.elapsed, wall: Self.wallNow()))
+    }
+
+    private func write(_ record: EventRecord) {
         events?.write(record.jsonLine(timeline: timeline, speed: speed) + "\n")
         if let line = record.plainLine(timeline: timeline) { plain?.write(line + "\n") }
     }
+
+    var writesPlainLines: Bool { plain != nil }
 
     /// A plain line that is not an event (the lead-in, a reveal, a prompt).
     func note(_ line: String) {
@@ -39,13 +49,13 @@ struct SessionOutput: Sendable {
 
     /// Waits (bounded) for what is queued to be written, closes the files opened, and returns
     /// one line per stream that failed.
-    func finish(timeout: Duration = .seconds(2)) -> [String] {
+    func finish() async -> [String] {
         let channels = [plain, events].compactMap { $0 }
         for channel in channels {
-            if !channel.flush(timeout: timeout) {
+            if await !channel.flush(timeout: .seconds(2)) {
                 return channels.compactMap(\.problem) + ["\(channel.name): cannot write \(channel.role): the reader stopped reading; what it did not take is lost"]
             }
-            channel.close()
+            await channel.close()
         }
         return channels.compactMap(\.problem)
     }

@@ -1,30 +1,37 @@
-import TouchtimeCore
+public import TouchtimeCore
 
 /// Blind practice: no clock on screen, the press is the only key that acts, and a report at the end.
-struct PracticeMode: SessionMode {
-    let model: PracticeSession
+public struct PracticeMode: SessionMode {
+    public let model: PracticeSession
     /// Show each press's planned and actual time (`--reveal`).
-    let reveal: Bool
+    public let reveal: Bool
     /// `--chimes`: each new segment sounds as in a run.
-    let chimes: ChimePlan?
+    public let chimes: Bool
 
-    var historyMode: HistoryEntry.Mode { .practice }
-    var controls: KeyController.Mode { .practice }
-    var keysFromPipe: Bool { true }
-    var resumesAfterStop: Bool { true }
-    var introduction: String? {
+    public init(model: PracticeSession, reveal: Bool, chimes: Bool) {
+        self.model = model
+        self.reveal = reveal
+        self.chimes = chimes
+    }
+
+    public var historyMode: HistoryEntry.Mode { .practice }
+    public var controls: KeyController.Mode { .practice }
+    public var keysFromPipe: Bool { true }
+    public var resumesAfterStop: Bool { true }
+    public var hasSound: Bool { chimes }
+    public var introduction: String? {
         "practise \(model.timeline.treatment.title): press space or Enter when you judge each segment done"
     }
 
-    func observe(_ stamped: StampedEvent, output: SessionOutput, screen: BedsideDisplay?) {
-        guard reveal, case .press(let error?) = stamped.event.kind, let index = stamped.event.segmentIndex else { return }
-        let planned = model.timeline.segments[index].plannedDuration
+    public func observe(_ stamped: StampedEvent, log: any SessionLog, reveal show: (String) -> Void) {
+        guard reveal, case .press(let error?) = stamped.event.kind, let segment = model.timeline.segment(for: stamped.event) else { return }
+        let planned = segment.plannedDuration
         let text = "planned \(DurationText.format(planned)), actual \(Self.seconds(planned + error)) (\(Self.signed(error)))"
-        output.note("           " + text)
-        screen?.reveal(text)
+        log.note("           " + text)
+        show(text)
     }
 
-    func record(_ final: PracticeSession, into entry: inout HistoryEntry) {
+    public func record(_ final: PracticeSession, into entry: inout HistoryEntry) {
         let score = final.score
         guard let mape = score.meanAbsolutePercentError, let rating = score.rating else { return }
         entry.practice = .init(mape: mape, rating: rating, segments: score.results.enumerated().map { position, result in
@@ -36,7 +43,7 @@ struct PracticeMode: SessionMode {
     /// The end report: a table per segment, the score, the worst segment, the change since the
     /// previous practice of the same protocol (read from the end of the history, after this one
     /// was recorded: nothing in the history can cost this practice its record).
-    func report(_ final: PracticeSession, entry: HistoryEntry, history: HistoryReader?) -> String? {
+    public func report(_ final: PracticeSession, entry: HistoryEntry, history: (any SessionHistory)?) -> String? {
         let score = final.score
         let timeline = final.timeline
         guard let mape = score.meanAbsolutePercentError, let rating = score.rating, let worst = score.worst else {
@@ -52,7 +59,7 @@ struct PracticeMode: SessionMode {
         var text = "\n" + TextTable.render(rows) + "\n"
         text += "score: \(Self.percent(mape)) % mean absolute error, rating \(rating)/100\n"
         text += "worst: \(timeline.title(of: timeline.segments[worst.segmentIndex]).terminalSafe) (\(Self.signed(worst.error)))\n"
-        let previous = try? history?.newest { other in
+        let previous = history?.newest { other in
             other.mode == .practice && other.protocolID == entry.protocolID && other.practice != nil
                 && !(other.start == entry.start && other.end == entry.end)  // not this practice itself
         }

@@ -1,28 +1,33 @@
 import Synchronization
 
-/// Warnings that wait: written at once in plain mode; when the full-screen display is up, shown
-/// as a badge and written after the terminal is restored, in the order they came.
-final class DeferredWarning: Sendable {
+/// Warnings that wait: said at once in plain mode; while the full screen is up, kept and said
+/// once the terminal is back, in the order they came.
+final class DeferredWarnings: Sendable {
     private let state = Mutex<(messages: [String], deferred: Bool)>(([], false))
+    private let say: @Sendable (String) -> Void
+
+    init(say: @escaping @Sendable (String) -> Void) {
+        self.say = say
+    }
 
     func deferUntilFlushed() { state.withLock { $0.deferred = true } }
 
     func post(_ message: String) {
-        let writeNow = state.withLock { state -> Bool in
+        let sayNow = state.withLock { state -> Bool in
             state.messages.append(message)
             return !state.deferred
         }
-        if writeNow { reportError(message) }
+        if sayNow { say(message) }
     }
 
     var isSet: Bool { state.withLock { !$0.messages.isEmpty } }
 
-    /// Writes the deferred warnings now (the terminal is back).
+    /// Says the deferred warnings now (the terminal is back).
     func flush() {
         let messages = state.withLock { state -> [String] in
             defer { state.deferred = false }
             return state.deferred ? state.messages : []
         }
-        for message in messages { reportError(message) }
+        for message in messages { say(message) }
     }
 }

@@ -1,9 +1,9 @@
-import TouchtimeCore
+
 
 /// Left-aligned columns separated by two spaces; the last column is not padded. Every cell
 /// passes the sanitiser: tables show what files and the history hold.
-enum TextTable {
-    static func render(_ rows: [[String]]) -> String {
+public enum TextTable {
+    public static func render(_ rows: [[String]]) -> String {
         let rows = rows.map { $0.map(\.terminalSafe) }
         let columns = rows.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: columns)

@@ -1,5 +1,6 @@
 import Synchronization
 public import TouchtimeCore
+import TouchtimeSystem
 
 /// A session's sound: its chimes, and its spoken prompts when it speaks. The chimes are rendered
 /// before the session starts; the prompts come from a `PromptSource` that renders the next few
@@ -12,7 +13,7 @@ public import TouchtimeCore
 /// events that were not predicted (a skip's new segment) are played as soon as they happen.
 /// An utterance starts `SpeechPlan.gap` after its chime and is faded out before the next
 /// boundary (which it never delays), and never overlaps another.
-public final class SessionSound: Sendable {
+public final class SessionAudio: Sendable {
     public let plan: ChimePlan
     public let speech: SpeechPlan?
     private let player: ChimePlayer
@@ -21,18 +22,35 @@ public final class SessionSound: Sendable {
     /// The session's utterances in the order planned: what to ask the prompts for next.
     private let order: SpeechPlan.Order?
 
-    /// Opens the device (throws if it cannot be opened), then renders the chimes the session
-    /// starts with (all of them, unless it has very many: the rest are rendered a moment ahead of
-    /// their boundary). `speech`, when given, is the plan of prompts and where their samples come
-    /// from. Waiting for a sound server to start the stream (a second or more) stops early once
-    /// `giveUp` says so (the session is being ended).
-    public init(
+    /// Opens the device (throws if it cannot be opened), renders the chimes the session starts
+    /// with (all of them, unless it has very many: the rest are rendered a moment ahead of their
+    /// boundary), and waits (at most 3 s) for the stream to run: both on a thread of their own, never
+    /// blocking the caller's task. `speech`, when given, is the plan of prompts and where their
+    /// samples come from. The wait ends early once `giveUp` opens (the session is being ended).
+    public static func open(
         plan: ChimePlan, speech: (plan: SpeechPlan, prompts: any PromptSource)? = nil, device: String,
-        latency: Duration = .milliseconds(60), giveUp: @escaping () -> Bool = { false },
-        onFailure: @escaping @Sendable (ALSAError) -> Void
-    ) throws(ALSAError) {
-        // Open first: without a device there is nothing to render for.
-        self.player = try ChimePlayer(device: device, latency: latency, onFailure: onFailure)
+        latency: Duration = .milliseconds(60), giveUp: Latch? = nil, onFailure: @escaping @Sendable (ALSAError) -> Void
+    ) async throws(ALSAError) -> SessionAudio {
+        let opened = await DedicatedThread.result(named: "touchtime.sound.open") { () -> Result<SessionAudio, ALSAError> in
+            // Open first: without a device there is nothing to render for.
+            Result { () throws(ALSAError) in
+                let audio = SessionAudio(player: try ChimePlayer(device: device, latency: latency, onFailure: onFailure), plan: plan, speech: speech)
+                audio.bank.prepare(plan)
+                return audio
+            }
+        }
+        let audio = try opened.get()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { _ = await audio.player.ready() }
+            if let giveUp { group.addTask { await giveUp.wait() } }
+            _ = await group.next()
+            group.cancelAll()
+        }
+        return audio
+    }
+
+    private init(player: ChimePlayer, plan: ChimePlan, speech: (plan: SpeechPlan, prompts: any PromptSource)?) {
+        self.player = player
         self.minimumLead = player.queuedAhead + .milliseconds(20)
         self.bank = ChimeBank()
         self.plan = plan
@@ -40,8 +58,6 @@ public final class SessionSound: Sendable {
         self.speech = speech?.plan
         self.prompts = speech?.prompts
         self.order = speech.map { SpeechPlan.Order($0.plan) }
-        bank.prepare(plan)
-        player.waitUntilReady(giveUp: giveUp)
     }
 
     /// How far ahead the stream is written: a session must start at least this far in the
@@ -152,20 +168,23 @@ public final class SessionSound: Sendable {
     }
 
     /// Lets the last sounds (the finish, "session complete") ring out, then closes the device;
-    /// stops at once when `giveUp` says so. Returns at once if the sound has stopped.
-    public func finish(giveUp: () -> Bool = { false }) {
-        player.finish(giveUp: giveUp)
+    /// a cancelled task stops it at once. Returns at once if the sound has stopped.
+    public func ringOut() async {
+        await player.ringOut()
     }
 
     /// Stops at once (a signal ended the session).
-    public func stop() {
-        player.stop()
+    public func stop() async {
+        await player.stop()
     }
 
     /// Fades out what still rings, then stops (the summary was closed before the bell rang out).
-    public func fadeOut() {
-        player.fadeOutAndStop()
+    public func fadeOut() async {
+        await player.fadeOutAndStop()
     }
+
+    /// Why the device stopped playing, if it did.
+    public var failure: ALSAError? { player.failure }
 
     private func scheduled(_ cue: ChimePlan.Cue, start: ContinuousClock.Instant) -> ChimePlayer.Scheduled? {
         ChimePlayer.Scheduled(id: cue.id, samples: bank.samples(for: cue.voice), at: start.advanced(by: cue.due))

@@ -1,20 +1,24 @@
-import TouchtimeCore
+public import TouchtimeCore
 
 /// The stroke cadence drill: the paced phases with their clock, a tap per stroke, a cadence report.
-struct StrokeDrillMode: SessionMode {
-    let model: StrokeDrill
+public struct StrokeDrillMode: SessionMode {
+    public let model: StrokeDrill
 
-    var historyMode: HistoryEntry.Mode { .strokes }
-    var controls: KeyController.Mode { .drill }
-    var keysFromPipe: Bool { true }
-    var resumesAfterStop: Bool { true }
+    public init(model: StrokeDrill) {
+        self.model = model
+    }
+
+    public var historyMode: HistoryEntry.Mode { .strokes }
+    public var controls: KeyController.Mode { .drill }
+    public var keysFromPipe: Bool { true }
+    public var resumesAfterStop: Bool { true }
     /// Strokes may be 0.5 s apart (less at rehearsal speed): a tap is a repeat only within 0.25 s.
-    var maximumDebounce: Duration? { .milliseconds(250) }
-    var introduction: String? {
+    public var maximumDebounce: Duration? { .milliseconds(250) }
+    public var introduction: String? {
         "Tap space (or Enter) once per stroke; the drill covers: \(model.timeline.treatment.phases.map(\.title).joined(separator: ", "))"
     }
 
-    func record(_ final: StrokeDrill, into entry: inout HistoryEntry) {
+    public func record(_ final: StrokeDrill, into entry: inout HistoryEntry) {
         entry.strokes = final.results.map { result in
             HistoryEntry.StrokeSummary(identity: .init(final.timeline, index: result.segmentIndex), target: result.target,
                                        taps: result.taps, meanPeriod: result.cadence?.meanPeriod, spread: result.cadence?.spread)
@@ -22,7 +26,7 @@ struct StrokeDrillMode: SessionMode {
     }
 
     /// Per paced segment: the target, the taps, the mean stroke period, its spread, the error.
-    func report(_ final: StrokeDrill, entry: HistoryEntry, history: HistoryReader?) -> String? {
+    public func report(_ final: StrokeDrill, entry: HistoryEntry, history: (any SessionHistory)?) -> String? {
         var rows = [["SEGMENT", "TARGET", "TAPS", "MEAN PERIOD", "SPREAD", "ERROR %"]]
         for result in final.results {
             let name = final.timeline.title(of: final.timeline.segments[result.segmentIndex]).terminalSafe
