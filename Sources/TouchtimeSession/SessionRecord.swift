@@ -28,5 +28,11 @@ public struct SessionOutcome: Sendable, Equatable {
     /// What could not be written (the record, events or lines), one line each.
     public var problems: [String] = []
 
+    public init(refusal: String? = nil, signal: Int32? = nil, problems: [String] = []) {
+        self.refusal = refusal
+        self.signal = signal
+        self.problems = problems
+    }
+
     public static func refused(_ line: String) -> SessionOutcome { SessionOutcome(refusal: line) }
 }
