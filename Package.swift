@@ -19,18 +19,17 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
     ],
     targets: [
-        // The thin system layer: file descriptors, errno as text (once), child processes. Every
-        // other module reaches the system through it (or through the C library it wraps).
-        .target(
-            name: "TouchtimeSystem",
-            dependencies: [
-                .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "Subprocess", package: "swift-subprocess"),
-            ]
-        ),
+        // The thin system layer: errno as text (once), threads of their own, resource caps, over
+        // apple/swift-system; and child processes over swift-subprocess, a module of its own so the
+        // core needs only the first.
+        .target(name: "TouchtimeSystem", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
+        .target(name: "TouchtimeProcess", dependencies: [
+            "TouchtimeSystem", .product(name: "Subprocess", package: "swift-subprocess"),
+        ]),
         // Pure core: protocol model, loader, validation, step engine, runner. No terminal, no audio.
         .target(
             name: "TouchtimeCore",
+            dependencies: ["TouchtimeSystem", .product(name: "SystemPackage", package: "swift-system")],
             exclude: [],
             resources: [
                 // Symlinks to ../../../Protocols: the bundled protocols are compiled into the binary.
@@ -59,7 +58,7 @@ let package = Package(
         // Audio: pure chime synthesis and WAV files, speech, ALSA playback and capture, and
         // listening (the only user of CALSA, CFlite, CSoxr and CPocketSphinx).
         .target(name: "TouchtimeAudio", dependencies: [
-            "TouchtimeCore", "TouchtimeSystem", "CALSA", "CFlite", "CSoxr", "CPocketSphinx",
+            "TouchtimeCore", "TouchtimeSystem", "TouchtimeProcess", "CALSA", "CFlite", "CSoxr", "CPocketSphinx",
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
         // One session in named stages, and what it talks to as protocols (log, screen, sound, inputs,
@@ -75,6 +74,7 @@ let package = Package(
                 "TouchtimeAudio",
                 "TouchtimeSession",
                 "TouchtimeSystem",
+                "TouchtimeProcess",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -1,5 +1,6 @@
 import Synchronization
 public import TouchtimeCore
+import TouchtimeProcess
 import TouchtimeSystem
 
 #if canImport(Glibc)

@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 public import TouchtimeCore
 import TouchtimeSystem
@@ -54,7 +53,7 @@ public enum ListeningHelper {
         }
         defer { capture.close() }
         let quiet = QuietTime()
-        Thread.start { readCommands(into: quiet) }
+        DedicatedThread.start(named: "touchtime.listen.input") { readCommands(into: quiet) }
         listen(capture, spotter: spotter, quiet: quiet, device: device ?? "default")
         return 0
     }
@@ -141,13 +140,6 @@ private final class QuietTime: Sendable {
 
     func end() { state.withLock { $0.ended = true } }
     var ended: Bool { state.withLock { $0.ended } }
-}
-
-/// A thread of its own for a loop that blocks in a read.
-private enum Thread {
-    static func start(_ body: @escaping @Sendable () -> Void) {
-        DispatchQueue(label: "touchtime.listen.input").async(execute: body)
-    }
 }
 
 /// CaptureDevice is used by the helper's one listening loop.

@@ -1,4 +1,5 @@
 import TouchtimeCore
+import TouchtimeProcess
 import TouchtimeSystem
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import Synchronization
 public import TouchtimeCore
+import TouchtimeProcess
 import TouchtimeSystem
 
 /// Where a session's spoken prompts come from while it runs: rendered one at a time by a helper

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+import SystemPackage
+import TouchtimeSystem
 #endif
 
 /// 16-bit PCM WAV files: writing rendered audio, and reading it back (in tests, and to check
@@ -102,7 +104,7 @@ public enum WAVFile {
 
     public static func read(_ path: String) throws(Failure) -> Audio {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .cannotRead(path: path, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw .cannotRead(path: path, reason: Errno.text(errno)) }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -110,7 +112,7 @@ public enum WAVFile {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
+                throw .cannotRead(path: path, reason: Errno.text(errno))
             }
             if count == 0 { break }
             bytes += chunk[0..<count]

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+import SystemPackage
+import TouchtimeSystem
 #endif
 
 /// A mono 16-bit WAV written a block at a time: the header's sizes are filled in at the end,
@@ -14,7 +16,7 @@ public final class WAVWriter {
         self.path = path
         self.sampleRate = sampleRate
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: Errno.text(errno)) }
         try write(WAVFile.encode([], sampleRate: sampleRate))
     }
 
@@ -38,7 +40,7 @@ public final class WAVWriter {
     /// Writes the sizes into the header. The file is complete after this.
     public func finish() throws(WAVFile.Failure) {
         let header = WAVFile.encode([], sampleRate: sampleRate, dataSamples: samplesWritten)
-        guard lseek(descriptor, 0, SEEK_SET) == 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        guard lseek(descriptor, 0, SEEK_SET) == 0 else { throw .cannotWrite(path: path, reason: Errno.text(errno)) }
         try write(header)
     }
 
@@ -48,7 +50,7 @@ public final class WAVWriter {
             let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress.map { $0 + offset }, bytes.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
+                throw .cannotWrite(path: path, reason: Errno.text(errno))
             }
             offset += written
         }

@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemPackage
+import TouchtimeSystem
 
 /// The user's defaults and key map: `$XDG_CONFIG_HOME/touchtime/config.json` (by default
 /// `~/.config/touchtime/config.json`), or the file `--config` names.
@@ -78,7 +80,7 @@ public struct Configuration: Sendable, Equatable {
             let code = errno
             // The default file may be missing, also when a folder on its way is a file (XDG_CONFIG_HOME naming one).
             if code == ENOENT || code == ENOTDIR, !mustExist { return nil }
-            throw ConfigurationError(file: path, problems: [Problem(FileSystem.describe(code))])
+            throw ConfigurationError(file: path, problems: [Problem(Errno.text(code))])
         }
         defer { close(descriptor) }
         var status = stat()

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+import SystemPackage
+import TouchtimeSystem
 #endif
 
 /// The session history: `$XDG_DATA_HOME/touchtime/history.jsonl` (default
@@ -91,21 +93,21 @@ public enum HistoryFile {
         // Read and write: the last byte is read to see whether the file ends with a newline.
         let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0o600)
         guard descriptor >= 0 else {
-            throw WriteError(path: path, reason: errno == ENXIO ? "not a regular file (a FIFO)" : FileSystem.describe(errno))
+            throw WriteError(path: path, reason: errno == ENXIO ? "not a regular file (a FIFO)" : Errno.text(errno))
         }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw WriteError(path: path, reason: FileSystem.describe(errno)) }
+        guard fstat(descriptor, &status) == 0 else { throw WriteError(path: path, reason: Errno.text(errno)) }
         if let kind = FileSystem.nonRegularKind(status.st_mode) {
             throw WriteError(path: path, reason: "not a regular file (\(kind))")
         }
         // One writer at a time between the size read here and the write: so a cut-short write
         // can be cut back to exactly where it began.
         while flock(descriptor, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw WriteError(path: path, reason: FileSystem.describe(errno)) }
+            guard errno == EINTR else { throw WriteError(path: path, reason: Errno.text(errno)) }
         }
         let before = lseek(descriptor, 0, SEEK_END)
-        guard before >= 0 else { throw WriteError(path: path, reason: FileSystem.describe(errno)) }
+        guard before >= 0 else { throw WriteError(path: path, reason: Errno.text(errno)) }
         var line = entry.jsonLine + "\n"
         if before > 0 {
             var last: UInt8 = 0
@@ -116,12 +118,12 @@ public enum HistoryFile {
         let size = line.utf8.count
         let written = line.withUTF8 { buffer in write(descriptor, buffer.baseAddress, buffer.count) }
         guard written == size else {
-            let reason = written < 0 ? FileSystem.describe(errno) : "only \(written) of \(size) bytes written (is the disk full?)"
+            let reason = written < 0 ? Errno.text(errno) : "only \(written) of \(size) bytes written (is the disk full?)"
             // Cut the fragment back off: the next line must not be glued to it.
             _ = ftruncate(descriptor, before)
             throw WriteError(path: path, reason: reason)
         }
-        guard fsync(descriptor) == 0 else { throw WriteError(path: path, reason: FileSystem.describe(errno)) }
+        guard fsync(descriptor) == 0 else { throw WriteError(path: path, reason: Errno.text(errno)) }
     }
 
     // MARK: Reading
@@ -205,11 +207,11 @@ public enum HistoryFile {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             if errno == ENOENT { return }  // no history yet
-            throw ReadError(path: path, reason: FileSystem.describe(errno))
+            throw ReadError(path: path, reason: Errno.text(errno))
         }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw ReadError(path: path, reason: FileSystem.describe(errno)) }
+        guard fstat(descriptor, &status) == 0 else { throw ReadError(path: path, reason: Errno.text(errno)) }
         if let kind = FileSystem.nonRegularKind(status.st_mode) {
             throw ReadError(path: path, reason: "not a regular file (\(kind))")
         }
@@ -230,7 +232,7 @@ public enum HistoryFile {
             guard !folder.isEmpty else { continue }
             if let root, root.hasPrefix(folder + "/") || root == folder { continue }
             if mkdir(folder, 0o700) != 0, errno != EEXIST {
-                throw WriteError(path: path, reason: FileSystem.describe(errno))
+                throw WriteError(path: path, reason: Errno.text(errno))
             }
         }
     }

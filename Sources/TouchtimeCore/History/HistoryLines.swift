@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+import SystemPackage
+import TouchtimeSystem
 #endif
 
 /// The lines of a file read a chunk at a time, forward or from the end, never the whole file
@@ -133,7 +135,7 @@ struct HistoryLines {
             }
             if got < 0 {
                 if errno == EINTR { continue }
-                throw .init(text: FileSystem.describe(errno))
+                throw .init(text: Errno.text(errno))
             }
             if got == 0 { break }
             total += got

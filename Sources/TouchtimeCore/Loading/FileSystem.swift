@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemPackage
+import TouchtimeSystem
 
 /// The few file-system questions the catalog asks, answered with POSIX calls.
 enum FileSystem {
@@ -40,20 +42,10 @@ enum FileSystem {
         }
     }
 
-    /// errno as a short phrase for messages ("no such file", "permission denied").
-    static func describe(_ code: Int32) -> String {
-        switch code {
-        case ENOENT: return "no such file"
-        case EACCES: return "permission denied"
-        case EISDIR: return "is a directory"
-        default: return String(cString: strerror(code)).lowercased()
-        }
-    }
-
     /// The whole file; for files the program itself writes (no size limit is needed).
     static func readAll(_ path: String) throws(ProtocolLoadError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .unreadable(file: path, reason: describe(errno)) }
+        guard descriptor >= 0 else { throw .unreadable(file: path, reason: Errno.text(errno)) }
         defer { close(descriptor) }
         return try read(descriptor, path: path, limit: nil)
     }
@@ -67,7 +59,7 @@ enum FileSystem {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, wanted) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw .unreadable(file: path, reason: describe(errno))
+                throw .unreadable(file: path, reason: Errno.text(errno))
             }
             if count == 0 { break }
             bytes += chunk[0..<count]

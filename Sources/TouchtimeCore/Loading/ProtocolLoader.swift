@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemPackage
+import TouchtimeSystem
 
 /// Reads and validates protocol files.
 ///
@@ -50,12 +52,12 @@ public enum ProtocolLoader {
     static func readFile(_ path: String) throws(ProtocolLoadError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
-            throw .unreadable(file: path, reason: FileSystem.describe(errno))
+            throw .unreadable(file: path, reason: Errno.text(errno))
         }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
-            throw .unreadable(file: path, reason: FileSystem.describe(errno))
+            throw .unreadable(file: path, reason: Errno.text(errno))
         }
         if status.st_mode & S_IFMT == S_IFDIR {
             throw .unreadable(file: path, reason: "is a directory, expected a protocol file")

@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemPackage
+import TouchtimeSystem
 
 /// What a protocol's own sound file (`"sounds"`) must be, checked when the protocol loads: a PCM
 /// WAV (8, 16, 24 or 32-bit integer or 32 or 64-bit float; any common rate; 1 to 8 channels),
@@ -45,10 +47,10 @@ public enum SoundFileCheck {
     /// The file's bytes and their format, or why it cannot be played.
     public static func read(_ path: String) -> Result<(bytes: [UInt8], format: PCMFormat), Problem> {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else { return .failure(Problem(text: "cannot be read: \(FileSystem.describe(errno)) (\(path))")) }
+        guard descriptor >= 0 else { return .failure(Problem(text: "cannot be read: \(Errno.text(errno)) (\(path))")) }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return .failure(Problem(text: "cannot be read: \(FileSystem.describe(errno))")) }
+        guard fstat(descriptor, &status) == 0 else { return .failure(Problem(text: "cannot be read: \(Errno.text(errno))")) }
         if let kind = FileSystem.nonRegularKind(status.st_mode) {
             return .failure(Problem(text: "is \(kind), expected a WAV file"))
         }

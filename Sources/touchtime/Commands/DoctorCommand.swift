@@ -1,5 +1,6 @@
 import ArgumentParser
 import TouchtimeAudio
+import SystemPackage
 import TouchtimeCore
 import TouchtimeSystem
 
@@ -199,7 +200,7 @@ struct DoctorCommand: AsyncParsableCommand {
                 buffer.baseAddress.map { mkstemp($0) } ?? -1
             }
             guard descriptor >= 0 else {
-                return Check(passed: false, name: "history", text: "\(folder) cannot be written (\(errorText(errno))); "
+                return Check(passed: false, name: "history", text: "\(folder) cannot be written (\(Errno.text(errno))); "
                              + "fix: chmod u+w \(folder), or give --history FILE to run")
             }
             close(descriptor)
@@ -224,10 +225,6 @@ struct DoctorCommand: AsyncParsableCommand {
     static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
-    static func errorText(_ code: Int32) -> String {
-        String(cString: strerror(code)).lowercased()
     }
 
     // MARK: Terminal

@@ -3,9 +3,11 @@ import TouchtimeCore
 
 #if canImport(Glibc)
 import Glibc
+import SystemPackage
+import TouchtimeSystem
 #endif
 
-struct EditCommand: ParsableCommand {
+struct EditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "edit",
         abstract: "Change a protocol of your own in your editor; it replaces the file only when it is valid.",
@@ -27,7 +29,7 @@ struct EditCommand: ParsableCommand {
               completion: ProtocolCompletion.editable)
     var name: String
 
-    func run() throws {
+    func run() async throws {
         let path = try Self.file(named: name)
         let original: [UInt8]
         do {
@@ -40,7 +42,7 @@ struct EditCommand: ParsableCommand {
         let editor = Editor(environment: Environment.variables)
         while true {
             do throws(Editor.Failure) {
-                try editor.edit(scratch.path)
+                try await editor.edit(scratch.path)
             } catch {
                 if case .ended(let signal) = error {
                     // Told to end: nothing is saved, and what the editor had written to the copy is kept.
@@ -124,7 +126,7 @@ final class ScratchCopy {
     init(of original: String, bytes: [UInt8]) throws {
         let base = Environment.variables["TMPDIR"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp"
         guard let made = ProtocolFile.fillTemplate("\(base)/touchtime-edit-XXXXXX", { mkdtemp($0) }), made.result != nil else {
-            reportError("cannot make a folder for the copy to edit in \(base): \(Errno(code: errno))")
+            reportError("cannot make a folder for the copy to edit in \(base): \(Errno.text(errno))")
             throw ExitStatus.cannotCreate
         }
         folder = made.name

@@ -1,4 +1,5 @@
 import TouchtimeSystem
+import SystemPackage
 import TouchtimeCore
 
 #if canImport(Glibc)
@@ -24,7 +25,7 @@ enum PedalReader {
         let descriptor = open(pedal.device, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             let code = errno
-            var reason = Errno(code: code).description
+            var reason = Errno.text(code)
             if code == EACCES {
                 reason += " (join the 'input' group, or add a udev rule: see the README's \"Foot pedals\")"
             }
@@ -44,7 +45,7 @@ enum PedalReader {
             let code = errno
             // A recording in a file or a pipe cannot be grabbed, and needs no grab.
             if code != ENOTTY && code != EINVAL {
-                warn("pedal '\(pedal.device)' could not be taken for touchtime alone: \(Errno(code: code)); its keys may also reach other windows")
+                warn("pedal '\(pedal.device)' could not be taken for touchtime alone: \(Errno.text(code)); its keys may also reach other windows")
             }
         }
         let box = InterpreterBox(pedal.interpreter)
@@ -68,7 +69,7 @@ enum PedalReader {
                 guard count > 0 else {
                     // 0: the end of a recording; ENODEV: unplugged.
                     if count < 0 {
-                        warn("pedal '\(pedal.device)' went away: \(Errno(code: errno)); the keyboard still works")
+                        warn("pedal '\(pedal.device)' went away: \(Errno.text(errno)); the keyboard still works")
                     }
                     return
                 }

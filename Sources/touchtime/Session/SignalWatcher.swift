@@ -1,4 +1,4 @@
-import Dispatch
+import TouchtimeSystem
 import Synchronization
 import TouchtimeCore
 
@@ -58,7 +58,7 @@ enum SignalWatcher {
         touchtimePreviousActions = previousActions
         touchtimeSignalPipe = descriptors[1]
         let reader = descriptors[0]
-        DispatchQueue(label: "touchtime.signals").async { readLoop(reader) }
+        DedicatedThread.start(named: "touchtime.signals") { readLoop(reader) }
 
         signal(SIGPIPE, SIG_IGN)
         // Past a file-size limit (ulimit -f) a write fails with EFBIG, reported; it is no reason to die.

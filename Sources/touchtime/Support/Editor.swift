@@ -1,5 +1,8 @@
 #if canImport(Glibc)
 import Glibc
+import SystemPackage
+import TouchtimeProcess
+import TouchtimeSystem
 #endif
 
 /// The user's text editor, run on a file the way `git commit` and `crontab -e` run it.
@@ -46,7 +49,7 @@ struct Editor {
     }
 
     /// Runs the editor on `path` and waits for it to exit.
-    func edit(_ path: String) throws(Failure) {
+    func edit(_ path: String) async throws(Failure) {
         var terminalSettings = termios()
         let hadTerminal = isatty(STDIN_FILENO) == 1 && tcgetattr(STDIN_FILENO, &terminalSettings) == 0
         let previousInterrupt = signal(SIGINT, SIG_IGN)
@@ -74,35 +77,19 @@ struct Editor {
             sigaction(SIGHUP, &previousHangup, nil)
             editorProcess = 0
         }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let arguments = ["sh", "-c", "exec " + command + " \"$1\"", "sh", path]
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/sh", nil, &attributes, argv, environ)
-        guard spawned == 0 else { throw .cannotStart(editor: command, reason: Errno(code: spawned).description) }
-        editorProcess = pid
-        // A signal that came before the editor's id was known is passed on now.
-        if editorEnding != 0 { kill(pid, editorEnding) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw .cannotStart(editor: command, reason: Errno(code: errno).description) }
+        // `exec`: the editor is the child itself, so a signal passed on reaches it, not a shell around it.
+        let ending = await InteractiveCommand.run("/bin/sh", ["-c", "exec " + command + " \"$1\"", "sh", path]) { pid in
+            editorProcess = pid
+            // A signal that came before the editor's id was known is passed on now.
+            if editorEnding != 0 { kill(pid, editorEnding) }
         }
         if editorEnding != 0 { throw .ended(signal: editorEnding) }
-        // The wait status: the low 7 bits are the signal that ended it (0: it exited).
-        let signalNumber = status & 0x7F
-        if signalNumber != 0 { throw .killed(editor: command, signal: signalNumber) }
-        let exitStatus = (status >> 8) & 0xFF
-        if exitStatus != 0 { throw .failed(editor: command, status: exitStatus) }
+        switch ending {
+        case .exited(0): return
+        case .exited(let status): throw .failed(editor: command, status: status)
+        case .signaled(let signal): throw .killed(editor: command, signal: signal)
+        case .cannotStart(let reason): throw .cannotStart(editor: command, reason: reason)
+        }
     }
 }
 

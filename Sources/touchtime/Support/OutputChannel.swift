@@ -4,6 +4,8 @@ import TouchtimeCore
 
 #if canImport(Glibc)
 import Glibc
+import SystemPackage
+import TouchtimeSystem
 #endif
 
 /// A session's side output (plain lines, `--events`): written in order, and never in a way that
@@ -176,7 +178,7 @@ final class OutputChannel: Sendable {
                         _ = poll(&poller, 1, 1000)
                         continue
                     default:
-                        return Errno(code: errno).description
+                        return Errno.text(errno)
                     }
                 }
                 offset += written

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+import SystemPackage
+import TouchtimeSystem
 #endif
 
 /// Writing protocol files for `new` and `edit`: a new file is created only where none is (never
@@ -23,10 +25,10 @@ enum ProtocolFile {
         let target = realPath(path) ?? path
         let folder = target.lastIndex(of: "/").map { String(target[..<$0]) } ?? "."
         let lock = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard lock >= 0 else { throw Failure(path: path, reason: "cannot open its folder: \(Errno(code: errno).description)") }
+        guard lock >= 0 else { throw Failure(path: path, reason: "cannot open its folder: \(Errno.text(errno))") }
         defer { close(lock) }
         while flock(lock, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw Failure(path: path, reason: "cannot lock its folder: \(Errno(code: errno).description)") }
+            guard errno == EINTR else { throw Failure(path: path, reason: "cannot lock its folder: \(Errno.text(errno))") }
         }
         let current = contents(of: target)
         guard current == original else {
@@ -76,7 +78,7 @@ enum ProtocolFile {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
         guard descriptor >= 0 else {
             let code = errno
-            throw Failure(path: path, reason: code == EEXIST ? "already exists" : Errno(code: code).description, exists: code == EEXIST)
+            throw Failure(path: path, reason: code == EEXIST ? "already exists" : Errno.text(code), exists: code == EEXIST)
         }
         if let reason = writeAll(descriptor, bytes) {
             close(descriptor)
@@ -95,7 +97,7 @@ enum ProtocolFile {
         let target = followingLinks ? realPath(path) ?? path : path
         var status = stat()
         guard (followingLinks ? stat(target, &status) : lstat(target, &status)) == 0 else {
-            throw Failure(path: path, reason: Errno(code: errno).description)
+            throw Failure(path: path, reason: Errno.text(errno))
         }
         if !followingLinks, status.st_mode & S_IFMT != S_IFREG {
             // A link or anything else in its place: the new file takes the place, private and plain.
@@ -106,21 +108,21 @@ enum ProtocolFile {
         let folder = target.lastIndex(of: "/").map { String(target[..<$0]) } ?? "."
         let name = target.split(separator: "/").last.map(String.init) ?? target
         guard let made = fillTemplate("\(folder)/.\(name).XXXXXX", { mkstemp($0) }), made.result >= 0 else {
-            throw Failure(path: path, reason: "cannot write beside it: \(Errno(code: errno).description)")
+            throw Failure(path: path, reason: "cannot write beside it: \(Errno.text(errno))")
         }
         let (descriptor, temporary) = (made.result, made.name)
         _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
         // The same permissions (and owner, where allowed) as the file it replaces.
         _ = fchmod(descriptor, status.st_mode & 0o7777)
         _ = fchown(descriptor, status.st_uid, status.st_gid)
-        if let reason = writeAll(descriptor, bytes) ?? (fsync(descriptor) == 0 ? nil : Errno(code: errno).description) {
+        if let reason = writeAll(descriptor, bytes) ?? (fsync(descriptor) == 0 ? nil : Errno.text(errno)) {
             close(descriptor)
             unlink(temporary)
             throw Failure(path: path, reason: "cannot write it: \(reason)")
         }
         close(descriptor)
         guard rename(temporary, target) == 0 else {
-            let reason = Errno(code: errno).description
+            let reason = Errno.text(errno)
             unlink(temporary)
             throw Failure(path: path, reason: "cannot replace it: \(reason)")
         }
@@ -138,7 +140,7 @@ enum ProtocolFile {
         for component in path.split(separator: "/") {
             prefix += "/" + component
             if mkdir(prefix, 0o755) != 0, errno != EEXIST {
-                throw Failure(path: path, reason: "cannot create the folder: \(Errno(code: errno).description)")
+                throw Failure(path: path, reason: "cannot create the folder: \(Errno.text(errno))")
             }
         }
         var status = stat()
@@ -169,7 +171,7 @@ enum ProtocolFile {
             let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress.map { $0 + offset }, bytes.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                return Errno(code: errno).description
+                return Errno.text(errno)
             }
             offset += written
         }

@@ -3,6 +3,8 @@ import TouchtimeCore
 
 #if canImport(Glibc)
 import Glibc
+import SystemPackage
+import TouchtimeSystem
 #endif
 
 /// The options of every session command: `run`, `practice` and its stroke drill.
@@ -101,7 +103,7 @@ struct SessionOptions: ParsableArguments {
     static func openForAppending(_ path: String) -> Result<Int32, OpenFailure> {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0o600)
         guard descriptor >= 0 else {
-            return .failure(OpenFailure(reason: errno == ENXIO ? "a FIFO that no process is reading" : Errno(code: errno).description))
+            return .failure(OpenFailure(reason: errno == ENXIO ? "a FIFO that no process is reading" : Errno.text(errno)))
         }
         // Open, it is written from a thread of its own: blocking writes are what that thread wants.
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)

@@ -30,8 +30,3 @@ struct StandardStream: Sendable {
         }
     }
 }
-
-struct Errno: Error, CustomStringConvertible {
-    var code: Int32
-    var description: String { String(cString: strerror(code)).lowercased() }
-}

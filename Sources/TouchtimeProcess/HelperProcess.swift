@@ -1,5 +1,6 @@
 import Subprocess
 import SystemPackage
+import TouchtimeSystem
 import Synchronization
 
 #if canImport(Glibc)
