@@ -23,7 +23,16 @@ struct Touchtime: AsyncParsableCommand {
             SIGQUIT, SIGTERM.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ConfigCommand.self, PromptsCommand.self, ListenHelperCommand.self, SpotCommand.self, ShowCommand.self, ValidateCommand.self, ListCommand.self, NewCommand.self, EditCommand.self, ChimeCommand.self, SayCommand.self, DoctorCommand.self, RenderCommand.self, PracticeCommand.self, HistoryCommand.self, StatsCommand.self]
+        // The helpers a session starts (and a test's keyword spotter) are hidden from help.
+        subcommands: [PromptsCommand.self, ListenHelperCommand.self, SpotCommand.self],
+        groupedSubcommands: [
+            CommandGroup(name: "Sessions", subcommands: [RunCommand.self, PracticeCommand.self]),
+            CommandGroup(name: "Protocols", subcommands: [ListCommand.self, ShowCommand.self, ValidateCommand.self, NewCommand.self,
+                                                         EditCommand.self, RenderCommand.self]),
+            CommandGroup(name: "Progress", subcommands: [HistoryCommand.self, StatsCommand.self]),
+            CommandGroup(name: "Setup and sound checks", subcommands: [ConfigCommand.self, DoctorCommand.self, ChimeCommand.self,
+                                                                      SayCommand.self]),
+        ]
     )
 
     /// Runs the command the line names. Whatever a command throws that has something to say

@@ -27,11 +27,7 @@ struct ChimeCommand: AsyncParsableCommand {
               completion: ProtocolCompletion.chimeKinds)
     var kind: String = "all"
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Chime volume, 0 to 100 (default 100, or the configuration's).", valueName: "0-100"))
-    var volume: Int?
-
-    @Option(help: ArgumentHelp("The ALSA playback device (default: default, or the configuration's).", valueName: "name"))
-    var device: String?
+    @OptionGroup var playback: PlaybackOptions
 
     @OptionGroup var configOptions: ConfigOptions
 
@@ -46,17 +42,11 @@ struct ChimeCommand: AsyncParsableCommand {
         guard !kinds.isEmpty else {
             throw ValidationError("unknown chime '\(kind)': expected \(ChimeKind.allCases.map(\.rawValue).joined(separator: ", ")) or all")
         }
-        if let volume, !(0...100).contains(volume) {
-            throw ValidationError("--volume must be between 0 and 100, got \(volume)")
-        }
-        if device?.isEmpty == true {
-            throw ValidationError("--device needs an ALSA device name, such as default")
-        }
     }
 
     func run() async throws {
         // The sound check plays where, and as loud as, a session would.
-        let settings = try Settings.load(configOptions, flags: Settings.Flags(device: device, volume: volume))
+        let settings = try Settings.load(configOptions, flags: Settings.Flags(device: playback.device, volume: playback.volume))
         let volume = settings.volume.value
         let device = settings.device.value
         let voices = kinds.map { ChimeVoice(kind: $0, volume: volume) }

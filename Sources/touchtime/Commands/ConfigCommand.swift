@@ -20,20 +20,18 @@ struct ConfigCommand: ParsableCommand {
 
     @OptionGroup var configOptions: ConfigOptions
 
-    @Option(help: ArgumentHelp("As for run.", valueName: "name")) var device: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("As for run.", valueName: "0-100")) var volume: Int?
+    @OptionGroup var playback: PlaybackOptions
     @Flag(inversion: .prefixedNo, help: "As for run.") var voice: Bool?
     @Option(name: .customLong("lead-in"), parsing: .unconditional, help: ArgumentHelp("As for run.", valueName: "seconds"))
     var leadInNumber: DecimalNumber?
     @Flag(name: .customLong("exit-at-end"), inversion: .prefixedNo, help: "As for run.") var exitAtEnd: Bool?
     @Option(help: ArgumentHelp("As for run.", valueName: "device")) var pedal: String?
-    @Flag(inversion: .prefixedNo, help: "As for run.") var listen: Bool?
-    @Option(name: .customLong("listen-device"), help: ArgumentHelp("As for run.", valueName: "device")) var listenDevice: String?
+    @OptionGroup var listening: ListenOptions
 
     func run() throws {
         let settings = try Settings.load(configOptions, flags: Settings.Flags(
-            device: device, volume: volume, voice: voice, leadIn: leadInNumber?.value, exitAtEnd: exitAtEnd, pedal: pedal,
-            listen: listen ?? (listenDevice != nil ? true : nil), listenDevice: listenDevice))
+            device: playback.device, volume: playback.volume, voice: voice, leadIn: leadInNumber?.value, exitAtEnd: exitAtEnd, pedal: pedal,
+            listen: listening.listening, listenDevice: listening.listenDevice))
         let file = settings.file
         // A path from the environment is shown as text: a control in it never reaches the terminal.
         var lines = ["configuration  \((file.path ?? "(none: neither XDG_CONFIG_HOME nor HOME is set)").escapingUnsafe)  "

@@ -23,16 +23,9 @@ struct DoctorCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The ALSA playback device to check (default: default, or the configuration's).", valueName: "name"))
-    var device: String?
+    @OptionGroup var deviceOption: DeviceOption
 
     @OptionGroup var configOptions: ConfigOptions
-
-    func validate() throws {
-        if device?.isEmpty == true {
-            throw ValidationError("--device needs an ALSA device name, such as default")
-        }
-    }
 
     /// One check's line: passed or not, its name, what was found (and the fix, when failed).
     struct Check {
@@ -46,7 +39,7 @@ struct DoctorCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = Environment.variables
         let (configuration, configurationCheck) = Self.checkConfiguration(configOptions)
-        let device = device ?? configuration?.device ?? "default"
+        let device = deviceOption.device ?? configuration?.device ?? "default"
         let checks = [
             await Self.checkSound(device, environment: environment),
             await Self.checkVoice(),

@@ -32,27 +32,18 @@ struct PracticeCommand: AsyncParsableCommand {
     @Flag(help: "Play the transition chimes at each press (off by default: the point is to feel the time).")
     var chimes = false
 
-    @Option(help: ArgumentHelp("The ALSA playback device, for --chimes (default: default, or the configuration's).", valueName: "name"))
-    var device: String?
+    /// Where `--chimes` play.
+    @OptionGroup var deviceOption: DeviceOption
 
-    @Option(name: .customLong("speed"), parsing: .unconditional, help: .hidden)
-    var speedNumber = DecimalNumber(1)
+    // Hidden: a trainee practises at the speed of life; the tests do not.
+    @OptionGroup(visibility: .hidden) var speedOption: SpeedOption
 
-    var speed: Double { speedNumber.value }
-
-    func validate() throws {
-        guard (0.1...1000).contains(speed) else {
-            throw ValidationError("--speed must be between 0.1 and 1000, got \(speed)")
-        }
-        if device?.isEmpty == true {
-            throw ValidationError("--device needs an ALSA device name, such as default")
-        }
-    }
+    var speed: Double { speedOption.speed }
 
     func run() async throws {
         SignalWatcher.install()
         let (treatment, _) = try ProtocolCatalog.current.resolveOrExit(protocolName)
-        let settings = try Settings.load(session.configOptions, flags: Settings.Flags(device: device, leadIn: session.leadIn, pedal: session.pedal))
+        let settings = try Settings.load(session.configOptions, flags: Settings.Flags(device: deviceOption.device, leadIn: session.leadIn, pedal: session.pedal))
         if strokes {
             guard let drill = StrokeDrill(treatment: treatment, speed: speed) else {
                 throw ValidationError("\(treatment.id.terminalSafe) has no phase with strokeSeconds to drill (the default ritual's jawline has)")

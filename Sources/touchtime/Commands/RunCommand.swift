@@ -17,10 +17,9 @@ struct RunCommand: AsyncParsableCommand {
               completion: ProtocolCompletion.protocols)
     var protocolName: String = BundledProtocols.defaultID
 
-    @Option(name: .customLong("speed"), parsing: .unconditional, help: "Rehearsal speed: run X times faster (0.1 to 1000).")
-    var speedNumber = DecimalNumber(1)
+    @OptionGroup var speedOption: SpeedOption
 
-    var speed: Double { speedNumber.value }
+    var speed: Double { speedOption.speed }
 
     @OptionGroup var session: SessionOptions
 
@@ -41,25 +40,14 @@ struct RunCommand: AsyncParsableCommand {
                                                      + "the client hears it too; the configuration may turn it on)."))
     var voice: Bool?
 
-    @Flag(inversion: .prefixedNo, help: ArgumentHelp("Listen for spoken commands: \"timer pause\", \"timer resume\", \"timer next\", "
-                                                     + "\"timer back\", \"timer more time\" (experimental; needs pocketsphinx and its English model)."))
-    var listen: Bool?
-
-    @Option(name: .customLong("listen-device"), help: ArgumentHelp("The ALSA capture device to listen on (default: default).", valueName: "device"))
-    var listenDevice: String?
-
-    func validate() throws {
-        guard (0.1...1000).contains(speed) else {
-            throw ValidationError("--speed must be between 0.1 and 1000, got \(speed)")
-        }
-    }
+    @OptionGroup var listening: ListenOptions
 
     func run() async throws {
         SignalWatcher.install()
         let (treatment, _) = try ProtocolCatalog.current.resolveOrExit(protocolName)
         let settings = try Settings.load(session.configOptions, flags: Settings.Flags(
-            device: sound.device, volume: sound.volume, voice: voice, leadIn: session.leadIn, exitAtEnd: exitAtEnd, pedal: session.pedal,
-            listen: listen ?? (listenDevice != nil ? true : nil), listenDevice: listenDevice))
+            device: sound.playback.device, volume: sound.playback.volume, voice: voice, leadIn: session.leadIn, exitAtEnd: exitAtEnd,
+            pedal: session.pedal, listen: listening.listening, listenDevice: listening.listenDevice))
         let timeline = Timeline(treatment)
         var startIndex = 0
         if let from {

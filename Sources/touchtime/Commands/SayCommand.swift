@@ -22,11 +22,7 @@ struct SayCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate"), parsing: .unconditional, help: ArgumentHelp("Speaking rate, 0.5 to 2 (1 is the voice's own).", valueName: "rate"))
     var rateNumber = DecimalNumber(1)
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Volume, 0 to 100 (default 100, or the configuration's).", valueName: "0-100"))
-    var volume: Int?
-
-    @Option(help: ArgumentHelp("The ALSA playback device (default: default, or the configuration's).", valueName: "name"))
-    var device: String?
+    @OptionGroup var playback: PlaybackOptions
 
     @OptionGroup var configOptions: ConfigOptions
 
@@ -36,13 +32,11 @@ struct SayCommand: AsyncParsableCommand {
     func validate() throws {
         guard !text.trimmingCharacters(in: " ").isEmpty else { throw ValidationError("nothing to say: give some text") }
         guard (0.5...2).contains(rateNumber.value) else { throw ValidationError("--rate must be between 0.5 and 2, got \(rateNumber.value)") }
-        if let volume, !(0...100).contains(volume) { throw ValidationError("--volume must be between 0 and 100, got \(volume)") }
-        if device?.isEmpty == true { throw ValidationError("--device needs an ALSA device name, such as default") }
     }
 
     func run() async throws {
         // The sound check plays where, and as loud as, a session would.
-        let settings = try Settings.load(configOptions, flags: Settings.Flags(device: device, volume: volume))
+        let settings = try Settings.load(configOptions, flags: Settings.Flags(device: playback.device, volume: playback.volume))
         let volume = settings.volume.value
         let device = settings.device.value
         let samples: [Int16]

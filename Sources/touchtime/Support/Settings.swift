@@ -1,13 +1,6 @@
 import ArgumentParser
 import TouchtimeCore
 
-/// `--config FILE`, for every command that reads the configuration.
-struct ConfigOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Read the configuration from FILE instead of $XDG_CONFIG_HOME/touchtime/config.json "
-                               + "(or $TOUCHTIME_CONFIG).", valueName: "file"), completion: .file(extensions: ["json"]))
-    var config: String?
-}
-
 /// Where an effective setting comes from, lowest first: a flag beats the environment, which beats
 /// the configuration file, which beats the default.
 enum SettingSource: String {
