@@ -62,6 +62,40 @@ public final class ChimePlayer: Sendable {
         var endWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter = 0
 
+        /// What the playback thread does next period.
+        struct Turn {
+            /// Due before the period ends: handed to the mixer.
+            var starting: [Scheduled]
+            var muted: Bool
+            var level: Float
+            var stop: Bool
+            /// Asked to drain and nothing is left to play.
+            var drain: Bool
+            var speechEndBy: ContinuousClock.Instant?
+        }
+
+        /// Takes what is due before `periodEnd` (remembered as started) and the controls.
+        mutating func takeTurn(before periodEnd: ContinuousClock.Instant, streamSilent: Bool) -> Turn {
+            let due = pending.filter { $0.at < periodEnd }
+            pending.removeAll { $0.at < periodEnd }
+            started += due.map(\.id)
+            if started.count > 256 { started.removeFirst(started.count - 256) }
+            defer { speechEndBy = nil }
+            return Turn(starting: due, muted: muted, level: level, stop: stopping,
+                        drain: drainWhenIdle && streamSilent && due.isEmpty && pending.isEmpty, speechEndBy: speechEndBy)
+        }
+
+        /// Takes a period's timing: the delay reported, and readiness once the mapping has settled.
+        mutating func observe(_ timing: PlaybackStream.Timing) {
+            switch timing {
+            case .reported(let delay, let settled):
+                reportedDelay = delay
+                if settled { ready = true }
+            case .counted:
+                ready = true
+            }
+        }
+
         /// The one place a moment's chime is de-duplicated: scheduled unless already known.
         mutating func schedule(_ chime: Scheduled) {
             guard !started.contains(chime.id) else { return }
@@ -297,106 +331,36 @@ public final class ChimePlayer: Sendable {
 
     // MARK: The playback thread
 
+    /// One period at a time until stopped, drained or failed: measure the device's timing, take
+    /// what is due, start it, mix and write, pace.
     private func playbackLoop(pcm box: PCMBox, lead: Duration, onFailure: @Sendable (ALSAError) -> Void) {
-        let pcm = box.device
-        let clock = ContinuousClock()
-        let rate = Double(Self.sampleRate)
-        let period = Self.periodFrames
-        var output = [Int16](repeating: 0, count: period)
-        var mixer = Mixer()
-        var framesWritten = 0
-        // When frame 0 is heard; refined from the device's reported delay when it gives one.
-        var origin = clock.now.advanced(by: lead)
-        var drainOnExit = true
-        var secondsPerFrame = 1 / rate
-        var clockModel = DeviceClockModel()
-        var silentDelayPeriods = 0
-        let realTime = pcm.isRealTime
-
+        var stream = PlaybackStream(pcm: box.device, lead: lead)
+        var draining = true
         while true {
-            let now = clock.now
-            if realTime, let delay = pcm.delay(), delay > 0 {
-                // Measured: the next frame is heard `delay` frames from now.
-                let measured = now.advanced(by: .seconds(Double(delay) / rate))
-                let predicted = origin.advanced(by: .seconds(Double(framesWritten) * secondsPerFrame))
-                let settled = clockModel.observe(error: predicted.duration(to: measured).seconds,
-                                                 at: Double(framesWritten) / rate, origin: &origin, secondsPerFrame: &secondsPerFrame)
-                let resumed = shared.withLock { state -> [CheckedContinuation<Void, Never>] in
-                    state.reportedDelay = .seconds(Double(delay) / rate)
-                    if settled { state.ready = true }
-                    return release(&state)
-                }
-                for waiter in resumed { waiter.resume() }
-            } else if !realTime {
-                // A device that is not real-time (ALSA's file plugin) reports no delay: frame
-                // counting is all there is. (A real-time one reports none while it prebuffers:
-                // it is ready only once its reports have settled.)
-                silentDelayPeriods += 1
-                if silentDelayPeriods >= 2 {
-                    let resumed = shared.withLock { state -> [CheckedContinuation<Void, Never>] in
-                        state.ready = true
-                        return release(&state)
-                    }
-                    for waiter in resumed { waiter.resume() }
-                }
-            }
-            let nextFrameTime = origin.advanced(by: .seconds(Double(framesWritten) * secondsPerFrame))
-
-            let periodEnd = nextFrameTime.advanced(by: .seconds(Double(period) / rate))
-
-            let (starting, muted, level, stop, drain, speechEndBy) = shared.withLock {
-                state -> ([Scheduled], Bool, Float, Bool, Bool, ContinuousClock.Instant?) in
-                let due = state.pending.filter { $0.at < periodEnd }
-                state.pending.removeAll { $0.at < periodEnd }
-                state.started += due.map(\.id)
-                if state.started.count > 256 { state.started.removeFirst(state.started.count - 256) }
-                let idle = mixer.isSilent && due.isEmpty && state.pending.isEmpty
-                defer { state.speechEndBy = nil }
-                return (due, state.muted, state.level, state.stopping, state.drainWhenIdle && idle, state.speechEndBy)
-            }
-            if stop { drainOnExit = false; break }
-            if let speechEndBy {
-                mixer.endSpeech(by: framesWritten + Int((nextFrameTime.duration(to: speechEndBy).seconds * rate).rounded()))
-            }
-            if drain { break }
-            if !muted {
-                for chime in starting.sorted(by: { $0.at < $1.at }) {
-                    let offset = Int((nextFrameTime.duration(to: chime.at).seconds * rate).rounded())
-                    let endFrame = chime.endBy.map { framesWritten + Int((nextFrameTime.duration(to: $0).seconds * rate).rounded()) }
-                    mixer.add(Mixer.Voice(samples: chime.samples, startFrame: framesWritten + max(0, offset), isSpeech: chime.isSpeech,
-                                          endFrame: endFrame), now: framesWritten)
-                }
-            }
-            // The master gain ramps toward 0 when muted, so nothing clicks.
-            mixer.mix(from: framesWritten, into: &output, gain: muted ? 0 : level)
-            if muted { mixer.silence() }
-
+            if let timing = stream.measure() { update { $0.observe(timing) } }
+            let turn = shared.withLock { $0.takeTurn(before: stream.periodEnd, streamSilent: stream.isSilent) }
+            if turn.stop { draining = false; break }
+            if let speechEndBy = turn.speechEndBy { stream.endSpeech(by: speechEndBy) }
+            if turn.drain { break }
+            if !turn.muted { stream.start(turn.starting) }
             do throws(ALSAError) {
-                try output.withUnsafeBufferPointer { (buffer) throws(ALSAError) in try pcm.write(buffer) }
+                try stream.writePeriod(gain: turn.level, muted: turn.muted)
             } catch {
-                let resumed = shared.withLock { state -> [CheckedContinuation<Void, Never>] in
-                    state.failure = error
-                    return release(&state)
-                }
-                for waiter in resumed { waiter.resume() }
+                update { $0.failure = error }
                 onFailure(error)
-                drainOnExit = false
+                draining = false
                 break
             }
-            framesWritten += period
-
-            // Stay about `lead` ahead of real time: a device that never blocks (ALSA's file
-            // plugin on `null`) must not be written faster than the session runs.
-            let writeAheadLimit = clock.now.advanced(by: lead)
-            let nextStart = origin.advanced(by: .seconds(Double(framesWritten) * secondsPerFrame))
-            if nextStart > writeAheadLimit {
-                usleep(UInt32(writeAheadLimit.duration(to: nextStart).seconds * 1_000_000))
-            }
+            stream.pace()
         }
-        if drainOnExit { pcm.drain() }
-        pcm.close()
+        stream.close(draining: draining)
+        update { $0.finished = true }
+    }
+
+    /// Changes the shared state, then resumes the waiters the change released.
+    private func update(_ change: (inout Shared) -> Void) {
         let resumed = shared.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.finished = true
+            change(&state)
             return release(&state)
         }
         for waiter in resumed { waiter.resume() }
