@@ -84,45 +84,13 @@ public final class KeywordSpotter {
     /// so that a crash inside ps_init leaves nothing behind that its parent does not remove.
     public init(phrases: [Phrase], pronunciations: [String: [String]]? = nil,
                 modelDirectory: String = KeywordSpotter.modelDirectory, folder given: String? = nil) throws(ListenError) {
-        let opened: DynamicLibraries
-        switch DynamicLibraries.open(Self.libraries) {
-        case .success(let libraries): opened = libraries
-        case .failure(let failure):
-            throw ListenError("pocketsphinx cannot be loaded (\(failure.reason)); install it: apt install libpocketsphinx3 pocketsphinx-en-us")
-        }
-        func symbol<T>(_ name: String, as type: T.Type) throws(ListenError) -> T {
-            guard let function = opened.symbol(name, as: type) else {
-                throw ListenError("pocketsphinx has no \(name) (\(DynamicLibraries.lastError()))")
-            }
-            return function
-        }
+        let library = try Library.open()
         guard access(modelDirectory + "/mdef", R_OK) == 0 else {
             throw ListenError("no English model for pocketsphinx at \(modelDirectory); install it: apt install pocketsphinx-en-us")
         }
-        let words = Set(phrases.flatMap { $0.text.split(separator: " ").map(String.init) })
-        let phones: [String: [String]]
-        if let pronunciations {
-            phones = pronunciations
-        } else {
-            phones = try Self.pronunciations(of: words)
-        }
-        if let missing = words.sorted().first(where: { phones[$0]?.isEmpty ?? true }) {
-            throw ListenError("pocketsphinx's dictionary has no word '\(missing)'")
-        }
+        let lists = try Self.wordLists(for: phrases, pronunciations: pronunciations)
         let folder: String
-        if let given {
-            folder = given
-        } else {
-            var template = Array("/tmp/touchtime-listen-XXXXXX".utf8CString)
-            let made: String? = template.withUnsafeMutableBufferPointer { buffer in
-                guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
-                return String(cString: base)
-            }
-            guard let made else {
-                throw ListenError("cannot make a folder for pocketsphinx's word lists: \(Errno.last.text)")
-            }
-            folder = made
-        }
+        if let given { folder = given } else { folder = try Self.makeFolder() }
         let dictionaryPath = folder + "/commands.dict"
         let phrasesPath = folder + "/commands.kws"
         defer {
@@ -130,57 +98,114 @@ public final class KeywordSpotter {
             unlink(phrasesPath)
             if given == nil { rmdir(folder) }
         }
+        guard Self.write(lists.dictionary, to: dictionaryPath), Self.write(lists.keyphrases, to: phrasesPath) else {
+            throw ListenError("cannot write pocketsphinx's word lists in \(folder)")
+        }
+        (decoder, config) = try library.start(model: modelDirectory, dictionary: dictionaryPath, keyphrases: phrasesPath, phrases: phrases)
+        calls = library.calls
+    }
+
+    /// pocketsphinx's functions: those a spotter calls, and those that start one.
+    private struct Library {
+        let calls: Calls
+        let parse: touchtime_cmd_ln_parse_r
+        let arguments: touchtime_ps_args
+        let initialise: touchtime_ps_init
+        let setKeyphrases: touchtime_ps_set_kws
+        let setSearch: touchtime_ps_set_search
+        let startStream: touchtime_ps_start_stream
+
+        /// Opens the libraries and finds every function, with pocketsphinx's log silenced first.
+        static func open() throws(ListenError) -> Library {
+            let opened: DynamicLibraries
+            switch DynamicLibraries.open(KeywordSpotter.libraries) {
+            case .success(let libraries): opened = libraries
+            case .failure(let failure):
+                throw ListenError("pocketsphinx cannot be loaded (\(failure.reason)); install it: apt install libpocketsphinx3 pocketsphinx-en-us")
+            }
+            func symbol<T>(_ name: String, as type: T.Type) throws(ListenError) -> T {
+                guard let function = opened.symbol(name, as: type) else {
+                    throw ListenError("pocketsphinx has no \(name) (\(DynamicLibraries.lastError()))")
+                }
+                return function
+            }
+            let silence = try symbol("err_set_logfp", as: touchtime_err_set_logfp.self)
+            silence(nil)
+            return Library(
+                calls: Calls(
+                    free: try symbol("ps_free", as: touchtime_ps_free.self),
+                    freeConfig: try symbol("cmd_ln_free_r", as: touchtime_cmd_ln_free_r.self),
+                    startUtterance: try symbol("ps_start_utt", as: touchtime_ps_start_utt.self),
+                    endUtterance: try symbol("ps_end_utt", as: touchtime_ps_end_utt.self),
+                    processRaw: try symbol("ps_process_raw", as: touchtime_ps_process_raw.self),
+                    hypothesis: try symbol("ps_get_hyp", as: touchtime_ps_get_hyp.self),
+                    segments: try symbol("ps_seg_iter", as: touchtime_ps_seg_iter.self),
+                    nextSegment: try symbol("ps_seg_next", as: touchtime_ps_seg_next.self),
+                    segmentWord: try symbol("ps_seg_word", as: touchtime_ps_seg_word.self),
+                    segmentScore: try symbol("ps_seg_prob", as: touchtime_ps_seg_prob.self),
+                    freeSegments: try symbol("ps_seg_free", as: touchtime_ps_seg_free.self)),
+                parse: try symbol("cmd_ln_parse_r", as: touchtime_cmd_ln_parse_r.self),
+                arguments: try symbol("ps_args", as: touchtime_ps_args.self),
+                initialise: try symbol("ps_init", as: touchtime_ps_init.self),
+                setKeyphrases: try symbol("ps_set_kws", as: touchtime_ps_set_kws.self),
+                setSearch: try symbol("ps_set_search", as: touchtime_ps_set_search.self),
+                startStream: try symbol("ps_start_stream", as: touchtime_ps_start_stream.self))
+        }
+
+        /// A decoder on `model` searching for the keyphrases in the file `keyphrases`, its stream
+        /// and first utterance started; and its configuration (both freed by the spotter).
+        func start(model: String, dictionary: String, keyphrases: String,
+                   phrases: [Phrase]) throws(ListenError) -> (decoder: OpaquePointer, config: OpaquePointer) {
+            let options = ["touchtime", "-hmm", model, "-dict", dictionary, "-logfn", "/dev/null"]
+            var argv = options.map { strdup($0) }
+            defer { argv.forEach { free($0) } }
+            guard let config = argv.withUnsafeMutableBufferPointer({ parse(nil, arguments(), Int32($0.count), $0.baseAddress, 1) }) else {
+                throw ListenError("pocketsphinx refused its configuration")
+            }
+            guard let decoder = initialise(config) else {
+                _ = calls.freeConfig(config)
+                throw ListenError("pocketsphinx cannot start (its model at \(model) may be damaged)")
+            }
+            guard setKeyphrases(decoder, "commands", keyphrases) >= 0, setSearch(decoder, "commands") >= 0,
+                  startStream(decoder) >= 0, calls.startUtterance(decoder) >= 0 else {
+                _ = calls.free(decoder)
+                _ = calls.freeConfig(config)
+                throw ListenError("pocketsphinx refused the phrases \(phrases.map { "'\($0.text)'" }.joined(separator: ", "))")
+            }
+            return (decoder, config)
+        }
+    }
+
+    /// pocketsphinx's two word lists: a dictionary of the phrases' words only (each pronunciation
+    /// of each), and the keyphrases with their thresholds.
+    private static func wordLists(for phrases: [Phrase],
+                                  pronunciations: [String: [String]]?) throws(ListenError) -> (dictionary: String, keyphrases: String) {
+        let words = Set(phrases.flatMap { $0.text.split(separator: " ").map(String.init) })
+        let phones: [String: [String]]
+        if let pronunciations { phones = pronunciations } else { phones = try Self.pronunciations(of: words) }
+        if let missing = words.sorted().first(where: { phones[$0]?.isEmpty ?? true }) {
+            throw ListenError("pocketsphinx's dictionary has no word '\(missing)'")
+        }
         var dictionary = ""
         for word in words.sorted() {
             for (index, pronunciation) in (phones[word] ?? []).enumerated() {
                 dictionary += (index == 0 ? word : "\(word)(\(index + 1))") + " " + pronunciation + "\n"
             }
         }
-        let list = phrases.map { "\($0.text) /\(Self.thresholdText($0.threshold))/\n" }.joined()
-        guard Self.write(dictionary, to: dictionaryPath), Self.write(list, to: phrasesPath) else {
-            throw ListenError("cannot write pocketsphinx's word lists in \(folder)")
-        }
+        return (dictionary, phrases.map { "\($0.text) /\(Self.thresholdText($0.threshold))/\n" }.joined())
+    }
 
-        let silence = try symbol("err_set_logfp", as: touchtime_err_set_logfp.self)
-        silence(nil)
-        let parse = try symbol("cmd_ln_parse_r", as: touchtime_cmd_ln_parse_r.self)
-        let arguments = try symbol("ps_args", as: touchtime_ps_args.self)
-        let initialise = try symbol("ps_init", as: touchtime_ps_init.self)
-        let setKeyphrases = try symbol("ps_set_kws", as: touchtime_ps_set_kws.self)
-        let setSearch = try symbol("ps_set_search", as: touchtime_ps_set_search.self)
-        let startStream = try symbol("ps_start_stream", as: touchtime_ps_start_stream.self)
-        let calls = Calls(
-            free: try symbol("ps_free", as: touchtime_ps_free.self),
-            freeConfig: try symbol("cmd_ln_free_r", as: touchtime_cmd_ln_free_r.self),
-            startUtterance: try symbol("ps_start_utt", as: touchtime_ps_start_utt.self),
-            endUtterance: try symbol("ps_end_utt", as: touchtime_ps_end_utt.self),
-            processRaw: try symbol("ps_process_raw", as: touchtime_ps_process_raw.self),
-            hypothesis: try symbol("ps_get_hyp", as: touchtime_ps_get_hyp.self),
-            segments: try symbol("ps_seg_iter", as: touchtime_ps_seg_iter.self),
-            nextSegment: try symbol("ps_seg_next", as: touchtime_ps_seg_next.self),
-            segmentWord: try symbol("ps_seg_word", as: touchtime_ps_seg_word.self),
-            segmentScore: try symbol("ps_seg_prob", as: touchtime_ps_seg_prob.self),
-            freeSegments: try symbol("ps_seg_free", as: touchtime_ps_seg_free.self))
-
-        let options = ["touchtime", "-hmm", modelDirectory, "-dict", dictionaryPath, "-logfn", "/dev/null"]
-        var argv = options.map { strdup($0) }
-        defer { argv.forEach { free($0) } }
-        guard let config = argv.withUnsafeMutableBufferPointer({ parse(nil, arguments(), Int32($0.count), $0.baseAddress, 1) }) else {
-            throw ListenError("pocketsphinx refused its configuration")
+    /// A private folder of its own under /tmp for the word lists.
+    private static func makeFolder() throws(ListenError) -> String {
+        var template = Array("/tmp/touchtime-listen-XXXXXX".utf8CString)
+        let made: String? = template.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress, mkdtemp(base) != nil else { return nil }
+            return String(cString: base)
         }
-        guard let decoder = initialise(config) else {
-            _ = calls.freeConfig(config)
-            throw ListenError("pocketsphinx cannot start (its model at \(modelDirectory) may be damaged)")
+        guard let made else {
+            throw ListenError("cannot make a folder for pocketsphinx's word lists: \(Errno.last.text)")
         }
-        guard setKeyphrases(decoder, "commands", phrasesPath) >= 0, setSearch(decoder, "commands") >= 0,
-              startStream(decoder) >= 0, calls.startUtterance(decoder) >= 0 else {
-            _ = calls.free(decoder)
-            _ = calls.freeConfig(config)
-            throw ListenError("pocketsphinx refused the phrases \(phrases.map { "'\($0.text)'" }.joined(separator: ", "))")
-        }
-        self.calls = calls
-        self.decoder = decoder
-        self.config = config
+        return made
     }
 
     deinit {
