@@ -29,74 +29,80 @@ struct EditCommand: AsyncParsableCommand {
               completion: ProtocolCompletion.editable)
     var name: String
 
+    /// Edit, check, then save, say nothing changed, or ask whether to edit again.
     func run() async throws {
         let path = try Self.file(named: name)
-        let original: [UInt8]
-        do {
-            original = try ProtocolEdit.read(path)
-        } catch {
-            throw error
-        }
+        let original = try ProtocolEdit.read(path)
         let scratch = try ScratchCopy(of: path, bytes: original)
         defer { scratch.remove() }
         let editor = Editor(environment: Environment.variables)
         while true {
-            do throws(Editor.Failure) {
-                try await editor.edit(scratch.path)
-            } catch {
-                if case .ended(let signal) = error {
-                    // Told to end: nothing is saved, and what the editor had written to the copy is kept.
-                    var kept = ""
-                    if let edited = try? ProtocolEdit.read(scratch.path), edited != original,
-                       let beside = try? ProtocolFile.keepBeside(path, bytes: edited) {
-                        kept = "; what the editor had saved is kept as \(beside)"
-                    }
-                    reportError("\(error): \(path) is unchanged\(kept)")
-                    throw ExitStatus.signal(signal)
-                }
-                reportError("\(error); \(path) is unchanged")
-                throw ExitStatus.unavailable
-            }
-            let edited: [UInt8]
-            do {
-                edited = try ProtocolEdit.read(scratch.path)
-            } catch {
-                reportError("cannot read the edited copy (\(scratch.path)); \(path) is unchanged")
-                throw ExitStatus.noInput
-            }
+            try await Self.edit(scratch, with: editor, file: path, original: original)
+            let edited = try Self.read(scratch, file: path)
             switch ProtocolEdit.review(original: original, edited: edited, file: path) {
             case .unchanged:
                 StandardStream.output.write("\(path): no changes".escapingUnsafe + "\n")
                 return
             case .valid(let treatment):
-                do throws(ProtocolFile.Failure) {
-                    try ProtocolFile.replace(path, bytes: edited, ifStill: original)
-                } catch where error.changed {
-                    // Another edit (or program) saved first: its version stays, and this one is kept beside it.
-                    let kept = (try? ProtocolFile.keepBeside(path, bytes: edited)) ?? scratch.keep()
-                    reportError("\(path) changed while you edited it (another edit or program saved it first): it is left as that "
-                                + "one saved it, and your version is kept as \(kept); compare them (diff -u \(path) \(kept)) and edit again")
-                    throw ExitStatus.changedMeanwhile
-                } catch {
-                    reportError("\(error); it is unchanged")
-                    throw ExitStatus.cannotCreate
-                }
+                try Self.save(edited, to: path, ifStill: original, scratch: scratch)
                 let summary = "\(path): saved (\(Counted.text(treatment.phases.count, "phase")), \(DurationText.clock(treatment.totalDuration)))"
                 StandardStream.output.write(summary.escapingUnsafe + "\n")
                 if let warning = ProtocolCatalog.nameMismatch(path: path, id: treatment.id) { reportError("warning: \(warning)") }
                 return
             case .invalid(let error):
                 for line in error.lines { reportError(line) }
-                guard let again = TerminalQuestion.ask("Edit again? [Y/n] ", defaultAnswer: true) else {
-                    reportError("\(path) is unchanged (no terminal to ask whether to edit again)")
-                    throw ExitStatus.invalidProtocol
-                }
-                if !again {
-                    reportError("\(path) is unchanged")
-                    throw ExitStatus.invalidProtocol
-                }
+                try Self.askToEditAgain(file: path)
             }
         }
+    }
+
+    /// Runs the editor on the copy. Told to end (SIGTERM, SIGHUP), nothing is saved, and what
+    /// the editor had written to the copy is kept beside the file.
+    private static func edit(_ scratch: ScratchCopy, with editor: Editor, file path: String, original: [UInt8]) async throws {
+        do throws(Editor.Failure) {
+            try await editor.edit(scratch.path)
+        } catch {
+            guard case .ended(let signal) = error else {
+                throw CommandFailure("\(error); \(path) is unchanged", status: ExitStatus.unavailable)
+            }
+            var kept = ""
+            if let edited = try? ProtocolEdit.read(scratch.path), edited != original,
+               let beside = try? ProtocolFile.keepBeside(path, bytes: edited) {
+                kept = "; what the editor had saved is kept as \(beside)"
+            }
+            throw CommandFailure("\(error): \(path) is unchanged\(kept)", status: ExitStatus.signal(signal))
+        }
+    }
+
+    private static func read(_ scratch: ScratchCopy, file path: String) throws -> [UInt8] {
+        do {
+            return try ProtocolEdit.read(scratch.path)
+        } catch {
+            throw CommandFailure("cannot read the edited copy (\(scratch.path)); \(path) is unchanged", status: ExitStatus.noInput)
+        }
+    }
+
+    /// Replaces the file, unless it changed since it was read: another edit (or program) saved
+    /// first, its version stays, and this one is kept beside it.
+    private static func save(_ edited: [UInt8], to path: String, ifStill original: [UInt8], scratch: ScratchCopy) throws {
+        do throws(ProtocolFile.Failure) {
+            try ProtocolFile.replace(path, bytes: edited, ifStill: original)
+        } catch where error.changed {
+            let kept = (try? ProtocolFile.keepBeside(path, bytes: edited)) ?? scratch.keep()
+            throw CommandFailure("\(path) changed while you edited it (another edit or program saved it first): it is left as that "
+                                 + "one saved it, and your version is kept as \(kept); compare them (diff -u \(path) \(kept)) and edit again",
+                                 status: ExitStatus.changedMeanwhile)
+        } catch {
+            throw CommandFailure("\(error); it is unchanged", status: ExitStatus.cannotCreate)
+        }
+    }
+
+    /// Returns to edit again; a no, or no terminal to ask on, gives the edit up (65).
+    private static func askToEditAgain(file path: String) throws {
+        guard let again = TerminalQuestion.ask("Edit again? [Y/n] ", defaultAnswer: true) else {
+            throw CommandFailure("\(path) is unchanged (no terminal to ask whether to edit again)", status: ExitStatus.invalidProtocol)
+        }
+        if !again { throw CommandFailure("\(path) is unchanged", status: ExitStatus.invalidProtocol) }
     }
 
     /// The file a name stands for: a path as given, else the id's file in ./Protocols or the
@@ -126,8 +132,7 @@ final class ScratchCopy {
     init(of original: String, bytes: [UInt8]) throws {
         let base = Environment.variables["TMPDIR"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp"
         guard let made = ProtocolFile.fillTemplate("\(base)/touchtime-edit-XXXXXX", { mkdtemp($0) }), made.result != nil else {
-            reportError("cannot make a folder for the copy to edit in \(base): \(Errno.text(errno))")
-            throw ExitStatus.cannotCreate
+            throw CommandFailure("cannot make a folder for the copy to edit in \(base): \(Errno.text(errno))", status: ExitStatus.cannotCreate)
         }
         folder = made.name
         let name = original.split(separator: "/").last.map(String.init) ?? "protocol.json"
@@ -136,8 +141,7 @@ final class ScratchCopy {
             try ProtocolFile.create(path, bytes: bytes, mode: 0o600)
         } catch {
             rmdir(folder)
-            reportError(error.description)
-            throw ExitStatus.cannotCreate
+            throw CommandFailure(error.description, status: ExitStatus.cannotCreate)
         }
     }
 
