@@ -272,41 +272,11 @@ struct JSONParser {
                 guard let escape = current else { throw fail("unterminated string: expected an escape") }
                 index += 1
                 if escape == UInt8(ascii: "u") {
-                    let unit = try parseHex4()
-                    if let high = pendingHighSurrogate {
-                        guard (0xDC00...0xDFFF).contains(unit) else {
-                            throw fail("invalid \\u escape: a high surrogate must be followed by a low one")
-                        }
-                        let value = 0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00)
-                        if let scalar = Unicode.Scalar(value) { scalars.append(scalar) }
-                        pendingHighSurrogate = nil
-                    } else if (0xD800...0xDBFF).contains(unit) {
-                        pendingHighSurrogate = unit
-                    } else if let scalar = Unicode.Scalar(unit) {
-                        scalars.append(scalar)
-                    } else {
-                        throw fail("invalid \\u escape: a lone low surrogate")
-                    }
+                    try appendUnicodeEscape(to: &scalars, pendingHighSurrogate: &pendingHighSurrogate)
                     continue
                 }
                 if pendingHighSurrogate != nil { throw fail("invalid \\u escape: a lone high surrogate") }
-                switch escape {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
-                default:
-                    index -= 2  // point at the backslash
-                    // A control or a byte past ASCII is named, never written into the message.
-                    guard (0x21...0x7E).contains(escape) else {
-                        throw fail("invalid escape: a backslash before byte 0x\(String(escape, radix: 16, uppercase: true)) in a string")
-                    }
-                    throw fail("invalid escape \\\(Character(Unicode.Scalar(escape))) in a string")
-                }
+                scalars.append(try simpleEscape(escape))
             case 0x00..<0x20:
                 throw fail("control character in a string: write it as an escape such as \\n")
             default:
@@ -316,6 +286,48 @@ struct JSONParser {
                 }
                 scalars.append(try decodeUTF8Scalar())
             }
+        }
+    }
+
+    /// A `\\uXXXX` escape (its `\\u` read): a scalar, or the high half of a surrogate pair kept
+    /// for the low half that must follow.
+    private mutating func appendUnicodeEscape(to scalars: inout String.UnicodeScalarView,
+                                              pendingHighSurrogate: inout UInt32?) throws(JSONSyntaxError) {
+        let unit = try parseHex4()
+        if let high = pendingHighSurrogate {
+            guard (0xDC00...0xDFFF).contains(unit) else {
+                throw fail("invalid \\u escape: a high surrogate must be followed by a low one")
+            }
+            let value = 0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00)
+            if let scalar = Unicode.Scalar(value) { scalars.append(scalar) }
+            pendingHighSurrogate = nil
+        } else if (0xD800...0xDBFF).contains(unit) {
+            pendingHighSurrogate = unit
+        } else if let scalar = Unicode.Scalar(unit) {
+            scalars.append(scalar)
+        } else {
+            throw fail("invalid \\u escape: a lone low surrogate")
+        }
+    }
+
+    /// What a one-letter escape (its backslash and letter read) stands for.
+    private mutating func simpleEscape(_ escape: UInt8) throws(JSONSyntaxError) -> Unicode.Scalar {
+        switch escape {
+        case UInt8(ascii: "\""): return "\""
+        case UInt8(ascii: "\\"): return "\\"
+        case UInt8(ascii: "/"): return "/"
+        case UInt8(ascii: "b"): return "\u{08}"
+        case UInt8(ascii: "f"): return "\u{0C}"
+        case UInt8(ascii: "n"): return "\n"
+        case UInt8(ascii: "r"): return "\r"
+        case UInt8(ascii: "t"): return "\t"
+        default:
+            index -= 2  // point at the backslash
+            // A control or a byte past ASCII is named, never written into the message.
+            guard (0x21...0x7E).contains(escape) else {
+                throw fail("invalid escape: a backslash before byte 0x\(String(escape, radix: 16, uppercase: true)) in a string")
+            }
+            throw fail("invalid escape \\\(Character(Unicode.Scalar(escape))) in a string")
         }
     }
 
