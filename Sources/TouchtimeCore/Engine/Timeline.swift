@@ -7,20 +7,59 @@ public struct Timeline: Sendable, Equatable {
     /// The timeline of `treatment`. A segment that waits for a press plans 0 s, unless `waitsLast`
     /// gives every wait a length (what `render` writes, where nobody can press).
     public init(_ treatment: TreatmentProtocol, waitsLast: Duration? = nil) {
+        var builder = Builder(treatment: treatment, waitsLast: waitsLast)
+        for phaseIndex in treatment.phases.indices { builder.addPhase(phaseIndex) }
         self.treatment = treatment
+        self.segments = builder.segments
+        self.totalDuration = builder.offset
+    }
+
+    /// Lays the phases end to end: each round's body (a stillness between rounds and between
+    /// steps), then the stillness after.
+    private struct Builder {
+        let treatment: TreatmentProtocol
+        let waitsLast: Duration?
         var segments: [Segment] = []
         var offset = Duration.zero
+        /// The next segment starts a round of its phase (as the phase's first does).
         var roundStarts = false
-        func append(_ phaseIndex: Int, _ role: Segment.Role, _ length: SegmentLength, round: Int) {
+
+        mutating func addPhase(_ phaseIndex: Int) {
+            let phase = treatment.phases[phaseIndex]
+            let bodyRole: Segment.Role = phase.kind == .stillness ? .stillnessPhase : .phase
+            for round in 1...max(phase.repeatCount, 1) {
+                if round > 1 {
+                    if let between = phase.stillnessBetweenRepeats {
+                        append(phaseIndex, .stillnessBetweenRepeats(afterRound: round - 1), .timed(between), round: round - 1)
+                    }
+                    roundStarts = true
+                }
+                switch phase.body {
+                case .duration(let length):
+                    append(phaseIndex, bodyRole, .timed(length), round: round)
+                case .untilPress:
+                    append(phaseIndex, bodyRole, .untilPress, round: round)
+                case .steps(let steps):
+                    for (stepIndex, step) in steps.enumerated() {
+                        if stepIndex > 0, let between = phase.stillnessBetweenSteps {
+                            append(phaseIndex, .stillnessBetweenSteps(afterStep: stepIndex - 1), .timed(between), round: round)
+                        }
+                        append(phaseIndex, .step(stepIndex), step.length, round: round)
+                    }
+                }
+            }
+            if let after = phase.stillnessAfter {
+                append(phaseIndex, .stillnessAfter, .timed(after), round: phase.repeatCount)
+            }
+        }
+
+        mutating func append(_ phaseIndex: Int, _ role: Segment.Role, _ length: SegmentLength, round: Int) {
             let phase = treatment.phases[phaseIndex]
             let startsPhase = segments.last?.phaseIndex != phaseIndex || roundStarts
             roundStarts = false
-            var planned = length.planned
-            var waits = length.waitsForPress
-            if waits, let waitsLast {
-                planned = waitsLast
-                waits = false
-            }
+            // A wait plans 0 s, unless every wait is given a length (render).
+            let waits = length.waitsForPress && waitsLast == nil
+            let planned = length.waitsForPress ? waitsLast ?? length.planned : length.planned
             var segment = Segment(phaseIndex: phaseIndex, role: role, plannedStart: offset,
                                   plannedDuration: planned, startsPhase: startsPhase)
             segment.round = round
@@ -44,34 +83,6 @@ public struct Timeline: Sendable, Equatable {
             segments.append(segment)
             offset += planned
         }
-        for (phaseIndex, phase) in treatment.phases.enumerated() {
-            for round in 1...max(phase.repeatCount, 1) {
-                if round > 1 {
-                    if let between = phase.stillnessBetweenRepeats {
-                        append(phaseIndex, .stillnessBetweenRepeats(afterRound: round - 1), .timed(between), round: round - 1)
-                    }
-                    roundStarts = true
-                }
-                switch phase.body {
-                case .duration(let length):
-                    append(phaseIndex, phase.kind == .stillness ? .stillnessPhase : .phase, .timed(length), round: round)
-                case .untilPress:
-                    append(phaseIndex, phase.kind == .stillness ? .stillnessPhase : .phase, .untilPress, round: round)
-                case .steps(let steps):
-                    for (stepIndex, step) in steps.enumerated() {
-                        if stepIndex > 0, let between = phase.stillnessBetweenSteps {
-                            append(phaseIndex, .stillnessBetweenSteps(afterStep: stepIndex - 1), .timed(between), round: round)
-                        }
-                        append(phaseIndex, .step(stepIndex), step.length, round: round)
-                    }
-                }
-            }
-            if let after = phase.stillnessAfter {
-                append(phaseIndex, .stillnessAfter, .timed(after), round: phase.repeatCount)
-            }
-        }
-        self.segments = segments
-        self.totalDuration = offset
     }
 
     /// The segment at `index`, if there is one.
