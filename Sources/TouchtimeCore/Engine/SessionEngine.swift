@@ -156,17 +156,7 @@ public struct SessionEngine: SessionModel, Equatable {
 
     /// Applies a command at `now`. Commands that make no sense in the current state do nothing.
     public mutating func handle(_ command: SessionCommand, at now: Duration) -> [SessionEvent] {
-        if let segment = currentSegment, segment.waitsForPress, state == .running {
-            switch command {
-            case .togglePause, .next, .press, .pressAt:
-                // The therapist is ready: space, a pedal, `n` (or a practice's press) ends the wait.
-                return [event(.continued, at: now)] + enter(currentIndex + 1, at: now)
-            case .extend:
-                return []  // a wait has no length to change
-            default:
-                break
-            }
-        }
+        if let events = handleInWait(command, at: now) { return events }
         switch (command, state) {
         case (.togglePause, .running):
             return handle(.pause, at: now)
@@ -196,13 +186,7 @@ public struct SessionEngine: SessionModel, Equatable {
                 ?? currentIndex
             return [event(.back, at: now)] + enter(first, at: now)
         case (.extend(let amount), .running), (.extend(let amount), .paused):
-            let left = remaining(at: now)
-            var change = scaled(amount)
-            if left + change < Self.minimumRemaining {
-                change = min(Self.minimumRemaining - left, .zero)
-            }
-            anchor += change
-            return [event(.extended(by: unscaled(change)), at: now)]
+            return extend(by: amount, at: now)
         case (.toggleMute, .ready), (.toggleMute, .running), (.toggleMute, .paused):
             muted.toggle()
             return [event(.muted(muted), at: now)]
@@ -215,6 +199,32 @@ public struct SessionEngine: SessionModel, Equatable {
         default:
             return []
         }
+    }
+
+    /// A command while a segment waits for a press: what ends the wait ends it, an extension
+    /// does nothing (a wait has no length to change); nil for the rest, handled as ever.
+    private mutating func handleInWait(_ command: SessionCommand, at now: Duration) -> [SessionEvent]? {
+        guard let segment = currentSegment, segment.waitsForPress, state == .running else { return nil }
+        switch command {
+        case .togglePause, .next, .press, .pressAt:
+            // The therapist is ready: space, a pedal, `n` (or a practice's press) ends the wait.
+            return [event(.continued, at: now)] + enter(currentIndex + 1, at: now)
+        case .extend:
+            return []
+        default:
+            return nil
+        }
+    }
+
+    /// Moves the segment's end by `amount` of session time; never to less than `minimumRemaining` left.
+    private mutating func extend(by amount: Duration, at now: Duration) -> [SessionEvent] {
+        let left = remaining(at: now)
+        var change = scaled(amount)
+        if left + change < Self.minimumRemaining {
+            change = min(Self.minimumRemaining - left, .zero)
+        }
+        anchor += change
+        return [event(.extended(by: unscaled(change)), at: now)]
     }
 
     /// The whole session's events at speed 1 with nothing adjusted and every wait ended at once:
