@@ -6,13 +6,17 @@
 // Run by .ci/fuzz (CI), which says how.
 import PackageDescription
 
+/// What each fuzzer links: the core it feeds, and libFuzzer's driver.
+let fuzzed: [Target.Dependency] = ["FuzzDriver", .product(name: "TouchtimeCore", package: "touchtime")]
+
 let package = Package(
     name: "touchtime-fuzz",
     dependencies: [.package(name: "touchtime", path: "..")],
     targets: [
-        .executableTarget(name: "FuzzProtocolLoader", dependencies: [.product(name: "TouchtimeCore", package: "touchtime")]),
-        .executableTarget(name: "FuzzHistoryLine", dependencies: [.product(name: "TouchtimeCore", package: "touchtime")]),
-        .executableTarget(name: "FuzzKeyInput", dependencies: [.product(name: "TouchtimeCore", package: "touchtime")]),
-        .executableTarget(name: "FuzzConfiguration", dependencies: [.product(name: "TouchtimeCore", package: "touchtime")]),
+        .target(name: "FuzzDriver"),
+        .executableTarget(name: "FuzzProtocolLoader", dependencies: fuzzed),
+        .executableTarget(name: "FuzzHistoryLine", dependencies: fuzzed),
+        .executableTarget(name: "FuzzKeyInput", dependencies: fuzzed),
+        .executableTarget(name: "FuzzConfiguration", dependencies: fuzzed),
     ]
 )

@@ -1,14 +1,7 @@
-/// The process's entry. SwiftPM links an executable's `main` as `FuzzKeyInput_main`, so that is the
-/// name given here; it hands control to libFuzzer's driver (whose own `main` is then never linked).
+import FuzzDriver
+
+/// The process's entry (see FuzzDriver).
 @_cdecl("FuzzKeyInput_main")
 func FuzzKeyInputEntry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-    var count = argc
-    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-    return LLVMFuzzerRunDriver(&count, &arguments, testOneInput)
+    runFuzzer(argc, argv, testOneInput)
 }
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt

@@ -163,19 +163,7 @@ struct JSONParser {
             skipWhitespace()
             let value = try parseValue(depth: depth)
             members.append(JSONNode.Member(key: key, keyOffset: keyOffset, value: value))
-            skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","):
-                let comma = index
-                index += 1
-                skipWhitespace()
-                if current == UInt8(ascii: "}") { throw JSONSyntaxError(offset: comma, message: "remove the comma before }") }
-            case UInt8(ascii: "}"):
-                index += 1
-                return .object(members)
-            default:
-                throw failAfterString("unexpected \(describeCurrent()): expected ',' or '}' after an object member")
-            }
+            if try closes(with: "}", after: "an object member") { return .object(members) }
         }
     }
 
@@ -193,19 +181,26 @@ struct JSONParser {
         while true {
             skipWhitespace()
             elements.append(try parseValue(depth: depth))
+            if try closes(with: "]", after: "an array element") { return .array(elements) }
+        }
+    }
+
+    /// After an object's member or an array's element: true at the closing bracket (taken), false
+    /// after a comma that another member or element follows.
+    private mutating func closes(with closing: Unicode.Scalar, after what: String) throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        switch current {
+        case UInt8(ascii: ","):
+            let comma = index
+            index += 1
             skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","):
-                let comma = index
-                index += 1
-                skipWhitespace()
-                if current == UInt8(ascii: "]") { throw JSONSyntaxError(offset: comma, message: "remove the comma before ]") }
-            case UInt8(ascii: "]"):
-                index += 1
-                return .array(elements)
-            default:
-                throw failAfterString("unexpected \(describeCurrent()): expected ',' or ']' after an array element")
-            }
+            if current == UInt8(ascii: closing) { throw JSONSyntaxError(offset: comma, message: "remove the comma before \(closing)") }
+            return false
+        case UInt8(ascii: closing):
+            index += 1
+            return true
+        default:
+            throw failAfterString("unexpected \(describeCurrent()): expected ',' or '\(closing)' after \(what)")
         }
     }
 
