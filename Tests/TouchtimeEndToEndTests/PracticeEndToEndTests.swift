@@ -22,7 +22,11 @@ import TouchtimeTestSupport
             .filter { $0["event"] as? String == "press" }
         let errors = presses.compactMap { $0["error"] as? Double }
         #expect(errors.count == 3)
-        for (error, expected) in zip(errors, [0.0, -2.0, 1.0]) {
+        // The first press is timed from the launch, so the binary's start-up (up to 150 ms on a
+        // loaded machine, 1.5 s at 10x) makes it early; the others are timed from the press before.
+        let first = try #require(errors.first)
+        #expect(first > -1.5 && first < 0.5, "error \(first) s, expected about 0 s")
+        for (error, expected) in zip(errors.dropFirst(), [-2.0, 1.0]) {
             #expect(abs(error - expected) < 0.5, "error \(error) s, expected about \(expected) s")
         }
         #expect(pressed.stdout.contains("SEGMENT"))
