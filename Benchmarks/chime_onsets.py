@@ -41,45 +41,70 @@ def templates(touchtime, kinds, volume):
     return result
 
 
-def find_onsets(recording, rate, sequence, bank, threshold=0.004, skip=0):
-    """sequence: chime kinds in order. Returns onset sample indices (or None where not found).
+def locate(residual, template, around, reach, skip=0, window=None):
+    """The sample within `reach` of `around` where `template` (from `skip` on, over `window`
+    samples) best matches the residual: the peak of their normalised cross-correlation, so a
+    chime is found by its shape whatever its level (a sound server may scale or convert it, and
+    lose its first milliseconds). Returns (onset, gain) or (None, 0)."""
+    window = window or min(len(template) - skip, 4800)
+    part = template[skip:skip + window]
+    norm = float(np.dot(part, part))
+    lo = max(0, around - reach)
+    hi = min(len(residual) - window - skip, around + reach)
+    if hi < lo or norm == 0:
+        return None, 0.0
+    segment = residual[lo + skip:hi + skip + window]
+    correlation = np.correlate(segment, part, mode="valid")
+    energy = np.convolve(segment * segment, np.ones(window), mode="valid")
+    score = np.where(energy > 1e-12, correlation / np.sqrt(np.maximum(energy, 1e-12) * norm), 0)
+    best = int(np.argmax(score))
+    if score[best] < 0.5:
+        return None, 0.0
+    return lo + best, float(correlation[best] / norm)
 
-    With `skip`, the first `skip` samples of each chime are left out of the match: a player
-    that loses the start of its streams (a new aplay each time) is then still timed by the
+
+def find_onsets(recording, rate, sequence, bank, threshold=0.004, skip=0, expected=None):
+    """sequence: chime kinds in order; expected: when each should sound (seconds, any origin).
+    Returns onset sample indices (or None where not found) and the residual.
+
+    The first is found where the recording first rises above `threshold`; each next one around
+    the previous onset plus its planned gap (within 45 % of the gaps either side, at most 0.5 s),
+    by its shape, and taken out of the residual at the level it was found at (overlapping chimes
+    come apart). Each search starts from the last onset found, so one chime played off its plan
+    (or one lost) never derails the rest. With `skip`, the first `skip` samples of each chime are
+    left out of the match: a player that loses the start of its streams is still timed by the
     chime's body, and the onset is where the whole chime would have begun.
     """
     residual = recording.copy()
+    if expected is None:
+        expected = [None] * len(sequence)
     onsets = []
-    cursor = 0
-    search = 48 if skip == 0 else int(0.03 * rate)
-    for kind in sequence:
+    anchor = None  # (onset, expected) of the last chime found
+    for index, kind in enumerate(sequence):
         template = bank[kind]
-        above = np.nonzero(np.abs(residual[cursor:]) > threshold)[0]
-        if len(above) == 0:
-            onsets.append(None)
-            continue
-        rough = cursor + int(above[0])
-        # The template's own first sample above the threshold tells how far in the rough onset is.
-        lead = int(np.nonzero(np.abs(template) > threshold)[0][0])
-        window = min(len(template) - skip, int(0.05 * rate))
-        part = template[skip:skip + window]
-        best, best_error = None, None
-        for candidate in range(rough - lead - search, rough - lead + search + 1):
-            start = candidate + skip
-            if candidate < 0 or start + window > len(residual):
+        if anchor is None or expected[index] is None:
+            above = np.nonzero(np.abs(residual[(anchor or (0,))[0]:]) > threshold)[0]
+            if len(above) == 0:
+                onsets.append(None)
                 continue
-            error = np.sum((residual[start:start + window] - part) ** 2)
-            if best_error is None or error < best_error:
-                best, best_error = candidate, error
-        if best is None:
+            lead = int(np.nonzero(np.abs(template) > threshold)[0][0])
+            around = (anchor or (0,))[0] + int(above[0]) - lead
+            reach = int(0.05 * rate)
+        else:
+            around = anchor[0] + int(round((expected[index] - anchor[1]) * rate))
+            gaps = [abs(expected[j] - expected[index]) for j in (index - 1, index + 1)
+                    if 0 <= j < len(expected) and expected[j] is not None and expected[j] != expected[index]]
+            reach = int(min([0.5] + [0.45 * g for g in gaps]) * rate)
+        onset, gain = locate(residual, template, around, reach, skip)
+        if onset is None:
             onsets.append(None)
             continue
-        end = min(len(residual), best + len(template))
-        residual[best + skip:end] -= template[skip:end - best]
+        end = min(len(residual), onset + len(template))
+        residual[onset + skip:end] -= gain * template[skip:end - onset]
         if skip:
-            residual[best:best + skip] = 0
-        onsets.append(best)
-        cursor = best + max(lead, skip) + 1
+            residual[onset:onset + skip] = 0
+        onsets.append(onset)
+        anchor = (onset, expected[index] if expected[index] is not None else 0)
     return onsets, residual
 
 
@@ -96,7 +121,7 @@ def analyse(recording_path, events_path, touchtime, speed=1.0, volume=100, thres
     planned = [c["planned"] / speed for c in chimes]
     elapsed = [c.get("elapsed", c["planned"] / speed) for c in chimes]
     bank = templates(touchtime, sorted(set(sequence)), volume)
-    onsets, residual = find_onsets(recording, rate, sequence, bank, threshold, skip)
+    onsets, residual = find_onsets(recording, rate, sequence, bank, threshold, skip, expected=planned)
     found = [o for o in onsets if o is not None]
     result = {"chimes": len(sequence), "found": len(found)}
     if recording_rate is not None:
@@ -117,6 +142,9 @@ def analyse(recording_path, events_path, touchtime, speed=1.0, volume=100, thres
         "drift_vs_elapsed_ms": round(((onsets[-1] - onsets[0]) / rate - (elapsed[-1] - elapsed[0])) * 1000, 3),
         "span_s": round((onsets[-1] - onsets[0]) / rate, 1),
         "residual_peak": round(float(np.max(np.abs(residual))), 5),
+        # What is left after the chimes are taken out, against the loudest chime: 0 when the path
+        # is bit-exact (PulseAudio's s16 null sink); a dropout inside a chime leaves its whole level.
+        "residual_relative": round(float(np.max(np.abs(residual)) / max(1e-9, np.max(np.abs(recording)))), 5),
         "sequence": sequence,
     })
     if recording_clock is not None:
