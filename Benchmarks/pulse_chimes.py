@@ -28,6 +28,7 @@ import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -160,8 +161,9 @@ class PipeWireServer(SoundServer):
         self.wait_for("pipewire-pulse", self.pactl_answers)
         subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=bed"], env=self.env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run(["pactl", "set-default-sink", "bed"], env=self.env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # WirePlumber registers the new sink a moment later.
+        self.wait_for("the null sink", lambda: subprocess.run(["pactl", "set-default-sink", "bed"], env=self.env,
+                                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0)
 
 
     def write_alsa_configuration(self):
@@ -235,7 +237,7 @@ def run_touchtime(binary, protocol, speed, folder, stress=False, extra_env=None,
     (returned as `warning`)."""
     if device is not None:
         extra_args = (*extra_args, "--device", device)
-    with SERVERS[server](os.path.join(folder, "runtime")) as pulse:
+    with SERVERS[server](tempfile.mkdtemp(dir=folder, prefix="runtime-")) as pulse:
         pulse.env.update(extra_env or {})
         recording = os.path.join(folder, "session.wav")
         events = os.path.join(folder, "events.jsonl")
@@ -344,6 +346,16 @@ ROUTES = [
 ]
 
 
+def monotonic_drift(result):
+    """The last onset's drift (ms) on the monotonic clock: the recording's sample count corrected
+    by the sink's rate as the recorder measured it, when that rate is plausible (within 2,000
+    ppm; a short recording can mismeasure it), else the sample count as it is."""
+    drift, ppm, span = result.get("drift_ms", 1e9), result.get("recording_rate_ppm"), result.get("span_s", 0)
+    if ppm is None or abs(ppm) > 2000:
+        return drift
+    return drift - span * ppm / 1000
+
+
 def check(binary, folder):
     """CI: the trainee drill at 4x on every route, with the playback thread as the system allows
     (real-time priority as root, a 60 ms lead) and, where marked, as an ordinary thread (a 250 ms
@@ -368,15 +380,104 @@ def check(binary, folder):
                 # catches a chime placed by the write call, a lost frame mapping or a delay report
                 # taken at its word on a route whose reports scatter (tens of ms).
                 "gap error at most 10 ms": result.get("gap_max_ms", 1e9) <= 10.0,
-                "no drift (under 10 ms)": abs(result.get("drift_ms", 1e9)) <= 10.0,
-                "no dropout, nothing to warn about": result.get("warning") is None and not result.get("sound_events"),
+                # On the monotonic clock: the sink's own clock runs its own rate (PulseAudio's null
+                # sink here: 200 to 780 ppm fast), which the recording's sample count carries.
+                "no drift (under 10 ms)": abs(monotonic_drift(result)) <= 10.0,
+                # The pulse plugin to pipewire-pulse is never chosen silently: one warning, with
+                # the fix, and its event; any other route, and any other trouble (a gap heard, a
+                # server fallen behind), fails.
+                ("said once, with the fix" if device == "pulse" and server == "pipewire" else "no dropout, nothing to warn about"):
+                    (result.get("warning") is not None and "pipewire-alsa" in result["warning"] and
+                     [e.get("reason") for e in result.get("sound_events", [])] == [result["warning"].removeprefix("touchtime: ")])
+                    if device == "pulse" and server == "pipewire" else
+                    (result.get("warning") is None and not result.get("sound_events")),
             }
             for name, ok in checks.items():
                 print(("ok     " if ok else "FAILED ") + f"{name} ({label})")
             failed += sum(not ok for ok in checks.values())
             passed += sum(ok for ok in checks.values())
+    # doctor names each route truthfully, and fails the one whose timing is approximate, with the fix.
+    doctor_expected = {
+        ("pulseaudio", None): "ok    sound     ALSA 'default' plays through PulseAudio; delay ",
+        ("pulseaudio", "pipewire"): "FAIL  sound     PipeWire is not running, and ALSA 'pipewire' plays only through it",
+        ("pipewire", "pipewire"): "ok    sound     ALSA 'pipewire' plays through PipeWire (pipewire-alsa); delay ",
+        ("pipewire", None): "ok    sound     ALSA 'default' (played through 'pipewire' instead) plays through PipeWire (pipewire-alsa); delay ",
+        ("pipewire", "pulse"): "FAIL  sound     ALSA 'pulse' plays through ALSA's pulse plugin to PipeWire (pipewire-pulse); delay ",
+    }
+    for (server, device), expected_line in doctor_expected.items():
+        with SERVERS[server](tempfile.mkdtemp(dir=folder, prefix="runtime-doctor-"), keep_alive=False) as sound:
+            result = subprocess.run([binary, "doctor"] + (["--device", device] if device else []), env=sound.env,
+                                    capture_output=True, text=True, timeout=60)
+        line = next((l for l in result.stdout.splitlines() if " sound " in l), "")
+        ok = line.startswith(expected_line) and (device != "pulse" or "fix: install pipewire-alsa" in line)
+        print(("ok     " if ok else "FAILED ") + f"doctor names the route ({server}, --device {device or 'left out'}): {line}")
+        failed += not ok
+        passed += ok
     print(f"sound routes: {passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def launch_to_sound(binary, server, device, folder, command, runs=3):
+    """Launch to the first sound heard, on the monotonic clock: the recording's onset of the
+    `transition` chime, placed on that clock by the recorder's own (see RecorderClock), minus
+    when the command was started. `command` is a function of the chime's WAV path giving argv
+    (touchtime's sound check, or aplay of the same WAV). Median of `runs` (ms)."""
+    chime = os.path.join(folder, "transition.wav")
+    if not os.path.exists(chime):
+        subprocess.run([binary, "chime", "transition", "--out", chime], check=True, stdout=subprocess.DEVNULL)
+    template, _ = chime_onsets.read_wav(chime)
+    results = []
+    for run in range(runs):
+        with SERVERS[server](os.path.join(folder, f"runtime-launch-{run}")) as sound:
+            recording = os.path.join(folder, f"launch-{run}.wav")
+            recorder = sound.record(recording)
+            time.sleep(2.5)
+            launched = time.monotonic()
+            subprocess.run(command(chime, device), env=sound.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+            time.sleep(3)
+            stop(recorder)
+        samples, rate = chime_onsets.read_wav(recording)
+        onsets, _ = chime_onsets.find_onsets(samples, rate, ["transition"], {"transition": template}, skip=480)
+        heard = recorder.clock.time_of(onsets[0]) if onsets[0] is not None else None
+        if heard is not None:
+            results.append((heard - launched) * 1000)
+    return round(statistics.median(results), 1) if results else None
+
+
+def touchtime_chime(binary):
+    return lambda chime, device: [binary, "chime", "transition"] + (["--device", device] if device else [])
+
+
+def aplay_chime(chime, device):
+    return ["aplay", "-q"] + (["-D", device] if device else []) + [chime]
+
+
+def routes_benchmark(binary, folder, segments):
+    """Per route, in one run: the 24-segment session (gap error p50 / max, the worst onset
+    against its event on the monotonic clock), launch to the first chime (the `chime` sound
+    check) beside aplay of the same WAV, and what was said on standard error."""
+    path = os.path.join(folder, "pulse-benchmark.json")
+    benchmark_protocol(path, segments)
+    rows = []
+    for route, server, device, _ in ROUTES:
+        try:
+            session = run_touchtime(binary, path, 1, folder, server=server, device=device, allow_warning=True)
+        except RuntimeError as error:
+            session = {"error": str(error)}
+        ours = launch_to_sound(binary, server, device, folder, touchtime_chime(binary))
+        theirs = launch_to_sound(binary, server, device if device != "pulse" else "pulse", folder, aplay_chime)
+        rows.append((route, session, ours, theirs))
+        print(f"{route}: {session.get('found')}/{session.get('chimes')} chimes, gap error p50 {session.get('gap_p50_ms')} ms, "
+              f"max {session.get('gap_max_ms')} ms, worst onset against its event {session.get('clock_worst_vs_elapsed_ms')} ms; "
+              f"launch to first chime {ours} ms (aplay {theirs} ms); warning: {session.get('warning')}; "
+              f"events: {[e.get('reason') for e in session.get('sound_events', [])]}", flush=True)
+    print("| route | chimes | gap error p50 / max | worst onset vs its event | launch to first chime (aplay) | said |")
+    print("|---|---|---|---|---|---|")
+    for route, session, ours, theirs in rows:
+        said = "nothing" if not session.get("warning") else session["warning"][:60] + "..."
+        print(f"| {route} | {session.get('found')}/{session.get('chimes')} | {session.get('gap_p50_ms')} / {session.get('gap_max_ms')} ms "
+              f"| {session.get('clock_worst_vs_elapsed_ms')} ms | {ours} ms ({theirs} ms) | {said} |")
+    return 0
 
 
 def benchmark_protocol(path, count, minutes=None):
@@ -404,6 +505,7 @@ def main():
     parser.add_argument("--stress", action="store_true", help="under stress-ng --cpu 2")
     parser.add_argument("--voice", action="store_true", help="spoken prompts: each onset against its plan")
     parser.add_argument("--keep", help="keep the recording, events and recorder clock in this folder")
+    parser.add_argument("--routes", action="store_true", help="the benchmark on every route, with launch to first chime")
     options = parser.parse_args()
     for tool in ["pulseaudio", "pactl", "pacat", "parec", "aplay", "pipewire", "wireplumber", "pipewire-pulse", "dbus-daemon"]:
         if shutil.which(tool) is None:
@@ -416,6 +518,8 @@ def main():
         os.makedirs(folder, exist_ok=True)
         if options.check:
             return check(options.binary, folder)
+        if options.routes:
+            return routes_benchmark(options.binary, folder, options.segments)
 
         path = os.path.join(folder, "pulse-benchmark.json")
         if options.minutes:

@@ -15,4 +15,10 @@ static inline void touchtime_alsa_silence_errors(void) {
     snd_lib_error_set_handler(touchtime_alsa_silent_handler);
 }
 
+/* alsa-lib's global configuration tree (after snd_config_update): a function, because Swift
+   treats the global variable as shared mutable state. */
+static inline snd_config_t *touchtime_alsa_config(void) {
+    return snd_config;
+}
+
 #endif

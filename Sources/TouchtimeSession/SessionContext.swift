@@ -14,6 +14,8 @@ final class SessionContext<Mode: SessionMode, C: Clock & Sendable>: Sendable whe
         var startedWall: String
         /// Why sound could not be had at the start, reported once the session starts.
         var unavailableAtStart: String?
+        /// Trouble with the sound said before the session started, reported once it starts.
+        var troubleAtStart: [String] = []
         /// The model as last run, for what is reported between its events (a lost device).
         var latest: any SessionModel
         /// The record could not be written: said with the other problems at the end.
@@ -100,7 +102,8 @@ final class SessionContext<Mode: SessionMode, C: Clock & Sendable>: Sendable whe
     func openSound() async {
         guard mode.hasSound, parts.signals.firstEnding == nil else { return }
         let notices = SoundNotices(warn: { [self] line in warnings.post(line) },
-                                   lost: { [self] warning, reason in lost(warning: warning, reason: reason) })
+                                   lost: { [self] warning, reason in lost(warning: warning, reason: reason) },
+                                   trouble: { [self] warning in trouble(warning) })
         switch await parts.openSound(parts.signals.ended, notices) {
         case .opened(let sound):
             shared.withLock { $0.sound = sound }
@@ -121,6 +124,20 @@ final class SessionContext<Mode: SessionMode, C: Clock & Sendable>: Sendable whe
         let (latest, started) = shared.withLock { ($0.latest, $0.start.map { clock.now >= $0 } ?? false) }
         guard started else { return }
         parts.log.emit(StampedReport(report: SessionReport(.audioUnavailable(reason: reason), model: latest, at: elapsedNow),
+                                     elapsed: elapsedNow))
+    }
+
+    /// The sound plays, but not as it should: one line, and an event (kept for the session's
+    /// start when it has not started yet).
+    func trouble(_ warning: String) {
+        soundLost.post(warning)
+        let (latest, started) = shared.withLock { shared -> (any SessionModel, Bool) in
+            let started = shared.start.map { clock.now >= $0 } ?? false
+            if !started { shared.troubleAtStart.append(warning) }
+            return (shared.latest, started)
+        }
+        guard started else { return }
+        parts.log.emit(StampedReport(report: SessionReport(.audioTrouble(reason: warning), model: latest, at: elapsedNow),
                                      elapsed: elapsedNow))
     }
 

@@ -36,12 +36,17 @@ struct SessionObservers<Mode: SessionMode, C: Clock & Sendable> where C.Duration
     private func bookkeep(_ stamped: StampedEvent) {
         switch stamped.event.kind {
         case .sessionStart:
-            let unavailable = context.shared.withLock { shared -> String? in
+            let (unavailable, trouble) = context.shared.withLock { shared -> (String?, [String]) in
                 shared.startedWall = context.parts.wallNow()
-                return shared.unavailableAtStart
+                defer { shared.troubleAtStart.removeAll() }
+                return (shared.unavailableAtStart, shared.troubleAtStart)
             }
             if let unavailable {
                 write(.report(StampedReport(report: SessionReport(kind: .audioUnavailable(reason: unavailable), planned: .zero),
+                                            elapsed: stamped.elapsed)))
+            }
+            for reason in trouble {
+                write(.report(StampedReport(report: SessionReport(kind: .audioTrouble(reason: reason), planned: .zero),
                                             elapsed: stamped.elapsed)))
             }
         case .muted(let muted):

@@ -68,10 +68,15 @@ public protocol SessionSound<Instant>: AnyObject, Sendable {
 public struct SoundNotices: Sendable {
     public let warn: @Sendable (String) -> Void
     public let lost: @Sendable (_ warning: String, _ reason: String) -> Void
+    /// The sound plays, but not as it should (a route whose timing is approximate, a gap heard,
+    /// a server that fell behind): one line, and an `audio-trouble` event.
+    public let trouble: @Sendable (_ warning: String) -> Void
 
-    public init(warn: @escaping @Sendable (String) -> Void, lost: @escaping @Sendable (String, String) -> Void) {
+    public init(warn: @escaping @Sendable (String) -> Void, lost: @escaping @Sendable (String, String) -> Void,
+                trouble: @escaping @Sendable (String) -> Void = { _ in }) {
         self.warn = warn
         self.lost = lost
+        self.trouble = trouble
     }
 }
 

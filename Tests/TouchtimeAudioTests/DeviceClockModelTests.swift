@@ -9,9 +9,9 @@ import TouchtimeCore
     /// reports that, plus `bias(t)` (a report artifact). Returns the final mapping error at the
     /// last frame (truth minus mapping) and the number of periods the model reported settled.
     private func simulate(
-        seconds: Double, heard: (Double) -> Double, bias: (Double) -> Double = { _ in 0 }
+        seconds: Double, trusting: Bool = true, heard: (Double) -> Double, bias: (Double) -> Double = { _ in 0 }
     ) -> (error: Double, secondsPerFrame: Double, settled: Bool, worstAfter5s: Double) {
-        var model = DeviceClockModel()
+        var model = DeviceClockModel(trustsReports: trusting)
         let epoch = ContinuousClock.Instant.now
         var origin = epoch
         var secondsPerFrame = 1.0 / 48_000
@@ -93,22 +93,57 @@ import TouchtimeCore
         #expect(worstAfter10s < 0.0003, "worst \(worstAfter10s) s")
     }
 
-    @Test func anImplausibleDriftInTheReportsIsIgnored() {
-        // The card keeps time, but the reports wander by 2,000 ppm (no device is that far off):
-        // the mapping must not follow, and the slow wander must never be mistaken for a jump.
-        let result = simulate(seconds: 60, heard: { $0 / 48_000 }, bias: { t in 2_000e-6 * t })
-        // Settling takes the reports' level over its first 1.6 s (3 ms of the wander); followed,
-        // the mapping would be 120 ms off by the end.
-        #expect(abs(result.error) < 0.004, "error \(result.error) s")
-        #expect(result.secondsPerFrame == 1.0 / 48_000)
+    /// A PipeWire graph that drops cycles (another client asking for 256-frame buffers) holds the
+    /// stream a 2048-frame cycle at a time: a lasting deviation built of many small steps (the
+    /// chimes came up to 1,355 ms late, the model following neither a 20 ms jump nor a drift
+    /// under 1,000 ppm). Followed, the mapping is back on the device within a second of each.
+    @Test func aLastingDeviationBuiltOfLostCyclesIsFollowed() {
+        let cycle = 2048.0 / 48_000
+        // A cycle lost every 1.3 s for a minute: 2 s behind in all.
+        let lost = { (t: Double) in (t / 1.3).rounded(.down) * cycle }
+        let result = simulate(seconds: 60.5, heard: { 0.3 + $0 / 48_000 + lost($0 / 48_000) })
+        #expect(abs(result.error) < 0.001, "error \(result.error) s")
     }
 
-    @Test func jitterAveragesOut() {
-        var state: UInt64 = 42
-        let result = simulate(seconds: 40, heard: { $0 / 48_000 }, bias: { _ in
+    /// Through ALSA's pulse plugin to pipewire-pulse the reports climb 0 to 107 ms in 4 s, reset,
+    /// then scatter -26 to +54 ms around a 25 ms bias, while the sound plays on time. Not trusted,
+    /// they never move the mapping: the frames are counted.
+    @Test func scatteredReportsAreNotFollowedWhenNotTrusted() {
+        var state: UInt64 = 7
+        let result = simulate(seconds: 120, trusting: false, heard: { 0.05 + $0 / 48_000 }, bias: { t in
             state = state &* 6_364_136_223_846_793_005 &+ 1
-            return (Double(state >> 40) / Double(1 << 24) - 0.5) * 0.002   // +-1 ms of report jitter
+            let noise = (Double(state >> 40) / Double(1 << 24) - 0.5) * 0.080
+            return t < 8 ? (t.truncatingRemainder(dividingBy: 4)) / 4 * 0.107 : 0.025 + noise
         })
-        #expect(abs(result.error) < 0.0002)
+        // Counted from the first report (the sawtooth's start, on time): the mapping is where the
+        // device is, and stays there (a trusted model would have chased the sawtooth).
+        #expect(abs(result.error) < 0.0001, "error \(result.error) s")
+        #expect(result.settled)
     }
+
+    /// Trusted reports that agree with each other are followed, however they move: the device
+    /// is the one that knows when its frames are heard (a 2,000 ppm wander in the reports is
+    /// followed in steps, never left to grow).
+    @Test func agreeingReportsThatMoveAreFollowed() {
+        let result = simulate(seconds: 60, heard: { $0 / 48_000 }, bias: { t in 2_000e-6 * t })
+        #expect(abs(result.error + 2_000e-6 * 60) < 0.005, "error \(result.error) s")
+    }
+
+    /// ±1 ms of report jitter, over 30 sequences (one seed can land anywhere in the noise): the
+    /// mapping's error at the end of 40 s is typically a fifth of the jitter (0.21 ms) and never half.
+    @Test func jitterAveragesOut() {
+        var errors: [Double] = []
+        for seed in 1...30 {
+            var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15
+            let result = simulate(seconds: 40, heard: { $0 / 48_000 }, bias: { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1
+                return (Double(state >> 40) / Double(1 << 24) - 0.5) * 0.002   // +-1 ms of report jitter
+            })
+            errors.append(abs(result.error))
+        }
+        errors.sort()
+        #expect(errors[errors.count / 2] < 0.0003, "median \(errors[errors.count / 2]) s")
+        #expect(errors[errors.count - 1] < 0.0005, "worst \(errors[errors.count - 1]) s")
+    }
+
 }

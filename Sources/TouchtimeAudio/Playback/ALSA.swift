@@ -53,6 +53,22 @@ enum ALSA {
         return period
     }
 
+    /// The plugin type ALSA's configuration gives the PCM `name` (`pulse`, `pipewire`, `plug`,
+    /// `hw`, `file`...), with its hooks applied (the pulse plugin's makes `default` the pulse PCM
+    /// while a pulse server answers); nil when the name is not defined. Opens nothing.
+    static func pluginType(of name: String) -> String? {
+        silenceLibraryMessages()
+        guard snd_config_update() >= 0, let top = touchtime_alsa_config() else { return nil }
+        var node: OpaquePointer?
+        guard snd_config_search_definition(top, "pcm", name, &node) >= 0, let node else { return nil }
+        defer { snd_config_delete(node) }
+        var typeNode: OpaquePointer?
+        var text: UnsafePointer<CChar>?
+        guard snd_config_search(node, "type", &typeNode) >= 0, let typeNode,
+              snd_config_get_string(typeNode, &text) >= 0, let text else { return nil }
+        return String(cString: text)
+    }
+
     @discardableResult
     static func check(_ result: Int32, _ function: String) throws(ALSAError) -> Int32 {
         guard result < 0 else { return result }
@@ -80,6 +96,8 @@ public enum PCMKind: Sendable, Equatable {
 final class PCMDevice {
     private let handle: OpaquePointer
     let name: String
+    /// Times the device ran dry (the stream's queue emptied before the next write: a gap heard).
+    private(set) var underruns = 0
 
     /// Opens `name` (such as `default`, `plughw:0,0` or `file:'/tmp/out.wav',wav`) for 16-bit mono
     /// at `sampleRate`, letting alsa-lib resample if the device needs it. The period is asked for
@@ -123,6 +141,7 @@ final class PCMDevice {
             let written = snd_pcm_writei(handle, base + offset, snd_pcm_uframes_t(frames.count - offset))
             if written < 0 {
                 // Underrun (-EPIPE), suspend (-ESTRPIPE), interrupted (-EINTR): recover and go on.
+                if Int32(written) == -EPIPE { underruns += 1 }
                 try ALSA.check(snd_pcm_recover(handle, Int32(written), 1), "snd_pcm_writei")
                 continue
             }

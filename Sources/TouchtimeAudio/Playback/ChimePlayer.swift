@@ -55,6 +55,9 @@ public final class ChimePlayer: Sendable {
         var ready = false
         /// The device's latest reported delay (`snd_pcm_delay`), when it reports one.
         var reportedDelay: Duration?
+        /// The last reports once ready (at most 32): the delay, and how far each was from the
+        /// mapping (s) before it was taken.
+        var reports: [(delay: Duration, error: Double)] = []
         /// Speech that started before this instant is faded out by it (the current segment's end).
         var speechEndBy: ContinuousClock.Instant?
         /// Tasks waiting for the stream to be ready (or to end), and for it to end, by number.
@@ -88,8 +91,12 @@ public final class ChimePlayer: Sendable {
         /// Takes a period's timing: the delay reported, and readiness once the mapping has settled.
         mutating func observe(_ timing: PlaybackStream.Timing) {
             switch timing {
-            case .reported(let delay, let settled):
+            case .reported(let delay, let error, let settled):
                 reportedDelay = delay
+                if ready {
+                    reports.append((delay, error))
+                    if reports.count > 32 { reports.removeFirst() }
+                }
                 if settled { ready = true }
             case .counted:
                 ready = true
@@ -122,6 +129,8 @@ public final class ChimePlayer: Sendable {
 
     private let shared = Mutex(Shared())
     public let deviceName: String
+    /// How the device reaches the ears (and which device was opened for it).
+    public let route: SoundRoute
     /// What the device plays into: a sound server, a card, a file.
     public let deviceKind: PCMKind
     /// The playback thread runs at real-time priority (SCHED_FIFO): the system allowed it.
@@ -139,26 +148,47 @@ public final class ChimePlayer: Sendable {
     /// Opens the device and starts the playback thread, at real-time priority where the system
     /// allows it (RLIMIT_RTPRIO, or root); `TOUCHTIME_NO_REALTIME=1` declines it (to measure the
     /// fallback). Throws when the device cannot be opened.
-    /// `onFailure` is called once, from the playback thread, if the device is lost later.
+    /// `onFailure` is called once, from the playback thread, if the device is lost later;
+    /// `onTrouble` once, with a line saying what, if the sound ran dry or the device fell behind.
+    /// On PipeWire, `default` is played through the `pipewire` PCM when it is the pulse plugin
+    /// (see `SoundRoute`); a route whose delay reports cannot be trusted is played by counting
+    /// frames, with the ordinary thread's longer lead.
     public init(
         device: String = "default", latency: Duration = .milliseconds(60),
-        onFailure: @escaping @Sendable (ALSAError) -> Void = { _ in }
+        onFailure: @escaping @Sendable (ALSAError) -> Void = { _ in },
+        onTrouble: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(ALSAError) {
         // The device's buffer holds what can be queued (either lead and a period) with room to spare.
         let most = max(latency, Self.ordinaryLead) + .milliseconds(150)
-        let box = PCMBox(try PCMDevice(name: device, sampleRate: Self.sampleRate, periodFrames: Self.periodFrames,
-                                       bufferFrames: Int(most.seconds * Double(Self.sampleRate))))
+        let (pcm, opened) = try Self.open(SoundRoute.candidates(for: device), bufferFrames: Int(most.seconds * Double(Self.sampleRate)))
+        let box = PCMBox(pcm)
         self.deviceName = device
-        self.deviceKind = box.device.kind
+        self.deviceKind = pcm.kind
+        self.route = SoundRoute.of(asked: device, opened: opened, kind: pcm.kind)
         let declined = getenv("TOUCHTIME_NO_REALTIME").map { String(cString: $0) == "1" } ?? false
         // The playback loop owns a thread of its own for the whole session; its priority decides the lead.
         let thread = AudioThread(realtimePriority: declined ? nil : Self.realtimePriority)
         self.isRealtime = thread.isRealtime
-        self.lead = thread.isRealtime ? latency : max(latency, Self.ordinaryLead)
+        let trusted = route.reportsAreReliable
+        self.lead = thread.isRealtime && trusted ? latency : max(latency, Self.ordinaryLead)
         let lead = self.lead
+        let watch = TroubleWatch(device: opened, report: onTrouble)
         thread.run { [self] in
-            self.playbackLoop(pcm: box, lead: lead, onFailure: onFailure)
+            self.playbackLoop(stream: PlaybackStream(pcm: box.device, lead: lead, trustsReports: trusted), watch: watch, onFailure: onFailure)
         }
+    }
+
+    /// Opens the first of `names` that opens; the last one's error when none does.
+    private static func open(_ names: [String], bufferFrames: Int) throws(ALSAError) -> (PCMDevice, String) {
+        var failure = ALSAError(function: "snd_pcm_open", code: -ENOENT, message: "No such device")
+        for name in names {
+            do throws(ALSAError) {
+                return (try PCMDevice(name: name, sampleRate: Self.sampleRate, periodFrames: Self.periodFrames, bufferFrames: bufferFrames), name)
+            } catch {
+                failure = error
+            }
+        }
+        throw failure
     }
 
     /// Schedules chimes. Any pending chime still in the future is replaced (the session's plan
@@ -322,6 +352,11 @@ public final class ChimePlayer: Sendable {
         await stop()
     }
 
+    /// The reports since the stream became ready (the last 32): each delay, and how far each
+    /// was from the frame-to-time mapping (s). Their spread says whether the route's reports can
+    /// place a chime.
+    public var recentReports: [(delay: Duration, error: Double)] { shared.withLock { $0.reports } }
+
     /// The first delay the device reports once its stream runs, waiting at most `timeout`; nil
     /// when none came (or the stream failed).
     public func firstReportedDelay(within timeout: Duration) async -> Duration? {
@@ -333,8 +368,9 @@ public final class ChimePlayer: Sendable {
 
     /// One period at a time until stopped, drained or failed: measure the device's timing, take
     /// what is due, start it, mix and write, pace.
-    private func playbackLoop(pcm box: PCMBox, lead: Duration, onFailure: @Sendable (ALSAError) -> Void) {
-        var stream = PlaybackStream(pcm: box.device, lead: lead)
+    private func playbackLoop(stream: PlaybackStream, watch: TroubleWatch, onFailure: @Sendable (ALSAError) -> Void) {
+        var stream = stream
+        var watch = watch
         var draining = true
         while true {
             if let timing = stream.measure() { update { $0.observe(timing) } }
@@ -351,6 +387,7 @@ public final class ChimePlayer: Sendable {
                 draining = false
                 break
             }
+            watch.check(stream)
             stream.pace()
         }
         stream.close(draining: draining)
@@ -364,6 +401,33 @@ public final class ChimePlayer: Sendable {
             return release(&state)
         }
         for waiter in resumed { waiter.resume() }
+    }
+}
+
+/// Says once (per kind) that the sound ran dry or the device fell behind: a gap heard, or chimes
+/// that had to move with a sound server that dropped cycles. Lives on the playback thread.
+struct TroubleWatch {
+    let device: String
+    let report: @Sendable (String) -> Void
+    private var saidUnderrun = false
+    private var saidBehind = false
+    /// Falling behind by more than this in all is worth saying.
+    static let behind = 0.020
+
+    init(device: String, report: @escaping @Sendable (String) -> Void) {
+        self.device = device
+        self.report = report
+    }
+
+    mutating func check(_ stream: PlaybackStream) {
+        if !saidUnderrun, stream.underruns > 0 {
+            saidUnderrun = true
+            report("the sound on '\(device)' ran dry (a gap was heard): the system is too busy or the sound server stalled; the session goes on")
+        }
+        if !saidBehind, abs(stream.followed) > Self.behind {
+            saidBehind = true
+            report("the sound server behind '\(device)' fell \(Int((abs(stream.followed) * 1000).rounded())) ms behind (it dropped cycles); the chimes follow it")
+        }
     }
 }
 

@@ -20,12 +20,17 @@ struct PlaybackStream {
     /// When frame 0 is heard; refined from the device's reported delay when it gives one.
     private var origin: ContinuousClock.Instant
     private var secondsPerFrame: Double
-    private var clockModel = DeviceClockModel()
+    private var clockModel: DeviceClockModel
     private var unreportedPeriods = 0
+    /// The device's last reported delay (what is queued ahead of the next frame written).
+    private var lastDelay: Duration?
 
-    init(pcm: PCMDevice, lead: Duration) {
+    /// `trustsReports`: whether the device's delay reports may move the mapping to the
+    /// millisecond (see `DeviceClockModel`).
+    init(pcm: PCMDevice, lead: Duration, trustsReports: Bool = true) {
         self.pcm = pcm
         self.lead = lead
+        clockModel = DeviceClockModel(trustsReports: trustsReports)
         isRealTime = pcm.isRealTime
         output = [Int16](repeating: 0, count: ChimePlayer.periodFrames)
         origin = ContinuousClock.now.advanced(by: lead)
@@ -35,7 +40,8 @@ struct PlaybackStream {
     /// What a period's measurement says about the stream's timing.
     enum Timing {
         /// The device reports the next frame heard `delay` from now; the mapping has settled or not.
-        case reported(delay: Duration, settled: Bool)
+        /// `error`: how far the report was from the mapping before it was taken (s).
+        case reported(delay: Duration, error: Double, settled: Bool)
         /// A device that is not real-time (ALSA's file plugin) reports no delay: once it has
         /// taken two periods, frame counting is all there is, and it is ready.
         case counted
@@ -48,9 +54,11 @@ struct PlaybackStream {
         let now = clock.now
         if isRealTime, let delay = pcm.delay(), delay > 0 {
             let measured = now.advanced(by: .seconds(Double(delay) / rate))
-            let settled = clockModel.observe(error: nextFrameTime.duration(to: measured).seconds, at: Double(framesWritten) / rate,
+            lastDelay = .seconds(Double(delay) / rate)
+            let error = nextFrameTime.duration(to: measured).seconds
+            let settled = clockModel.observe(error: error, at: Double(framesWritten) / rate,
                                              origin: &origin, secondsPerFrame: &secondsPerFrame)
-            return .reported(delay: .seconds(Double(delay) / rate), settled: settled)
+            return .reported(delay: .seconds(Double(delay) / rate), error: error, settled: settled)
         }
         guard !isRealTime else { return nil }
         unreportedPeriods += 1
@@ -69,6 +77,13 @@ struct PlaybackStream {
 
     /// Nothing sounds.
     var isSilent: Bool { mixer.isSilent }
+
+    /// Times the device ran dry so far.
+    var underruns: Int { pcm.underruns }
+
+    /// How far the device fell behind the mapping in lasting steps (s): cycles a sound server
+    /// dropped, followed.
+    var followed: Double { clockModel.followed }
 
     /// The frame heard at `instant`.
     private func frame(at instant: ContinuousClock.Instant) -> Int {
@@ -102,6 +117,17 @@ struct PlaybackStream {
     /// `null`) must not be written faster than the session runs. (A sleep to a deadline on the
     /// playback thread's own, not a poll.)
     func pace() {
+        // Until a real-time device's reports have placed the mapping, its blocking writes pace
+        // the stream: sleeping on a mapping still guessed could let a freshly started stream run
+        // dry (pipewire-alsa reported an underrun at every start as an ordinary thread).
+        guard !isRealTime || clockModel.isReady else {
+            // Only no further ahead than the lead by what the device last reported: a queue
+            // filled deeper would hold the first chime back by the excess.
+            // (The delay was measured before this period was written: the queue is a period deeper.)
+            let queued = (lastDelay ?? .zero) + .seconds(Double(period) / rate)
+            if lastDelay != nil, queued > lead { usleep(UInt32((queued - lead).seconds * 1_000_000)) }
+            return
+        }
         let writeAheadLimit = clock.now.advanced(by: lead)
         let nextStart = nextFrameTime
         if nextStart > writeAheadLimit {

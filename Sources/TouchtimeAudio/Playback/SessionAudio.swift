@@ -29,12 +29,13 @@ public final class SessionAudio: Sendable {
     /// samples come from. The wait ends early once `giveUp` opens (the session is being ended).
     public static func open(
         plan: ChimePlan, speech: (plan: SpeechPlan, prompts: any PromptSource)? = nil, device: String,
-        latency: Duration = .milliseconds(60), giveUp: Latch? = nil, onFailure: @escaping @Sendable (ALSAError) -> Void
+        latency: Duration = .milliseconds(60), giveUp: Latch? = nil, onFailure: @escaping @Sendable (ALSAError) -> Void,
+        onTrouble: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws(ALSAError) -> SessionAudio {
         let opened = await DedicatedThread.result(named: "touchtime.sound.open") { () -> Result<SessionAudio, ALSAError> in
             // Open first: without a device there is nothing to render for.
             Result { () throws(ALSAError) in
-                let audio = SessionAudio(player: try ChimePlayer(device: device, latency: latency, onFailure: onFailure), plan: plan, speech: speech)
+                let audio = SessionAudio(player: try ChimePlayer(device: device, latency: latency, onFailure: onFailure, onTrouble: onTrouble), plan: plan, speech: speech)
                 audio.bank.prepare(plan)
                 return audio
             }
@@ -59,6 +60,9 @@ public final class SessionAudio: Sendable {
         self.prompts = speech?.prompts
         self.order = speech.map { SpeechPlan.Order($0.plan) }
     }
+
+    /// How the device reaches the ears.
+    public var route: SoundRoute { player.route }
 
     /// How far ahead the stream is written: a session must start at least this far in the
     /// future for its first chime to land on its first boundary.

@@ -13,6 +13,9 @@ public struct SessionReport: Sendable, Equatable {
         case heard(phrase: String, score: Int)
         /// Sound could not be played (at the start, or lost mid-session); the session goes on silently.
         case audioUnavailable(reason: String)
+        /// Sound plays, but not as it should: a route whose timing is approximate, a gap heard
+        /// (the device ran dry), a sound server that fell behind.
+        case audioTrouble(reason: String)
 
         /// The name in `--events`.
         public var name: String {
@@ -21,10 +24,11 @@ public struct SessionReport: Sendable, Equatable {
             case .speech: return "speech"
             case .heard: return "heard"
             case .audioUnavailable: return "audio-unavailable"
+            case .audioTrouble: return "audio-trouble"
             }
         }
 
-        public static let names = ["chime", "speech", "heard", "audio-unavailable"]
+        public static let names = ["chime", "speech", "heard", "audio-unavailable", "audio-trouble"]
     }
 
     public var kind: Kind

@@ -41,7 +41,7 @@ public struct EventRecord: Sendable {
         switch report.kind {
         case .chime(let kind): fields.append(("kind", JSONText.string(kind.rawValue)))
         case .speech(let text): fields.append(("text", JSONText.string(text)))
-        case .audioUnavailable(let reason): fields.append(("reason", JSONText.string(reason)))
+        case .audioUnavailable(let reason), .audioTrouble(let reason): fields.append(("reason", JSONText.string(reason)))
         case .heard(let phrase, let score):
             fields.append(("phrase", JSONText.string(phrase)))
             fields.append(("score", "\(score)"))

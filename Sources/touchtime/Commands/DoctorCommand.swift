@@ -99,39 +99,47 @@ struct DoctorCommand: AsyncParsableCommand {
         return check
     }
 
-    /// Through what the device plays, and the latency it reports once its stream runs.
+    /// Through what the device plays (the route named truthfully), and its delay reports over
+    /// about 2 s once its stream runs: their median, and how far they scatter around the stream's
+    /// frame count. A route whose reports cannot place a chime fails, with the fix.
     static func checkStream(_ player: ChimePlayer, device: String, environment: [String: String]) async -> Check {
-        let route = "ALSA '\(device)' opens through \(describe(player.deviceKind, environment: environment))"
-        if player.deviceKind == .file || player.deviceKind == .null {
-            return Check(passed: true, name: "sound", text: "\(route); no latency (not a device that plays aloud)")
+        let route = player.route
+        if route.path == .file || route.path == .null {
+            return Check(passed: true, name: "sound", text: "\(route.description); no latency (not a device that plays aloud)")
         }
-        guard let delay = await player.firstReportedDelay(within: startLimit) else {
+        guard await player.firstReportedDelay(within: startLimit) != nil else {
             if let failure = player.failure {
-                return Check(passed: false, name: "sound", text: "\(route), but its stream failed: \(failure); "
+                return Check(passed: false, name: "sound", text: "\(route.description), but its stream failed: \(failure); "
                              + "fix: restart the sound server, or name another device with --device")
             }
-            return Check(passed: false, name: "sound", text: "\(route), but its stream did not start within \(startLimit.seconds) s; "
+            return Check(passed: false, name: "sound", text: "\(route.description), but its stream did not start within \(startLimit.seconds) s; "
                          + "fix: check that the sound server runs and is not suspended (pactl info), or try again")
         }
-        return Check(passed: true, name: "sound", text: "\(route); latency \(Int((delay.seconds * 1000).rounded())) ms")
+        try? await Task.sleep(for: sampling)
+        let reports = player.recentReports
+        let delays = reports.map { $0.delay.seconds * 1000 }.sorted()
+        let errors = reports.map { $0.error * 1000 }.sorted()
+        let median = delays.isEmpty ? 0 : delays[delays.count / 2]
+        let spread = errors.count < 3 ? 0 : errors[errors.count * 9 / 10] - errors[errors.count / 10]
+        let measured = "delay \(Int(median.rounded())) ms (median of \(reports.count) reports over \(Int(sampling.seconds)) s), "
+            + "reports within \((spread * 10).rounded() / 10) ms of the frame count"
+        if let fix = route.fix {
+            return Check(passed: false, name: "sound", text: "\(route.description); \(measured); its timing reports scatter, "
+                         + "so chimes are placed by counting frames; fix: \(fix)")
+        }
+        if spread > unreliableSpread {
+            return Check(passed: false, name: "sound", text: "\(route.description); \(measured): too scattered to place chimes "
+                         + "to the millisecond; fix: try --device pipewire, or a card (--device plughw:0,0)")
+        }
+        return Check(passed: true, name: "sound", text: "\(route.description); \(measured)")
     }
 
     /// How long a stream may take to start: a sound server holds a new one for a second or more.
     static let startLimit = Duration.milliseconds(2500)
-
-    static func describe(_ kind: PCMKind, environment: [String: String]) -> String {
-        switch kind {
-        case .externalPlugin:
-            switch SoundProblem.soundServer(environment) {
-            case "PipeWire": "PipeWire"
-            case "PulseAudio": "PulseAudio"
-            default: "an external plugin (a sound server)"
-            }
-        case .card: "a sound card"
-        case .file: "ALSA's file plugin"
-        case .null: "ALSA's null plugin"
-        }
-    }
+    /// How long the delay reports are sampled once the stream runs.
+    static let sampling = Duration.seconds(2)
+    /// Reports scattered wider than this (10th to 90th percentile, ms) cannot place a chime.
+    static let unreliableSpread = 10.0
 
     // MARK: Voice
 

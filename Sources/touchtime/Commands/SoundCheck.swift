@@ -19,7 +19,12 @@ enum SoundCheck {
         let opened = await DedicatedThread.result { Result { () throws(ALSAError) in try ChimePlayer(device: device) } }
         switch opened {
         case .success(let player):
-            _ = await player.ready()
+            // Sound starts within a third of a second; a server that holds a new stream longer
+            // is said to, so the silence is not taken for a fault.
+            if await !player.ready(within: .milliseconds(300)) {
+                reportError("preparing sound on '\(device)'...")
+                _ = await player.ready()
+            }
             return player
         case .failure(let error):
             let problem = SoundProblem(error, device: device, environment: Environment.variables)

@@ -72,11 +72,16 @@ final class PlayedSound: SessionSound {
         do throws(ALSAError) {
             audio = try await SessionAudio.open(
                 plan: plan, speech: speech.flatMap { speech in prompts.map { (speech, $0) } }, device: device, giveUp: giveUp,
-                onFailure: { error in notices.lost("sound lost on '\(device)': \(error); the session goes on without chimes", error.description) })
+                onFailure: { error in notices.lost("sound lost on '\(device)': \(error); the session goes on without chimes", error.description) },
+                onTrouble: { line in notices.trouble(line) })
         } catch {
             prompts?.stop()
             let problem = SoundProblem(error, device: device, environment: Environment.variables)
             return .unavailable(warning: "\(problem.reason); the session goes on without chimes", reason: error.description)
+        }
+        if let fix = audio.route.fix {
+            notices.trouble("\(audio.route.description), whose timing reports scatter by tens of ms: "
+                            + "chimes are placed by counting frames and may be a few ms off; fix: \(fix)")
         }
         if let prompts, !first.isEmpty {
             let first = first

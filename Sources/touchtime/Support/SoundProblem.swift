@@ -13,6 +13,14 @@ struct SoundProblem {
 
     init(_ error: ALSAError, device: String, environment: [String: String]) {
         let detail = "ALSA '\(device)': \(error)"
+        let runtime = environment["XDG_RUNTIME_DIR"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+        if device == "pipewire", !(runtime.map { Self.isSocket($0 + "/pipewire-0") } ?? false) {
+            // PipeWire's own ALSA device with no PipeWire to talk to (PulseAudio's may be there).
+            reason = "PipeWire is not running, and ALSA 'pipewire' plays only through it (\(error))"
+            fix = Self.soundServer(environment) == "PulseAudio" ? "leave --device out: 'default' plays through PulseAudio"
+                : "start PipeWire (systemctl --user start pipewire pipewire-pulse wireplumber), or leave --device out"
+            return
+        }
         switch -error.code {
         case ENOENT where device != "default", ENODEV where device != "default", ENXIO where device != "default":
             // A name with arguments (hw:7,7) is a kind ALSA knows, naming a card that is not there.
