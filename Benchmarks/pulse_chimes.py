@@ -231,7 +231,7 @@ def stop(recorder):
 
 
 def run_touchtime(binary, protocol, speed, folder, stress=False, extra_env=None, extra_args=(), analyse=None,
-                  server="pulseaudio", device=None, allow_warning=False):
+                  server="pulseaudio", device=None, allow_warning=False, lead_in=0.5):
     """A session through a private server (`server`), to ALSA's `default` or `device`; the
     recording analysed. Its standard error must be empty, or one warning line when `allow_warning`
     (returned as `warning`)."""
@@ -251,7 +251,7 @@ def run_touchtime(binary, protocol, speed, folder, stress=False, extra_env=None,
             pulse.processes.append(load)
             time.sleep(1)
         try:
-            result = subprocess.run([binary, "run", protocol, "--speed", str(speed), "--lead-in", "0.5", "--plain",
+            result = subprocess.run([binary, "run", protocol, "--speed", str(speed), "--lead-in", str(lead_in), "--plain",
                                      "--events", events, *extra_args], env=pulse.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         finally:
             if load is not None:
@@ -349,10 +349,11 @@ ROUTES = [
 def monotonic_drift(result):
     """The last onset's drift (ms) on the monotonic clock: the recording's sample count corrected
     by the sink's rate as the recorder measured it, when that rate is plausible (within 2,000
-    ppm; a short recording can mismeasure it), else the sample count as it is."""
+    ppm). A short recording can mismeasure it (PulseAudio's, as an ordinary thread, read -6,000
+    ppm in some runs): then the sample count, less what a sink 1,000 ppm off nominal could add."""
     drift, ppm, span = result.get("drift_ms", 1e9), result.get("recording_rate_ppm"), result.get("span_s", 0)
     if ppm is None or abs(ppm) > 2000:
-        return drift
+        return max(0.0, abs(drift) - span * 1.0)
     return drift - span * ppm / 1000
 
 
@@ -368,8 +369,9 @@ def check(binary, folder):
         for thread, extra in threads:
             label = f"{route}, {thread}"
             try:
+                # The default lead-in (3 s): the stream's timing settles before the first chime.
                 result = run_touchtime(binary, "trainee-drill", 4, folder, extra_env=extra, server=server, device=device,
-                                       allow_warning=True)
+                                       allow_warning=True, lead_in=3)
             except RuntimeError as error:
                 result = {"error": str(error)}
             print(f"{label}:", json.dumps({k: v for k, v in result.items() if k != "sequence"}))

@@ -152,11 +152,12 @@ public final class ChimePlayer: Sendable {
     /// `onTrouble` once, with a line saying what, if the sound ran dry or the device fell behind.
     /// On PipeWire, `default` is played through the `pipewire` PCM when it is the pulse plugin
     /// (see `SoundRoute`); a route whose delay reports cannot be trusted is played by counting
-    /// frames, with the ordinary thread's longer lead.
+    /// frames, with the ordinary thread's longer lead. `settle`: the stream is ready only once
+    /// 1.6 s of reports agree (when there is time for it), else after half a second.
     public init(
         device: String = "default", latency: Duration = .milliseconds(60),
         onFailure: @escaping @Sendable (ALSAError) -> Void = { _ in },
-        onTrouble: @escaping @Sendable (String) -> Void = { _ in }
+        onTrouble: @escaping @Sendable (String) -> Void = { _ in }, settle: Bool = false
     ) throws(ALSAError) {
         // The device's buffer holds what can be queued (either lead and a period) with room to spare.
         let most = max(latency, Self.ordinaryLead) + .milliseconds(150)
@@ -174,7 +175,9 @@ public final class ChimePlayer: Sendable {
         let lead = self.lead
         let watch = TroubleWatch(device: opened, report: onTrouble)
         thread.run { [self] in
-            self.playbackLoop(stream: PlaybackStream(pcm: box.device, lead: lead, trustsReports: trusted), watch: watch, onFailure: onFailure)
+            let stream = PlaybackStream(pcm: box.device, lead: lead, trustsReports: trusted,
+                                        readyReports: settle ? DeviceClockModel.settleReports : DeviceClockModel.quickReadyReports)
+            self.playbackLoop(stream: stream, watch: watch, onFailure: onFailure)
         }
     }
 

@@ -48,15 +48,20 @@ struct DeviceClockModel {
     private var agreeing = 0
     /// Ready once this many reports in a row agree (half a second of 160 ms periods): a server
     /// that holds a new stream's first writes is seen holding it before the first chime.
-    static let readyReports = 3
+    static let quickReadyReports = 3
+    let readyReports: Int
     /// The first reports once ready, whose median the mapping is put on.
     private var settling: [Double] = []
     static let settleReports = 10
     /// The lasting deviations followed once ready (s, positive: the device fell behind).
     private(set) var followed = 0.0
 
-    init(trustsReports: Bool = true) {
+    /// `readyReports`: how many reports in a row must agree before the mapping is ready (3 to
+    /// start at once; 10, 1.6 s, when there is time, as in a lead-in: a server that stalls a new
+    /// stream late, as PipeWire was once seen to 0.4 s in, is then seen before the first chime).
+    init(trustsReports: Bool = true, readyReports: Int = DeviceClockModel.quickReadyReports) {
         self.trustsReports = trustsReports
+        self.readyReports = readyReports
     }
 
     /// Takes one report; corrects the mapping when warranted. Returns true once the mapping is
@@ -68,7 +73,7 @@ struct DeviceClockModel {
         guard isReady else {
             if abs(error) <= Self.agreement {
                 agreeing += 1
-                isReady = agreeing >= Self.readyReports
+                isReady = agreeing >= readyReports
             } else {
                 agreeing = 0
                 origin = origin.advanced(by: .seconds(error))

@@ -27,10 +27,10 @@ struct PlaybackStream {
 
     /// `trustsReports`: whether the device's delay reports may move the mapping to the
     /// millisecond (see `DeviceClockModel`).
-    init(pcm: PCMDevice, lead: Duration, trustsReports: Bool = true) {
+    init(pcm: PCMDevice, lead: Duration, trustsReports: Bool = true, readyReports: Int = DeviceClockModel.quickReadyReports) {
         self.pcm = pcm
         self.lead = lead
-        clockModel = DeviceClockModel(trustsReports: trustsReports)
+        clockModel = DeviceClockModel(trustsReports: trustsReports, readyReports: readyReports)
         isRealTime = pcm.isRealTime
         output = [Int16](repeating: 0, count: ChimePlayer.periodFrames)
         origin = ContinuousClock.now.advanced(by: lead)

@@ -30,12 +30,12 @@ public final class SessionAudio: Sendable {
     public static func open(
         plan: ChimePlan, speech: (plan: SpeechPlan, prompts: any PromptSource)? = nil, device: String,
         latency: Duration = .milliseconds(60), giveUp: Latch? = nil, onFailure: @escaping @Sendable (ALSAError) -> Void,
-        onTrouble: @escaping @Sendable (String) -> Void = { _ in }
+        onTrouble: @escaping @Sendable (String) -> Void = { _ in }, settle: Bool = false
     ) async throws(ALSAError) -> SessionAudio {
         let opened = await DedicatedThread.result(named: "touchtime.sound.open") { () -> Result<SessionAudio, ALSAError> in
             // Open first: without a device there is nothing to render for.
             Result { () throws(ALSAError) in
-                let audio = SessionAudio(player: try ChimePlayer(device: device, latency: latency, onFailure: onFailure, onTrouble: onTrouble), plan: plan, speech: speech)
+                let audio = SessionAudio(player: try ChimePlayer(device: device, latency: latency, onFailure: onFailure, onTrouble: onTrouble, settle: settle), plan: plan, speech: speech)
                 audio.bank.prepare(plan)
                 return audio
             }

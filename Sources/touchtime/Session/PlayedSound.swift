@@ -73,7 +73,9 @@ final class PlayedSound: SessionSound {
             audio = try await SessionAudio.open(
                 plan: plan, speech: speech.flatMap { speech in prompts.map { (speech, $0) } }, device: device, giveUp: giveUp,
                 onFailure: { error in notices.lost("sound lost on '\(device)': \(error); the session goes on without chimes", error.description) },
-                onTrouble: { line in notices.trouble(line) })
+                onTrouble: { line in notices.trouble(line) },
+                // A lead-in of 2 s or more leaves time to let the stream's timing settle first.
+                settle: leadIn >= .seconds(2))
         } catch {
             prompts?.stop()
             let problem = SoundProblem(error, device: device, environment: Environment.variables)
