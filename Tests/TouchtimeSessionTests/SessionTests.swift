@@ -28,11 +28,14 @@ import TouchtimeTestSupport
         let log: RecordingLog
         let sound: FakeSound?
         var opening: SoundOpening<ManualClock.Instant>
+        /// Said by the sound as it opens (a route whose timing is approximate).
+        var trouble: String?
 
-        init(fullScreen: Bool = true, sound: Bool = false, unavailable: String? = nil, refusal: String? = nil,
+        init(fullScreen: Bool = true, sound: Bool = false, unavailable: String? = nil, trouble: String? = nil, refusal: String? = nil,
              recordFailure: String? = nil, logProblems: [String] = [], closeSummary: Bool = true,
              onEvent: @escaping @Sendable (SessionEvent, FakeSignals, FakeInputs) -> Void = { _, _, _ in }) {
             let journal = self.journal
+            self.trouble = trouble
             inputs = FakeInputs(journal: journal)
             signals = FakeSignals(journal: journal)
             history = FakeHistory(journal: journal, refusal: refusal, failure: recordFailure)
@@ -55,12 +58,13 @@ import TouchtimeTestSupport
         }
 
         func session<Mode: SessionMode>(_ mode: Mode, exitAtEnd: Bool = false) -> Session<Mode, ManualClock> {
-            let (inputs, opening, journal) = (self.inputs, self.opening, self.journal)
+            let (inputs, opening, journal, trouble) = (self.inputs, self.opening, self.journal, self.trouble)
             return Session(
                 mode: mode, settings: .init(leadIn: .seconds(3), keysAreTerminal: true, exitAtEnd: exitAtEnd),
                 parts: .init(clock: clock, log: log, screen: screen, history: history, signals: signals,
-                             openSound: { _, _ in
+                             openSound: { _, notices in
                                  journal.note("sound.open")
+                                 if let trouble { notices.trouble(trouble) }
                                  return opening
                              },
                              startInputs: { inputs.start($0) },
@@ -151,6 +155,20 @@ import TouchtimeTestSupport
         #expect(journal.all[started + 1] == "log.report audio-unavailable")
         let closed = try #require(journal.index(of: "screen.close"))
         let said = try #require(journal.index(of: "warn no sound: no such file or directory (snd_pcm_open)"))
+        #expect(closed < said, "deferred while the full screen was up")
+    }
+
+    /// Sound that plays, but not as it should (the pulse plugin to pipewire-pulse): said once when
+    /// the terminal is back, and in the events as the session starts, never before it.
+    @Test func soundTroubleAtTheStartIsSaidAndInTheEventsAsTheSessionStarts() async throws {
+        let bench = Bench(sound: true, trouble: "ALSA 'pulse' plays through ALSA's pulse plugin to PipeWire")
+        _ = await bench.session(RunMode(model: SessionEngine(timeline: try Self.timeline()), hasSound: true), exitAtEnd: true).run()
+        let journal = bench.journal
+        let started = try #require(journal.index(of: "log.event session-start"))
+        #expect(journal.all[started + 1] == "log.report audio-trouble")
+        #expect(journal.all.filter { $0 == "log.report audio-trouble" }.count == 1)
+        let closed = try #require(journal.index(of: "screen.close"))
+        let said = try #require(journal.index(of: "warn ALSA 'pulse' plays through ALSA's pulse plugin to PipeWire"))
         #expect(closed < said, "deferred while the full screen was up")
     }
 

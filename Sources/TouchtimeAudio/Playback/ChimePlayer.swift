@@ -422,14 +422,25 @@ struct TroubleWatch {
         self.report = report
     }
 
+    /// Underruns before the stream was ready: a stream starting up, in silence (nothing is placed
+    /// before it is ready), never heard as a gap.
+    private var beforeReady: Int?
+
     mutating func check(_ stream: PlaybackStream) {
-        if !saidUnderrun, stream.underruns > 0 {
+        guard stream.isReady else { return }
+        if beforeReady == nil { beforeReady = stream.underruns }
+        if !saidUnderrun, stream.underruns > beforeReady ?? 0 {
             saidUnderrun = true
             report("the sound on '\(device)' ran dry (a gap was heard): the system is too busy or the sound server stalled; the session goes on")
         }
         if !saidBehind, abs(stream.followed) > Self.behind {
             saidBehind = true
-            report("the sound server behind '\(device)' fell \(Int((abs(stream.followed) * 1000).rounded())) ms behind (it dropped cycles); the chimes follow it")
+            let amount = Int((abs(stream.followed) * 1000).rounded())
+            // Positive: frames are heard later than written for (the server held the stream);
+            // negative: earlier (it dropped some of what was queued).
+            report(stream.followed > 0
+                   ? "the sound server behind '\(device)' fell \(amount) ms behind (it held the stream); the chimes follow it"
+                   : "the sound server behind '\(device)' skipped \(amount) ms of what was queued (it dropped it); the chimes follow it")
         }
     }
 }

@@ -78,6 +78,10 @@ struct PlaybackStream {
     /// Nothing sounds.
     var isSilent: Bool { mixer.isSilent }
 
+    /// Chimes can be placed: the device's reports have placed the mapping (or it reports none
+    /// and frames are counted).
+    var isReady: Bool { !isRealTime || clockModel.isReady }
+
     /// Times the device ran dry so far.
     var underruns: Int { pcm.underruns }
 
