@@ -115,9 +115,10 @@ struct ListenEndToEndTests {
         let (events, stderr) = try Self.session([(5, "timer next", "kal16"), (9, "timer next", "kal16"), (13, "timer next", "kal16")],
                                                 extra: [protocolPath, "--voice", "--volume", "40"], quitAt: 17,
                                                 environment: ["PULSE_SINK": "room"])
-        // Nothing said but, on a machine busy with the rest of the suite, that the sound ran dry
-        // (touchtime says so since issue 22; it is about the machine, not about listening).
-        let said = stderr.split(separator: "\n").filter { !$0.contains(" ran dry ") }
+        // Nothing said but, on a machine busy with the rest of the suite, trouble with the sound
+        // (it ran dry, or its server fell behind or skipped: touchtime says so since issue 22; it
+        // is about the machine, not about listening).
+        let said = stderr.split(separator: "\n").filter { !$0.contains(" ran dry ") && !$0.contains("touchtime: the sound server behind ") }
         #expect(said.isEmpty, "\(stderr)")
         let names = events.compactMap { $0["event"] as? String }
         let spoken = events.filter { $0["event"] as? String == "speech" }.compactMap { $0["text"] as? String }
