@@ -87,14 +87,16 @@ struct DeviceClockModel {
             // not left on the one that made it ready (a stream's start-up latency moves by a few
             // ms: the first chimes of a session sounded 4.8 ms late until the first fit).
             settling.append(error)
-            if settling.count == Self.settleReports, let median = Optional(settling.sorted()[settling.count / 2]),
-               abs(median) <= Self.jump {
-                origin = origin.advanced(by: .seconds(median))
-                samples.removeAll()
-                recent.removeAll()
-                level = 0
-                sinceFit = 0
-                return true
+            if settling.count == Self.settleReports {
+                let median = settling.sorted()[settling.count / 2]
+                if abs(median) <= Self.jump {
+                    origin = origin.advanced(by: .seconds(median))
+                    samples.removeAll()
+                    recent.removeAll()
+                    level = 0
+                    sinceFit = 0
+                    return true
+                }
             }
         }
         if let deviation = lastingDeviation() {
