@@ -34,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+import wave
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import chime_onsets  # noqa: E402
@@ -65,8 +66,8 @@ class SoundServer:
             self.env.pop(name, None)
         self.processes = []
 
-    def spawn(self, command):
-        process = subprocess.Popen(command, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def spawn(self, command, stdout=subprocess.DEVNULL):
+        process = subprocess.Popen(command, env=self.env, stdout=stdout, stderr=subprocess.DEVNULL)
         self.processes.append(process)
         return process
 
@@ -100,18 +101,20 @@ class SoundServer:
         return self
 
     def record(self, path):
-        """Starts parec on the monitor. The recorder's own clock is measured as it runs: the
-        file's growth is sampled against the monotonic clock (`recorder.clock`), because the
-        sink's sample clock is not the monotonic one (a null sink here ran 221 ppm fast), and a
-        recording's sample index is only a time once its rate is known."""
-        recorder = self.spawn(["parec", "-d", "bed.monitor", "--file-format=wav", "--rate=48000", "--channels=1",
-                               f"--latency-msec={self.stream_latency_ms}", path])
+        """Starts parec on the monitor, its raw samples read from a pipe as they arrive: each
+        chunk's arrival is stamped on the monotonic clock (`recorder.clock`), because the sink's
+        sample clock is not the monotonic one (a null sink here ran 221 ppm fast), and a
+        recording's sample index is only a time once its rate and place are known. (Sampling the
+        growth of a file parec wrote placed PulseAudio's sounds up to 0.25 s before they were
+        played: the file lags the stream by an amount of its own.) `stop` writes the WAV."""
+        recorder = self.spawn(["parec", "-d", "bed.monitor", "--raw", "--format=s16le", "--rate=48000", "--channels=1",
+                               f"--latency-msec={self.stream_latency_ms}"], stdout=subprocess.PIPE)
+        recorder.clock = RecorderClock(path, recorder)
         # A new stream can take well over a second to start capturing on a fresh server:
-        # wait until a quarter second of audio has reached the file.
+        # wait until a quarter second of audio has arrived.
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
-            if os.path.exists(path) and os.path.getsize(path) > 44 + 48000 * 2 // 4:
-                recorder.clock = RecorderClock(path, recorder)
+            if recorder.clock.frames > 48000 // 4:
                 return recorder
             time.sleep(0.02)
         raise RuntimeError("parec recorded nothing")
@@ -185,20 +188,40 @@ SERVERS = {"pulseaudio": PulseServer, "pipewire": PipeWireServer}
 
 
 class RecorderClock:
-    """Samples a growing recording's length (frames) against time.monotonic() every 50 ms."""
+    """Reads a recorder's raw samples as they arrive, into `path` + ".raw", stamping each chunk's
+    arrival on time.monotonic() (`points`: time, frames so far)."""
 
     def __init__(self, path, recorder):
+        self.path = path
         self.points = []
-        self.thread = threading.Thread(target=self._sample, args=(path, recorder), daemon=True)
+        self.frames = 0
+        self.thread = threading.Thread(target=self._read, args=(recorder,), daemon=True)
         self.thread.start()
 
-    def _sample(self, path, recorder):
-        while recorder.poll() is None:
-            try:
-                self.points.append((time.monotonic(), (os.path.getsize(path) - 44) / 2))
-            except OSError:
-                return
-            time.sleep(0.05)
+    def _read(self, recorder):
+        with open(self.path + ".raw", "wb") as raw:
+            received = 0
+            while True:
+                chunk = os.read(recorder.stdout.fileno(), 65_536)
+                if not chunk:
+                    return
+                now = time.monotonic()
+                raw.write(chunk)
+                received += len(chunk)
+                self.frames = received // 2
+                self.points.append((now, self.frames))
+
+    def finish(self):
+        """Waits for the last samples, and writes them as a WAV file at `path`."""
+        self.thread.join(timeout=5)
+        with open(self.path + ".raw", "rb") as raw:
+            data = raw.read()
+        os.remove(self.path + ".raw")
+        with wave.open(self.path, "wb") as handle:
+            handle.setnchannels(1)
+            handle.setsampwidth(2)
+            handle.setframerate(48000)
+            handle.writeframes(data[: len(data) // 2 * 2])
 
     def rate(self):
         """Frames per monotonic second (a least-squares line through the samples), or None."""
@@ -213,7 +236,7 @@ class RecorderClock:
         """The monotonic time at which the recording reached `frame`: a straight line through the
         samples within `window` frames (10 s) of it. The sink's clock wanders against the
         monotonic clock (by 200 to 420 ppm here, over tens of seconds), so one rate for the
-        whole recording is not enough; the samples' jitter (file writes) averages out over the
+        whole recording is not enough; the arrivals' jitter (the recorder's chunks) averages out over the
         window. None when too few samples are near."""
         points = [p for p in self.points[10:] if abs(p[1] - frame) <= window]
         if len(points) < 50:
@@ -226,8 +249,9 @@ class RecorderClock:
 
 def stop(recorder):
     time.sleep(0.3)
-    recorder.send_signal(signal.SIGINT)  # parec writes its WAV header on SIGINT
+    recorder.send_signal(signal.SIGINT)
     recorder.wait(timeout=5)
+    recorder.clock.finish()
 
 
 def run_touchtime(binary, protocol, speed, folder, stress=False, extra_env=None, extra_args=(), analyse=None,
