@@ -180,6 +180,16 @@ final class PCMDevice {
         snd_pcm_drain(handle)
     }
 
+    /// Throws away what is queued and stops; `prepare` makes it ready to start again.
+    func drop() {
+        snd_pcm_drop(handle)
+    }
+
+    /// Makes a drained (or stopped) stream ready to start again with the next write.
+    func prepare() {
+        snd_pcm_prepare(handle)
+    }
+
     func close() {
         snd_pcm_close(handle)
     }

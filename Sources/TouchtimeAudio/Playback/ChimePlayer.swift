@@ -58,6 +58,12 @@ public final class ChimePlayer: Sendable {
         /// The last reports once ready (at most 32): the delay, and how far each was from the
         /// mapping (s) before it was taken.
         var reports: [(delay: Duration, error: Double)] = []
+        /// The earliest a sound handed over now can be placed on its frame in the stream: when the
+        /// first frame not yet written is heard. A chime due sooner goes to the immediate stream.
+        var placeableFrom: ContinuousClock.Instant
+        /// Chimes taken for the immediate stream, to be handed to it once the lock is let go.
+        var handOff: [Scheduled] = []
+        var hasImmediate = false
         /// Speech that started before this instant is faded out by it (the current segment's end).
         var speechEndBy: ContinuousClock.Instant?
         /// Tasks waiting for the stream to be ready (or to end), and for it to end, by number.
@@ -79,6 +85,7 @@ public final class ChimePlayer: Sendable {
 
         /// Takes what is due before `periodEnd` (remembered as started) and the controls.
         mutating func takeTurn(before periodEnd: ContinuousClock.Instant, streamSilent: Bool) -> Turn {
+            placeableFrom = periodEnd
             let due = pending.filter { $0.at < periodEnd }
             pending.removeAll { $0.at < periodEnd }
             started += due.map(\.id)
@@ -103,11 +110,18 @@ public final class ChimePlayer: Sendable {
             }
         }
 
-        /// The one place a moment's chime is de-duplicated: scheduled unless already known.
+        /// The one place a moment's chime is de-duplicated: scheduled unless already known. A chime
+        /// due before the stream can place it (a press's, one that starts a session at once) goes
+        /// to the immediate stream, where it is the first thing heard.
         mutating func schedule(_ chime: Scheduled) {
             guard !started.contains(chime.id) else { return }
             if let index = pending.firstIndex(where: { $0.id == chime.id }) {
                 pending[index].happened = pending[index].happened || chime.happened
+                return
+            }
+            if hasImmediate, !chime.isSpeech, !muted, chime.at < placeableFrom {
+                started.append(chime.id)
+                handOff.append(chime)
                 return
             }
             pending.append(chime)
@@ -127,7 +141,9 @@ public final class ChimePlayer: Sendable {
     /// The real-time priority asked for (SCHED_FIFO): low, like a sound server's clients get from rtkit.
     static let realtimePriority: Int32 = 5
 
-    private let shared = Mutex(Shared())
+    private let shared: Mutex<Shared>
+    /// Where sounds nobody predicted are played at once (nil: into the stream, as late as its queue makes them).
+    private let immediate: ImmediateStream?
     public let deviceName: String
     /// How the device reaches the ears (and which device was opened for it).
     public let route: SoundRoute
@@ -173,6 +189,12 @@ public final class ChimePlayer: Sendable {
         let trusted = route.reportsAreReliable
         self.lead = thread.isRealtime && trusted ? latency : max(latency, Self.ordinaryLead)
         let lead = self.lead
+        // A second stream for sounds that answer a press, where the device can be opened twice.
+        let immediate = ImmediateStream(device: opened, priority: declined ? nil : Self.realtimePriority)
+        self.immediate = immediate
+        var state = Shared(placeableFrom: ContinuousClock.now.advanced(by: lead + .seconds(2 * Double(Self.periodFrames) / Double(Self.sampleRate))))
+        state.hasImmediate = immediate != nil
+        self.shared = Mutex(state)
         let watch = TroubleWatch(device: opened, report: onTrouble)
         thread.run { [self] in
             let stream = PlaybackStream(pcm: box.device, lead: lead, trustsReports: trusted,
@@ -197,9 +219,26 @@ public final class ChimePlayer: Sendable {
     /// Schedules chimes. Any pending chime still in the future is replaced (the session's plan
     /// changed), unless its moment has happened; moments already played are skipped.
     public func replaceUpcoming(with chimes: [Scheduled], now: ContinuousClock.Instant = .now) {
-        shared.withLock { state in
+        scheduling { state in
             state.pending.removeAll { $0.at > now && !$0.happened }
             for chime in chimes { state.schedule(chime) }
+        }
+    }
+
+    /// Schedules under the lock, then hands what is due at once to the immediate stream (back to
+    /// the stream, should that have failed).
+    private func scheduling(_ body: (inout Shared) -> Void) {
+        let handOff = shared.withLock { state -> [Scheduled] in
+            body(&state)
+            defer { state.handOff.removeAll() }
+            return state.handOff
+        }
+        guard !handOff.isEmpty else { return }
+        let refused = handOff.filter { immediate?.play($0.samples, at: $0.at) != true }
+        guard !refused.isEmpty else { return }
+        shared.withLock { state in
+            state.hasImmediate = false
+            state.pending += refused
         }
     }
 
@@ -230,7 +269,7 @@ public final class ChimePlayer: Sendable {
     public func ensure(_ chime: Scheduled) {
         var chime = chime
         chime.happened = true
-        shared.withLock { $0.schedule(chime) }
+        scheduling { $0.schedule(chime) }
     }
 
     /// Waits (at most `timeout`) until the stream is running and its timing has settled, so a
@@ -247,6 +286,24 @@ public final class ChimePlayer: Sendable {
         }
         return shared.withLock { $0.ready && $0.failure == nil }
     }
+
+    /// Waits (at most `timeout`) until a sound handed over for now is heard: the immediate stream
+    /// has handed one to the device (or, without one, the stream is ready). False when not: the
+    /// sound server holds the new stream, and the wait is worth saying.
+    public func started(within timeout: Duration) async -> Bool {
+        guard let immediate else { return await ready(within: timeout) }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await immediate.untilStarted(after: 0) }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            _ = await group.next()
+            group.cancelAll()
+        }
+        return immediate.startedCount > 0
+    }
+
+    /// A sound due now can be heard at once, not only after what the stream has queued (a lead
+    /// and a period): the device opened a second time for it.
+    public var playsAtOnce: Bool { immediate != nil }
 
     /// Returns once the stream is ready, has ended, or the task is cancelled.
     private func untilReady() async {
@@ -300,7 +357,10 @@ public final class ChimePlayer: Sendable {
     /// Muted: no new chime starts, and sounding ones fade out over the next period written (160 ms).
     public var isMuted: Bool {
         get { shared.withLock { $0.muted } }
-        set { shared.withLock { $0.muted = newValue } }
+        set {
+            shared.withLock { $0.muted = newValue }
+            immediate?.isMuted = newValue
+        }
     }
 
     /// A gain on everything played, from the next period written (a volume change mid-session);
@@ -309,7 +369,11 @@ public final class ChimePlayer: Sendable {
     /// badge say one volume while another played. (Mixing clamps each sample to 16 bits.)
     public var level: Float {
         get { shared.withLock { $0.level } }
-        set { shared.withLock { $0.level = newValue.isFinite ? max(0, min(newValue, 10_000)) : 1 } }
+        set {
+            let level = newValue.isFinite ? max(0, min(newValue, 10_000)) : 1
+            shared.withLock { $0.level = level }
+            immediate?.level = level
+        }
     }
 
     /// How long until a frame written now is heard, as the device last reported it (`snd_pcm_delay`,
@@ -322,13 +386,16 @@ public final class ChimePlayer: Sendable {
 
     /// Lets pending and sounding chimes ring out, then closes the device; a cancelled task stops it at once.
     public func ringOut() async {
+        await immediate?.untilIdle()
         shared.withLock { $0.drainWhenIdle = true }
         await untilEnded()
+        immediate?.stop()
         if Task.isCancelled { await stop() }
     }
 
     /// Stops at once and closes the device (waiting at most 2 s for the thread to close it).
     public func stop() async {
+        immediate?.stop()
         shared.withLock { $0.stopping = true }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.untilEnded() }
@@ -341,6 +408,7 @@ public final class ChimePlayer: Sendable {
     /// Fades out whatever sounds (one period, no click), lets what is queued play, then closes
     /// the device: the user is done listening.
     public func fadeOutAndStop() async {
+        immediate?.isMuted = true
         shared.withLock { state in
             state.muted = true
             state.pending.removeAll()
@@ -443,10 +511,4 @@ struct TroubleWatch {
                    : "the sound server behind '\(device)' skipped \(amount) ms of what was queued (it dropped it); the chimes follow it")
         }
     }
-}
-
-/// Hands the device to the playback thread, which is its only user from then on.
-private final class PCMBox: @unchecked Sendable {
-    let device: PCMDevice
-    init(_ device: PCMDevice) { self.device = device }
 }

@@ -24,23 +24,32 @@ public final class SessionAudio: Sendable {
 
     /// Opens the device (throws if it cannot be opened), renders the chimes the session starts
     /// with (all of them, unless it has very many: the rest are rendered a moment ahead of their
-    /// boundary), and waits (at most 3 s) for the stream to run: both on a thread of their own, never
-    /// blocking the caller's task. `speech`, when given, is the plan of prompts and where their
+    /// boundary), and waits (3 s at most) for the stream's timing to settle: both on a thread of
+    /// their own, never blocking the caller's task. A session without
+    /// a lead-in does not wait: its first chime is played at once (through the immediate stream,
+    /// where the device has one), and the stream's timing settles while it rings; with one, every
+    /// chime is placed on its frame. `speech`, when given, is the plan of prompts and where their
     /// samples come from. The wait ends early once `giveUp` opens (the session is being ended).
     public static func open(
         plan: ChimePlan, speech: (plan: SpeechPlan, prompts: any PromptSource)? = nil, device: String,
-        latency: Duration = .milliseconds(60), giveUp: Latch? = nil, onFailure: @escaping @Sendable (ALSAError) -> Void,
+        latency: Duration = .milliseconds(60), leadIn: Duration = .seconds(3), giveUp: Latch? = nil,
+        onFailure: @escaping @Sendable (ALSAError) -> Void,
         onTrouble: @escaping @Sendable (String) -> Void = { _ in }, settle: Bool = false
     ) async throws(ALSAError) -> SessionAudio {
         let opened = await DedicatedThread.result(named: "touchtime.sound.open") { () -> Result<SessionAudio, ALSAError> in
-            // Open first: without a device there is nothing to render for.
+            // Open first: without a device there is nothing to render for. Then the first chime
+            // heard, so a session that starts at once can: the rest are rendered while it rings.
             Result { () throws(ALSAError) in
-                let audio = SessionAudio(player: try ChimePlayer(device: device, latency: latency, onFailure: onFailure, onTrouble: onTrouble, settle: settle), plan: plan, speech: speech)
-                audio.bank.prepare(plan)
+                let player = try ChimePlayer(device: device, latency: latency, onFailure: onFailure, onTrouble: onTrouble, settle: settle)
+                let audio = SessionAudio(player: player, atOnce: leadIn == .zero, plan: plan, speech: speech)
+                audio.bank.prepare(plan, count: 1)
                 return audio
             }
         }
         let audio = try opened.get()
+        let bank = audio.bank
+        if !DedicatedThread.start(named: "touchtime.sound.render", { bank.prepare(plan) }) { bank.prepare(plan) }
+        guard leadIn > .zero else { return audio }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { _ = await audio.player.ready() }
             if let giveUp { group.addTask { await giveUp.wait() } }
@@ -50,9 +59,9 @@ public final class SessionAudio: Sendable {
         return audio
     }
 
-    private init(player: ChimePlayer, plan: ChimePlan, speech: (plan: SpeechPlan, prompts: any PromptSource)?) {
+    private init(player: ChimePlayer, atOnce: Bool, plan: ChimePlan, speech: (plan: SpeechPlan, prompts: any PromptSource)?) {
         self.player = player
-        self.minimumLead = player.queuedAhead + .milliseconds(20)
+        self.minimumLead = atOnce && player.playsAtOnce ? Self.atOnce : player.queuedAhead + .milliseconds(20)
         self.bank = ChimeBank()
         self.plan = plan
         self.currentVolume = Mutex(plan.volume)
@@ -64,9 +73,12 @@ public final class SessionAudio: Sendable {
     /// How the device reaches the ears.
     public var route: SoundRoute { player.route }
 
-    /// How far ahead the stream is written: a session must start at least this far in the
-    /// future for its first chime to land on its first boundary.
+    /// How far in the future a session must start for its first chime to sound on its first
+    /// boundary: what the stream has queued ahead (a lead and a period), or, for a session without
+    /// a lead-in where sounds due at once have a stream of their own, the moment it takes to hand
+    /// one over (that chime then sounds as soon as the device starts it: within 5 to 12 ms here).
     public let minimumLead: Duration
+    static let atOnce = Duration.milliseconds(20)
 
     public var isMuted: Bool {
         get { player.isMuted }

@@ -16,6 +16,9 @@ public final class ChimeBank: Sendable {
     private let cache = Mutex(Cache())
     public let capacity: Int
     private let renders = Atomic<Int>(0)
+    /// One render at a time: a voice asked for while it renders elsewhere (the rest of a plan
+    /// rendered in the background as a session starts) is waited for, not rendered twice.
+    private let rendering = Mutex(())
 
     /// 6 MB: every voice of a protocol without its own pitches and volumes (about 3.5 MB), and
     /// room for the next few of one with many.
@@ -26,10 +29,10 @@ public final class ChimeBank: Sendable {
     }
 
     /// Renders ahead (before a session starts) the voices of `plan` in the order they are first
-    /// heard, as many as fit.
-    public func prepare(_ plan: ChimePlan) {
+    /// heard, as many as fit (or the first `count`).
+    public func prepare(_ plan: ChimePlan, count: Int = .max) {
         var bytes = 0
-        for voice in plan.voicesInOrder {
+        for voice in plan.voicesInOrder.prefix(count) {
             let sound = samples(for: voice)
             bytes += sound.count * 2
             if bytes >= capacity { break }
@@ -38,13 +41,21 @@ public final class ChimeBank: Sendable {
 
     /// A voice's samples, rendered now if they are not kept.
     public func samples(for voice: ChimeVoice) -> [Int16] {
-        let kept = cache.withLock { cache -> [Int16]? in
+        if let kept = kept(voice) { return kept }
+        return rendering.withLock { _ in kept(voice) ?? render(voice) }
+    }
+
+    /// A voice's samples if kept (now the most recently used).
+    private func kept(_ voice: ChimeVoice) -> [Int16]? {
+        cache.withLock { cache -> [Int16]? in
             guard let sound = cache.sounds[voice] else { return nil }
             if let index = cache.order.firstIndex(of: voice) { cache.order.remove(at: index) }
             cache.order.append(voice)
             return sound
         }
-        if let kept { return kept }
+    }
+
+    private func render(_ voice: ChimeVoice) -> [Int16] {
         // The protocol's own file for the kind, else (none, or it has gone since loading) the synthesised one.
         let sound = OwnSound.render(voice) ?? ChimeSynthesizer.render(voice)
         renders.add(1, ordering: .relaxed)

@@ -61,14 +61,19 @@ struct ChimeCommand: AsyncParsableCommand {
             StandardStream.output.write("wrote \(out): \(Counted.text(voices.count, "chime")), \(DurationText.format(.milliseconds(Int64((seconds * 1000).rounded())))), 48 kHz mono 16-bit\n")
             return
         }
-        let player = try await SoundCheck.open(device)
+        // The first chime at once (through the stream kept for what answers a press, where the
+        // device has one), the rest placed in the session's stream.
+        // (Rendered while the device opens.)
+        async let opening = SoundCheck.open(device, waits: false)
+        let rendered = voices.map(ChimeSynthesizer.render)
+        let player = try await opening
         let clock = ContinuousClock()
-        var at = clock.now.advanced(by: .milliseconds(250))
-        for (index, voice) in voices.enumerated() {
-            let samples = ChimeSynthesizer.render(voice)
+        var at = clock.now
+        for (index, (voice, samples)) in zip(voices, rendered).enumerated() {
             let id = ChimePlan.Cue.ID(mark: .start, segmentIndex: index, due: clock.now.duration(to: at))
             player.ensure(ChimePlayer.Scheduled(id: id, samples: samples, at: at))
             StandardStream.output.write("\(TextWidth.fit(voice.kind.rawValue, 11)) \(Self.descriptions[voice.kind] ?? "")\n")
+            if index == 0 { await SoundCheck.heard(player) }
             // Each rings on under the next: 3 s apart, the last rings out in full.
             let length = min(Duration.seconds(Double(samples.count) / Double(ChimeSynthesizer.sampleRate)), .milliseconds(2400))
             try? await clock.sleep(until: at.advanced(by: length), tolerance: nil)

@@ -13,16 +13,14 @@ enum SoundCheck {
         }
     }
 
-    /// Opens `device` (on a thread of its own) and waits for its stream to run, or says why it
-    /// cannot play (exit 69).
-    static func open(_ device: String) async throws -> ChimePlayer {
+    /// Opens `device` (on a thread of its own), or says why it cannot play (exit 69). `waits`:
+    /// and waits for its stream to run (what speech needs: a chime is played at once, see `heard`).
+    static func open(_ device: String, waits: Bool = true) async throws -> ChimePlayer {
         let opened = await DedicatedThread.result { Result { () throws(ALSAError) in try ChimePlayer(device: device) } }
         switch opened {
         case .success(let player):
-            // Sound starts within a third of a second; a server that holds a new stream longer
-            // is said to, so the silence is not taken for a fault.
-            if await !player.ready(within: .milliseconds(300)) {
-                reportError("preparing sound on '\(device)'...")
+            if waits, await !player.ready(within: .milliseconds(300)) {
+                preparing(device)
                 _ = await player.ready()
             }
             return player
@@ -30,6 +28,16 @@ enum SoundCheck {
             let problem = SoundProblem(error, device: device, environment: Environment.variables)
             throw CommandFailure("\(problem.reason); fix: \(problem.fix)", status: ExitStatus.unavailable)
         }
+    }
+
+    /// Waits for the sound just handed over to be heard: sound starts within a third of a second;
+    /// a server that holds a new stream longer is said to, so the silence is not taken for a fault.
+    static func heard(_ player: ChimePlayer) async {
+        if await !player.started(within: .milliseconds(300)) { preparing(player.deviceName) }
+    }
+
+    private static func preparing(_ device: String) {
+        reportError("preparing sound on '\(device)'...")
     }
 
     /// Says so when the device was lost while playing (exit 69).

@@ -71,7 +71,7 @@ final class PlayedSound: SessionSound {
         let audio: SessionAudio
         do throws(ALSAError) {
             audio = try await SessionAudio.open(
-                plan: plan, speech: speech.flatMap { speech in prompts.map { (speech, $0) } }, device: device, giveUp: giveUp,
+                plan: plan, speech: speech.flatMap { speech in prompts.map { (speech, $0) } }, device: device, leadIn: leadIn, giveUp: giveUp,
                 onFailure: { error in notices.lost("sound lost on '\(device)': \(error); the session goes on without chimes", error.description) },
                 onTrouble: { line in notices.trouble(line) },
                 // A lead-in of 2 s or more leaves time to let the stream's timing settle first.

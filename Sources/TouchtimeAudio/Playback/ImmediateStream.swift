@@ -1,0 +1,221 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import Synchronization
+import TouchtimeCore
+
+/// Sounds that answer something just done (a press, a launch): a second stream beside the long,
+/// pre-placed one, with a short buffer, started when a sound comes and stopped once it has rung
+/// out. The session's stream is written a lead and a period ahead (60 to 410 ms) so that every
+/// predicted chime lands on its frame; a sound nobody predicted would wait behind all of that.
+/// Here it is the first thing the new stream plays: measured through a PulseAudio null sink and
+/// pipewire-alsa, see the README ("Every route a laptop has").
+///
+/// Its own thread (real-time where the system allows it) sleeps on a semaphore while idle, so an
+/// idle stream costs nothing; while a sound rings it writes 10 ms at a time.
+final class ImmediateStream: Sendable {
+    /// 10 ms at a time, at most 40 ms queued (an ordinary thread keeps 80 ms, to ride out a late
+    /// wake-up): a sound arriving while another rings waits at most that long.
+    static let periodFrames = 480
+    static let realtimeBufferFrames = 1_920
+    static let ordinaryBufferFrames = 3_840
+
+    private struct State {
+        var pending: [(samples: [Int16], at: ContinuousClock.Instant)] = []
+        var level: Float = 1
+        var muted = false
+        var stopping = false
+        /// The device failed: sounds go back to the session's stream.
+        var failed = false
+        /// Sounds handed to the device so far; whether it is idle (nothing pending or sounding).
+        var started = 0
+        var idle = true
+        var waiters: [Int: (condition: @Sendable (State) -> Bool, continuation: CheckedContinuation<Void, Never>)] = [:]
+        var nextWaiter = 0
+
+        /// Takes out the waiters whose condition now holds, to be resumed.
+        mutating func released() -> [CheckedContinuation<Void, Never>] {
+            let done = waiters.filter { $0.value.condition(self) }
+            for key in done.keys { waiters.removeValue(forKey: key) }
+            return done.values.map(\.continuation)
+        }
+    }
+
+    private let state = Mutex(State())
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    let isRealtime: Bool
+
+    /// Opens `device` a second time; nil when it cannot be (a card opened exclusively, a file):
+    /// immediate sounds then go into the session's stream, as late as its queue makes them.
+    init?(device: String, priority: Int32?) {
+        let thread = AudioThread(realtimePriority: priority)
+        let buffer = thread.isRealtime ? Self.realtimeBufferFrames : Self.ordinaryBufferFrames
+        let open = { @Sendable () -> PCMDevice? in
+            try? PCMDevice(name: device, sampleRate: ChimePlayer.sampleRate, periodFrames: Self.periodFrames, bufferFrames: buffer)
+        }
+        guard let pcm = open(), pcm.isRealTime else {
+            thread.run {}
+            return nil
+        }
+        isRealtime = thread.isRealtime
+        let box = PCMBox(pcm)
+        thread.run { [self] in
+            self.loop(box.device, reopen: open)
+        }
+    }
+
+    /// Plays `samples` at `at` (at once when it has passed); false when the stream cannot (it failed
+    /// or is stopping): the caller plays it another way.
+    func play(_ samples: [Int16], at: ContinuousClock.Instant) -> Bool {
+        let taken = state.withLock { state -> Bool in
+            guard !state.failed, !state.stopping else { return false }
+            state.pending.append((samples, at))
+            state.idle = false
+            return true
+        }
+        if taken { wake.signal() }
+        return taken
+    }
+
+    var level: Float {
+        get { state.withLock { $0.level } }
+        set { state.withLock { $0.level = newValue } }
+    }
+
+    var isMuted: Bool {
+        get { state.withLock { $0.muted } }
+        set { state.withLock { $0.muted = newValue } }
+    }
+
+    /// Stops what sounds and closes the device (waiting at most a second for the thread).
+    func stop() {
+        state.withLock { $0.stopping = true }
+        wake.signal()
+        _ = finished.wait(timeout: .now() + .seconds(1))
+        change { $0.failed = true }
+    }
+
+    /// Returns once a sound has been handed to the device since `count` had (or it failed, or the task is cancelled).
+    func untilStarted(after count: Int) async {
+        await wait { $0.started > count || $0.failed }
+    }
+
+    /// Sounds handed to the device so far.
+    var startedCount: Int { state.withLock { $0.started } }
+
+    /// Returns once everything has rung out (or it failed, or the task is cancelled).
+    func untilIdle() async {
+        await wait { $0.idle || $0.failed }
+    }
+
+    private func wait(until condition: @escaping @Sendable (State) -> Bool) async {
+        let number = state.withLock { state -> Int in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { state -> Bool in
+                    if condition(state) || Task.isCancelled { return true }
+                    state.waiters[number] = (condition, continuation)
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: number) }?.continuation.resume()
+        }
+    }
+
+    /// Changes the state, then resumes the waiters the change released.
+    private func change(_ body: (inout State) -> Void) {
+        let resumed = state.withLock { state in
+            body(&state)
+            return state.released()
+        }
+        for waiter in resumed { waiter.resume() }
+    }
+
+    // MARK: The stream's thread
+
+    /// Idle until a sound comes; then 10 ms at a time until everything has rung out; then drained
+    /// and prepared for the next.
+    private func loop(_ first: PCMDevice, reopen: () -> PCMDevice?) {
+        var device: PCMDevice? = first
+        defer {
+            device?.close()
+            change { $0.failed = true }
+            finished.signal()
+        }
+        var mixer = Mixer()
+        var output = [Int16](repeating: 0, count: Self.periodFrames)
+        var written = 0
+        while let pcm = device {
+            wake.wait()
+            var running = false
+            written = 0
+            mixer.silence()
+            while true {
+                let (due, level, muted, stopping, nextAt) = takeDue()
+                if stopping { return }
+                if running, !due.isEmpty, !muted, let queued = pcm.delay() {
+                    // Heard at once, not behind what is queued: the queue is thrown away and the
+                    // sounds still ringing go on from the frame being heard.
+                    pcm.drop()
+                    pcm.prepare()
+                    written -= min(max(queued, 0), written)
+                }
+                for sound in due where !muted { mixer.add(Mixer.Voice(samples: sound, startFrame: written), now: written) }
+                if mixer.isSilent {
+                    if let nextAt, !running {
+                        // One still to come, and the device idle: sleep until it is due.
+                        usleep(UInt32(max(0, ContinuousClock.now.duration(to: nextAt).seconds) * 1_000_000))
+                        continue
+                    }
+                    if nextAt == nil {
+                        // Everything has rung out: let the device go idle until the next.
+                        if running {
+                            // A stream never started starts at once; one drained and prepared
+                            // again took 40 ms more through PulseAudio. So a fresh one waits.
+                            pcm.drain()
+                            pcm.close()
+                            device = reopen()
+                        }
+                        change { state in state.idle = state.pending.isEmpty }
+                        break
+                    }
+                    // Running, with one still to come: silence meanwhile.
+                }
+                mixer.mix(from: written, into: &output, gain: muted ? 0 : level)
+                do throws(ALSAError) {
+                    try output.withUnsafeBufferPointer { (buffer) throws(ALSAError) in try pcm.write(buffer) }
+                } catch {
+                    return
+                }
+                written += Self.periodFrames
+                // Muted: what sounded faded out in that block (the gain ramps), and is dropped.
+                if muted { mixer.silence() }
+                if !due.isEmpty { change { $0.started += due.count } }
+                running = true
+            }
+        }
+    }
+
+    /// The sounds due now, the controls, and when the next waiting one is due.
+    private func takeDue() -> (due: [[Int16]], level: Float, muted: Bool, stopping: Bool, nextAt: ContinuousClock.Instant?) {
+        state.withLock { state in
+            let now = ContinuousClock.now
+            let due = state.pending.filter { $0.at <= now }.map(\.samples)
+            state.pending.removeAll { $0.at <= now }
+            return (due, state.level, state.muted, state.stopping, state.pending.map(\.at).min())
+        }
+    }
+}
+
+/// Hands a device to the one thread that uses it from then on.
+final class PCMBox: @unchecked Sendable {
+    let device: PCMDevice
+    init(_ device: PCMDevice) { self.device = device }
+}
