@@ -193,7 +193,8 @@ def main():
             failures += check(row)
         print(f"{server}: launch to first sound: chime {summary(row['launch_ms']['chime'])}, run --lead-in 0 "
               f"{summary(row['launch_ms']['run'])}, aplay {summary(row['launch_ms']['aplay'])}; press to its sound: "
-              f"real-time {summary(row['press_realtime_ms'])}, ordinary {summary(row['press_ordinary_ms'])}, "
+              f"real-time {summary(row['press_realtime_ms'])}, ordinary {summary(row['press_ordinary_ms'])} "
+              f"(the first press of each, its stream opened for it: {row['press_realtime_ms'][:1]}, {row['press_ordinary_ms'][:1]} ms), "
               f"aplay {summary(row['aplay_press_ms'])}", flush=True)
     for failure in failures:
         print(f"FAIL: {failure}", flush=True)

@@ -12,8 +12,8 @@ import TouchtimeCore
 /// Here it is the first thing the new stream plays: measured through a PulseAudio null sink and
 /// pipewire-alsa, see the README ("Every route a laptop has").
 ///
-/// Its own thread (real-time where the system allows it) sleeps on a semaphore while idle, so an
-/// idle stream costs nothing; while a sound rings it writes 10 ms at a time.
+/// Its own thread (real-time where the system allows it) sleeps on a semaphore while idle, with the
+/// device closed, so an idle stream costs nothing; while a sound rings it writes 10 ms at a time.
 final class ImmediateStream: Sendable {
     /// 10 ms at a time, at most 40 ms queued (an ordinary thread keeps 80 ms, to ride out a late
     /// wake-up): a sound arriving while another rings waits at most that long.
@@ -55,14 +55,22 @@ final class ImmediateStream: Sendable {
         let open = { @Sendable () -> PCMDevice? in
             try? PCMDevice(name: device, sampleRate: ChimePlayer.sampleRate, periodFrames: Self.periodFrames, bufferFrames: buffer)
         }
-        guard let pcm = open(), pcm.isRealTime else {
+        // Opened once to learn that it can be (twice, beside the session's stream), then closed:
+        // an idle stream left open on PipeWire made its graph drop cycles (the session's chimes
+        // moved by 5 to 20 ms, a server "fell behind"), so the device is opened when a sound comes.
+        guard let probe = open() else {
+            thread.run {}
+            return nil
+        }
+        let realTime = probe.isRealTime
+        probe.close()
+        guard realTime else {
             thread.run {}
             return nil
         }
         isRealtime = thread.isRealtime
-        let box = PCMBox(pcm)
         thread.run { [self] in
-            self.loop(box.device, reopen: open)
+            self.loop(open: open)
         }
     }
 
@@ -142,8 +150,8 @@ final class ImmediateStream: Sendable {
 
     /// Idle until a sound comes; then 10 ms at a time until everything has rung out; then drained
     /// and prepared for the next.
-    private func loop(_ first: PCMDevice, reopen: () -> PCMDevice?) {
-        var device: PCMDevice? = first
+    private func loop(open: () -> PCMDevice?) {
+        var device: PCMDevice?
         defer {
             device?.close()
             change { $0.failed = true }
@@ -152,15 +160,14 @@ final class ImmediateStream: Sendable {
         var mixer = Mixer()
         var output = [Int16](repeating: 0, count: Self.periodFrames)
         var written = 0
-        while let pcm = device {
+        while true {
             wake.wait()
-            var running = false
             written = 0
             mixer.silence()
             while true {
                 let (due, level, muted, stopping, nextAt) = takeDue()
                 if stopping { return }
-                if running, !due.isEmpty, !muted, let queued = pcm.delay() {
+                if let pcm = device, !due.isEmpty, !muted, let queued = pcm.delay() {
                     // Heard at once, not behind what is queued: the queue is thrown away and the
                     // sounds still ringing go on from the frame being heard.
                     pcm.drop()
@@ -169,25 +176,28 @@ final class ImmediateStream: Sendable {
                 }
                 for sound in due where !muted { mixer.add(Mixer.Voice(samples: sound, startFrame: written), now: written) }
                 if mixer.isSilent {
-                    if let nextAt, !running {
-                        // One still to come, and the device idle: sleep until it is due.
+                    if let nextAt, device == nil {
+                        // One still to come, and the device closed: sleep until it is due.
                         usleep(UInt32(max(0, ContinuousClock.now.duration(to: nextAt).seconds) * 1_000_000))
                         continue
                     }
                     if nextAt == nil {
-                        // Everything has rung out: let the device go idle until the next.
-                        if running {
-                            // A stream never started starts at once; one drained and prepared
-                            // again took 40 ms more through PulseAudio. So a fresh one waits.
-                            pcm.drain()
-                            pcm.close()
-                            device = reopen()
-                        }
+                        // Everything has rung out: let what is queued play, and close the device
+                        // until the next sound.
+                        device?.drain()
+                        device?.close()
+                        device = nil
                         change { state in state.idle = state.pending.isEmpty }
                         break
                     }
                     // Running, with one still to come: silence meanwhile.
                 }
+                if device == nil {
+                    // A new stream: it starts with the first write, at once.
+                    guard let opened = open() else { return }
+                    device = opened
+                }
+                guard let pcm = device else { return }
                 mixer.mix(from: written, into: &output, gain: muted ? 0 : level)
                 do throws(ALSAError) {
                     try output.withUnsafeBufferPointer { (buffer) throws(ALSAError) in try pcm.write(buffer) }
@@ -198,7 +208,6 @@ final class ImmediateStream: Sendable {
                 // Muted: what sounded faded out in that block (the gain ramps), and is dropped.
                 if muted { mixer.silence() }
                 if !due.isEmpty { change { $0.started += due.count } }
-                running = true
             }
         }
     }
