@@ -36,6 +36,21 @@ import TouchtimeCore
         #expect(bank.renderCount == 41)
     }
 
+    /// A session renders its plan's voices in the background while it starts; the session asking
+    /// for one of them meanwhile waits for that render, and nothing is rendered twice.
+    @Test func aVoiceAskedForWhileItRendersElsewhereIsRenderedOnce() async throws {
+        let plan = try Self.manyPitches(2)
+        let bank = ChimeBank()
+        let voices = Array(plan.voicesInOrder)
+        #expect(voices.count == 3, "two bells and the finish: all fit in the bank")
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask { for voice in voices { _ = bank.samples(for: voice) } }
+            }
+        }
+        #expect(bank.renderCount == voices.count)
+    }
+
     @Test func aKeptVoicesLengthIsToldWithoutRenderingAnything() throws {
         let bank = ChimeBank()
         let tick = ChimeVoice(kind: .pace)

@@ -133,7 +133,8 @@ public final class ChimePlayer: Sendable {
     /// second (each wake-up costs as much again in a sound server: with 80 ms periods sound cost
     /// 0.40 % of a core, with 160 ms 0.19 % in steady state). A chime placed ahead (every boundary, warning,
     /// stroke and prompt is predicted) still starts on its frame; one that was not (a press, a
-    /// skip) starts within `lead` plus a period.
+    /// skip) goes to the immediate stream (`ImmediateStream`), or, where the device cannot be
+    /// opened twice, starts within `lead` plus a period.
     static let periodFrames = 7_680
     /// The lead kept when the playback thread cannot have real-time priority: under two busy cores
     /// an ordinary thread was seen waking up to 185 ms late, so this much is queued to ride it out.
@@ -156,7 +157,8 @@ public final class ChimePlayer: Sendable {
     public let lead: Duration
 
     /// The most that can be queued ahead of now (the lead and a period): what a session must
-    /// leave before its first chime, and how late an unplanned chime (a press) can sound.
+    /// leave before its first chime placed on its frame, and how late an unplanned chime (a press)
+    /// can sound without the immediate stream.
     public var queuedAhead: Duration {
         lead + .seconds(Double(Self.periodFrames) / Double(Self.sampleRate))
     }
