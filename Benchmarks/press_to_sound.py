@@ -94,8 +94,9 @@ def presses(server, binary, device, protocol, chime, count, folder, realtime=Tru
                 os.write(terminal, b" ")
                 drain(terminal, 1.25)
                 moments.append(("aplay", time.monotonic()))
-                subprocess.Popen(["aplay", "-q"] + (["-D", device] if device else []) + [chime], env=sound.env,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                # Ended with the server (below): an aplay whose server vanished spins on a core.
+                sound.processes.append(subprocess.Popen(["aplay", "-q"] + (["-D", device] if device else []) + [chime],
+                                                        env=sound.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
                 drain(terminal, 1.25)
             os.write(terminal, b"qq")
             drain(terminal, 2)

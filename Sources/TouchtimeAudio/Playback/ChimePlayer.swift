@@ -295,12 +295,12 @@ public final class ChimePlayer: Sendable {
     public func started(within timeout: Duration) async -> Bool {
         guard let immediate else { return await ready(within: timeout) }
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await immediate.untilStarted(after: 0) }
+            group.addTask { await immediate.untilStarted() }
             group.addTask { try? await Task.sleep(for: timeout) }
             _ = await group.next()
             group.cancelAll()
         }
-        return immediate.startedCount > 0
+        return immediate.hasStarted
     }
 
     /// A sound due now can be heard at once, not only after what the stream has queued (a lead

@@ -28,8 +28,8 @@ final class ImmediateStream: Sendable {
         var stopping = false
         /// The device failed: sounds go back to the session's stream.
         var failed = false
-        /// Sounds handed to the device so far; whether it is idle (nothing pending or sounding).
-        var started = 0
+        /// A sound has been handed to the device; whether it is idle (nothing pending or sounding).
+        var started = false
         var idle = true
         var waiters: [Int: (condition: @Sendable (State) -> Bool, continuation: CheckedContinuation<Void, Never>)] = [:]
         var nextWaiter = 0
@@ -45,7 +45,6 @@ final class ImmediateStream: Sendable {
     private let state = Mutex(State())
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
-    let isRealtime: Bool
 
     /// Opens `device` a second time; nil when it cannot be (a card opened exclusively, a file):
     /// immediate sounds then go into the session's stream, as late as its queue makes them.
@@ -68,7 +67,6 @@ final class ImmediateStream: Sendable {
             thread.run {}
             return nil
         }
-        isRealtime = thread.isRealtime
         thread.run { [self] in
             self.loop(open: open)
         }
@@ -105,13 +103,13 @@ final class ImmediateStream: Sendable {
         change { $0.failed = true }
     }
 
-    /// Returns once a sound has been handed to the device since `count` had (or it failed, or the task is cancelled).
-    func untilStarted(after count: Int) async {
-        await wait { $0.started > count || $0.failed }
+    /// Returns once a sound has been handed to the device (or it failed, or the task is cancelled).
+    func untilStarted() async {
+        await wait { $0.started || $0.failed }
     }
 
-    /// Sounds handed to the device so far.
-    var startedCount: Int { state.withLock { $0.started } }
+    /// A sound has been handed to the device.
+    var hasStarted: Bool { state.withLock { $0.started } }
 
     /// Returns once everything has rung out (or it failed, or the task is cancelled).
     func untilIdle() async {
@@ -207,7 +205,7 @@ final class ImmediateStream: Sendable {
                 written += Self.periodFrames
                 // Muted: what sounded faded out in that block (the gain ramps), and is dropped.
                 if muted { mixer.silence() }
-                if !due.isEmpty { change { $0.started += due.count } }
+                if !due.isEmpty, !muted { change { $0.started = true } }
             }
         }
     }
