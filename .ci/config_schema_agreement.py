@@ -65,8 +65,15 @@ def valid(rng):
     if rng.random() < 0.3:
         document["listenThresholds"] = {phrase: rng.choice([1e-60, 0.1, 1e-20, 3.5e-25, 1e-5])
                                         for phrase in rng.sample(PHRASES, rng.randint(0, len(PHRASES)))}
+    if rng.random() < 0.3:
+        document["confirmations"] = rng.choice(STYLES) if rng.random() < 0.4 else \
+            {kind: rng.choice(STYLES) for kind in rng.sample(CONFIRMATIONS, rng.randint(0, len(CONFIRMATIONS)))}
     if rng.random() < 0.2: document["$schema"] = "config.schema.json"
     return document
+
+
+STYLES = ["sound", "word", "both", "none"]
+CONFIRMATIONS = ["paused", "resumed", "longer", "shorter", "muted", "unmuted", "volume"]
 
 
 PHRASES = ["timer pause", "timer resume", "timer next", "timer back", "timer more time"]
@@ -74,7 +81,7 @@ PHRASES = ["timer pause", "timer resume", "timer next", "timer back", "timer mor
 
 def mutated(rng):
     document = valid(rng)
-    choice = rng.randrange(11)
+    choice = rng.randrange(12)
     if choice == 0:
         document[rng.choice(["volume", "leadIn", "debounce"])] = rng.choice([-1, 101, 601, 2.5, 1e9, -0.001])
     elif choice == 1:
@@ -97,6 +104,9 @@ def mutated(rng):
             rng.choice([0, 1e-61, 1e-60, 0.1, 0.11, 1, -1e-20, "1e-20", None, 1e-20])
     elif choice == 10:
         document[rng.choice(["listen", "listenDevice", "listenThresholds"])] = rng.choice(["", "x", 1, True, None, [], {}, "a\u0001b"])
+    elif choice == 11:
+        document["confirmations"] = rng.choice(["", "words", "Sound", 1, True, None, [], {"pause": "sound"}, {"paused": "loud"},
+                                                {"volume": None}, {"muted": ["word"]}])
     else:
         document["device"] = rng.choice(["", "a\u0001b", "x" * 4097])
     return document

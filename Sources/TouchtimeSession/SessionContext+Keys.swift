@@ -54,6 +54,11 @@ extension SessionContext: SessionInputSink {
             let volume = sound.changeVolume(by: outcome.volumeStep)
             parts.screen.showVolume(volume)
             parts.log.note("volume \(volume)")
+            // Heard at the new level; reported where the session is.
+            let (latest, now) = (shared.withLock { $0.latest }, elapsedNow)
+            for kind in sound.confirm(.volume) {
+                parts.log.emit(StampedReport(report: SessionReport(kind, model: latest, at: now), elapsed: now))
+            }
         }
         if let command = outcome.command {
             if command == .quit { shared.withLock { $0.quitAsked = true } }

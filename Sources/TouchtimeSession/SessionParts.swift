@@ -55,6 +55,9 @@ public protocol SessionSound<Instant>: AnyObject, Sendable {
     func setMuted(_ muted: Bool)
     /// Louder or softer by `steps` of 10; returns the volume now.
     func changeVolume(by steps: Int) -> Int
+    /// Confirms a command at once (a volume step, which is no event of the session's); returns what
+    /// to report. The session's events confirm themselves through `sound(_:start:)`.
+    func confirm(_ confirmation: Confirmation) -> [SessionReport.Kind]
     /// Lets what rings ring out, then closes the device; returns early when the task is cancelled.
     func ringOut() async
     /// Fades out what rings, then closes the device.

@@ -108,6 +108,10 @@ public final class FakeSound: SessionSound {
 
     public func setMuted(_ muted: Bool) { journal.note("sound.muted \(muted)") }
     public func changeVolume(by steps: Int) -> Int { 50 + 10 * steps }
+    public func confirm(_ confirmation: Confirmation) -> [SessionReport.Kind] {
+        journal.note("sound.confirm \(confirmation.rawValue)")
+        return [.confirmationChime(confirmation)]
+    }
     public func ringOut() async { journal.note("sound.ring-out") }
     public func fadeOut() async { journal.note("sound.fade-out") }
     public func stop() async { journal.note("sound.stop") }

@@ -25,12 +25,16 @@ public final class ChimePlayer: Sendable {
         /// sounding), and it is faded out by `endBy` (the next boundary), which it never delays.
         public var isSpeech: Bool
         public var endBy: ContinuousClock.Instant?
+        /// A command's confirmation: heard at once (through the immediate stream, a word too), and
+        /// never muted (the "muted" that says so).
+        public var answersCommand: Bool
         /// Its moment has happened (`ensure`): no new prediction takes it back, even while it
         /// still waits (speech waits `SpeechPlan.gap` after its boundary).
         var happened = false
 
         public init(id: ChimePlan.Cue.ID, samples: [Int16], at: ContinuousClock.Instant, isSpeech: Bool = false,
-                    endBy: ContinuousClock.Instant? = nil) {
+                    endBy: ContinuousClock.Instant? = nil, answersCommand: Bool = false) {
+            self.answersCommand = answersCommand
             self.id = id
             self.samples = samples
             self.at = at
@@ -119,7 +123,7 @@ public final class ChimePlayer: Sendable {
                 pending[index].happened = pending[index].happened || chime.happened
                 return
             }
-            if hasImmediate, !chime.isSpeech, !muted, chime.at < placeableFrom {
+            if hasImmediate, chime.answersCommand || (!chime.isSpeech && !muted), chime.at < placeableFrom {
                 started.append(chime.id)
                 handOff.append(chime)
                 return
@@ -236,7 +240,7 @@ public final class ChimePlayer: Sendable {
             return state.handOff
         }
         guard !handOff.isEmpty else { return }
-        let refused = handOff.filter { immediate?.play($0.samples, at: $0.at) != true }
+        let refused = handOff.filter { immediate?.play($0.samples, at: $0.at, isSpeech: $0.isSpeech, keepsWhenMuted: $0.answersCommand) != true }
         guard !refused.isEmpty else { return }
         shared.withLock { state in
             state.hasImmediate = false
@@ -451,7 +455,14 @@ public final class ChimePlayer: Sendable {
             if turn.stop { draining = false; break }
             if let speechEndBy = turn.speechEndBy { stream.endSpeech(by: speechEndBy) }
             if turn.drain { break }
-            if !turn.muted { stream.start(turn.starting) }
+            let starting = turn.muted ? turn.starting.filter(\.answersCommand) : turn.starting
+            stream.start(starting)
+            // What rings in the immediate stream (a skip's bell) is ducked under this stream's speech.
+            for speech in starting where speech.isSpeech {
+                let length = Duration.seconds(Double(speech.samples.count) / Double(Self.sampleRate))
+                let until = speech.at.advanced(by: length)
+                immediate?.duck(from: speech.at, until: speech.endBy.map { min($0, until) } ?? until)
+            }
             do throws(ALSAError) {
                 try stream.writePeriod(gain: turn.level, muted: turn.muted)
             } catch {

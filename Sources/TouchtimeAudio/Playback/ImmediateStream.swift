@@ -22,7 +22,10 @@ final class ImmediateStream: Sendable {
     static let ordinaryBufferFrames = 3_840
 
     private struct State {
-        var pending: [(samples: [Int16], at: ContinuousClock.Instant)] = []
+        var pending: [Sound] = []
+        /// While speech in the session's stream sounds, what rings here is ducked (as the mixer ducks
+        /// a bell under speech in one stream): from, until.
+        var ducks: [(from: ContinuousClock.Instant, until: ContinuousClock.Instant)] = []
         var level: Float = 1
         var muted = false
         var stopping = false
@@ -42,8 +45,17 @@ final class ImmediateStream: Sendable {
         }
     }
 
+    struct Sound {
+        var samples: [Int16]
+        var at: ContinuousClock.Instant
+        var isSpeech: Bool
+        var keepsWhenMuted: Bool
+    }
+
     private let state = Mutex(State())
     private let wake = DispatchSemaphore(value: 0)
+    /// The device's buffer: what is written now is heard about this much later.
+    private let bufferFrames: Int
     private let finished = DispatchSemaphore(value: 0)
 
     /// Opens `device` a second time; nil when it cannot be (a card opened exclusively, a file):
@@ -67,17 +79,18 @@ final class ImmediateStream: Sendable {
             thread.run {}
             return nil
         }
+        bufferFrames = buffer
         thread.run { [self] in
             self.loop(open: open)
         }
     }
 
     /// Plays `samples` at `at` (at once when it has passed); false when the stream cannot (it failed
-    /// or is stopping): the caller plays it another way.
-    func play(_ samples: [Int16], at: ContinuousClock.Instant) -> Bool {
+    /// or is stopping): the caller plays it another way. `keepsWhenMuted`: a command's confirmation.
+    func play(_ samples: [Int16], at: ContinuousClock.Instant, isSpeech: Bool = false, keepsWhenMuted: Bool = false) -> Bool {
         let taken = state.withLock { state -> Bool in
             guard !state.failed, !state.stopping else { return false }
-            state.pending.append((samples, at))
+            state.pending.append(Sound(samples: samples, at: at, isSpeech: isSpeech, keepsWhenMuted: keepsWhenMuted))
             state.idle = false
             return true
         }
@@ -93,6 +106,27 @@ final class ImmediateStream: Sendable {
     var isMuted: Bool {
         get { state.withLock { $0.muted } }
         set { state.withLock { $0.muted = newValue } }
+    }
+
+    /// Speech sounds in the session's stream from `from` until `until`: what rings here is ducked
+    /// meanwhile, eased back over 200 ms after.
+    func duck(from: ContinuousClock.Instant, until: ContinuousClock.Instant) {
+        state.withLock { state in
+            let now = ContinuousClock.now
+            state.ducks.removeAll { $0.until.advanced(by: .milliseconds(250)) < now }
+            state.ducks.append((from.advanced(by: .milliseconds(-30)), until))
+        }
+    }
+
+    /// The duck on what is heard at `instant`: 1, `Mixer.duck` under speech, easing back after.
+    private static func duckGain(at instant: ContinuousClock.Instant, _ ducks: [(from: ContinuousClock.Instant, until: ContinuousClock.Instant)]) -> Float {
+        var gain: Float = 1
+        for duck in ducks where instant >= duck.from {
+            let after = duck.until.duration(to: instant).seconds
+            let here = after <= 0 ? Mixer.duck : after >= 0.2 ? 1 : Mixer.duck + (1 - Mixer.duck) * Float(after / 0.2)
+            gain = min(gain, here)
+        }
+        return gain
     }
 
     /// Stops what sounds and closes the device (waiting at most a second for the thread).
@@ -158,21 +192,29 @@ final class ImmediateStream: Sendable {
         var mixer = Mixer()
         var output = [Int16](repeating: 0, count: Self.periodFrames)
         var written = 0
+        var wasMuted = false
         while true {
             wake.wait()
             written = 0
             mixer.silence()
             while true {
-                let (due, level, muted, stopping, nextAt) = takeDue()
+                let (all, level, muted, stopping, nextAt, ducks) = takeDue()
                 if stopping { return }
-                if let pcm = device, !due.isEmpty, !muted, let queued = pcm.delay() {
+                // Muted: only a confirmation starts, and what else sounds fades out.
+                let due = all.filter { !muted || $0.keepsWhenMuted }
+                if muted, !wasMuted { mixer.mute(now: written) }
+                wasMuted = muted
+                if let pcm = device, !due.isEmpty, let queued = pcm.delay() {
                     // Heard at once, not behind what is queued: the queue is thrown away and the
                     // sounds still ringing go on from the frame being heard.
                     pcm.drop()
                     pcm.prepare()
                     written -= min(max(queued, 0), written)
                 }
-                for sound in due where !muted { mixer.add(Mixer.Voice(samples: sound, startFrame: written), now: written) }
+                for sound in due {
+                    mixer.add(Mixer.Voice(samples: sound.samples, startFrame: written, isSpeech: sound.isSpeech,
+                                          keepsWhenMuted: sound.keepsWhenMuted), now: written)
+                }
                 if mixer.isSilent {
                     if let nextAt, device == nil {
                         // One still to come, and the device closed: sleep until it is due.
@@ -196,27 +238,28 @@ final class ImmediateStream: Sendable {
                     device = opened
                 }
                 guard let pcm = device else { return }
-                mixer.mix(from: written, into: &output, gain: muted ? 0 : level)
+                // What is written now is heard about a buffer from now: ducked if speech sounds then.
+                let heard = ContinuousClock.now.advanced(by: .seconds(Double(bufferFrames) / Double(ChimePlayer.sampleRate)))
+                mixer.mix(from: written, into: &output, gain: level * Self.duckGain(at: heard, ducks))
                 do throws(ALSAError) {
                     try output.withUnsafeBufferPointer { (buffer) throws(ALSAError) in try pcm.write(buffer) }
                 } catch {
                     return
                 }
                 written += Self.periodFrames
-                // Muted: what sounded faded out in that block (the gain ramps), and is dropped.
-                if muted { mixer.silence() }
-                if !due.isEmpty, !muted { change { $0.started = true } }
+                if !due.isEmpty { change { $0.started = true } }
             }
         }
     }
 
     /// The sounds due now, the controls, and when the next waiting one is due.
-    private func takeDue() -> (due: [[Int16]], level: Float, muted: Bool, stopping: Bool, nextAt: ContinuousClock.Instant?) {
+    private func takeDue() -> (due: [Sound], level: Float, muted: Bool, stopping: Bool, nextAt: ContinuousClock.Instant?,
+                               ducks: [(from: ContinuousClock.Instant, until: ContinuousClock.Instant)]) {
         state.withLock { state in
             let now = ContinuousClock.now
-            let due = state.pending.filter { $0.at <= now }.map(\.samples)
+            let due = state.pending.filter { $0.at <= now }
             state.pending.removeAll { $0.at <= now }
-            return (due, state.level, state.muted, state.stopping, state.pending.map(\.at).min())
+            return (due, state.level, state.muted, state.stopping, state.pending.map(\.at).min(), state.ducks)
         }
     }
 }

@@ -104,15 +104,15 @@ struct PlaybackStream {
     mutating func start(_ due: [ChimePlayer.Scheduled]) {
         for sound in due.sorted(by: { $0.at < $1.at }) {
             mixer.add(Mixer.Voice(samples: sound.samples, startFrame: max(framesWritten, frame(at: sound.at)), isSpeech: sound.isSpeech,
-                                  endFrame: sound.endBy.map(frame(at:))), now: framesWritten)
+                                  endFrame: sound.endBy.map(frame(at:)), keepsWhenMuted: sound.answersCommand), now: framesWritten)
         }
     }
 
     /// Mixes a period at `gain` (ramped to, so nothing clicks) and writes it; muted, what sounded
-    /// fades out in it and is dropped.
+    /// fades out in it (all but a command's confirmation).
     mutating func writePeriod(gain: Float, muted: Bool) throws(ALSAError) {
-        mixer.mix(from: framesWritten, into: &output, gain: muted ? 0 : gain)
-        if muted { mixer.silence() }
+        if muted { mixer.mute(now: framesWritten) }
+        mixer.mix(from: framesWritten, into: &output, gain: gain)
         try output.withUnsafeBufferPointer { (buffer) throws(ALSAError) in try pcm.write(buffer) }
         framesWritten += period
     }

@@ -31,7 +31,7 @@ public final class SessionAudio: Sendable {
     /// chime is placed on its frame. `speech`, when given, is the plan of prompts and where their
     /// samples come from. The wait ends early once `giveUp` opens (the session is being ended).
     public static func open(
-        plan: ChimePlan, speech: (plan: SpeechPlan, prompts: any PromptSource)? = nil, device: String,
+        plan: ChimePlan, speech: (plan: SpeechPlan, prompts: any PromptSource)? = nil, confirmations: ConfirmationPlan? = nil, device: String,
         latency: Duration = .milliseconds(60), leadIn: Duration = .seconds(3), giveUp: Latch? = nil,
         onFailure: @escaping @Sendable (ALSAError) -> Void,
         onTrouble: @escaping @Sendable (String) -> Void = { _ in }, settle: Bool = false
@@ -41,14 +41,18 @@ public final class SessionAudio: Sendable {
             // heard, so a session that starts at once can: the rest are rendered while it rings.
             Result { () throws(ALSAError) in
                 let player = try ChimePlayer(device: device, latency: latency, onFailure: onFailure, onTrouble: onTrouble, settle: settle)
-                let audio = SessionAudio(player: player, atOnce: leadIn == .zero, plan: plan, speech: speech)
+                let audio = SessionAudio(player: player, atOnce: leadIn == .zero, plan: plan, speech: speech, confirmations: confirmations)
                 audio.bank.prepare(plan, count: 1)
                 return audio
             }
         }
         let audio = try opened.get()
         let bank = audio.bank
-        if !DedicatedThread.start(named: "touchtime.sound.render", { bank.prepare(plan) }) { bank.prepare(plan) }
+        let prepare = { @Sendable in
+            bank.prepare(plan)
+            if confirmations != nil { audio.prepareConfirmations() }
+        }
+        if !DedicatedThread.start(named: "touchtime.sound.render", prepare) { prepare() }
         guard leadIn > .zero else { return audio }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { _ = await audio.player.ready() }
@@ -59,8 +63,10 @@ public final class SessionAudio: Sendable {
         return audio
     }
 
-    private init(player: ChimePlayer, atOnce: Bool, plan: ChimePlan, speech: (plan: SpeechPlan, prompts: any PromptSource)?) {
+    private init(player: ChimePlayer, atOnce: Bool, plan: ChimePlan, speech: (plan: SpeechPlan, prompts: any PromptSource)?,
+                 confirmations: ConfirmationPlan?) {
         self.player = player
+        self.confirmations = confirmations
         self.minimumLead = atOnce && player.playsAtOnce ? Self.atOnce : player.queuedAhead + .milliseconds(20)
         self.bank = ChimeBank()
         self.plan = plan
@@ -69,6 +75,11 @@ public final class SessionAudio: Sendable {
         self.prompts = speech?.prompts
         self.order = speech.map { SpeechPlan.Order($0.plan) }
     }
+
+    /// How commands are confirmed (nil: they are not, as in practice).
+    public let confirmations: ConfirmationPlan?
+    /// Each confirmation's sound, rendered once (at the plan's volume: the level applies on top).
+    private let confirmationSounds = Mutex<[Confirmation: [Int16]]>([:])
 
     /// How the device reaches the ears.
     public var route: SoundRoute { player.route }
@@ -124,7 +135,7 @@ public final class SessionAudio: Sendable {
         }
         let chimes = plan.cues(for: events).compactMap { scheduled($0, start: start) }
         let utterances = speech?.utterances(for: events) ?? []
-        prompts?.want(utterances.map(\.text) + (order?.upcoming(from: engine.currentIndex) ?? []))
+        prompts?.want(utterances.map(\.text) + (order?.upcoming(from: engine.currentIndex) ?? []) + (confirmations?.texts ?? []))
         let said = utterances.compactMap { utterance in
             scheduled(utterance, start: start, endBy: copy.state == .running ? start.advanced(by: copy.remaining(at: .zero)) : nil)
         }
@@ -136,6 +147,10 @@ public final class SessionAudio: Sendable {
     public struct Sounded: Sendable {
         public var chime: ChimePlan.Cue?
         public var utterance: SpeechPlan.Utterance?
+        /// A command's confirmation: its sound, its word, or both.
+        public var confirmed: [SessionReport.Kind] = []
+        /// How long the confirmation sounds.
+        var confirmationLength: Duration = .zero
     }
 
     /// Called for each event as it happens: makes sure its chime and prompt play (at once, if
@@ -160,15 +175,73 @@ public final class SessionAudio: Sendable {
                 sounded.utterance = utterance
             }
         }
-        guard !player.isMuted, player.failure == nil else { return Sounded() }
+        guard player.failure == nil else { return Sounded() }
+        if let (confirmation, amount) = ConfirmationPlan.confirmation(for: event) {
+            (sounded.confirmed, sounded.confirmationLength) = confirm(confirmation, amount: amount, due: event.due,
+                                                                     at: start.advanced(by: event.due))
+        }
+        guard !player.isMuted else { return Sounded(confirmed: sounded.confirmed, confirmationLength: sounded.confirmationLength) }
         return sounded
+    }
+
+    /// Confirms a command the moment it is taken (`at`, its event's session time `due`): its word
+    /// when it is said and ready, else its sound; both when asked. Heard at once (the immediate
+    /// stream), also while muted. Returns what to report and how long it sounds.
+    public func confirm(_ confirmation: Confirmation, amount: Duration? = nil, due: Duration,
+                        at instant: ContinuousClock.Instant = .now) -> (reports: [SessionReport.Kind], length: Duration) {
+        guard let plan = confirmations, player.failure == nil else { return ([], .zero) }
+        var reports: [SessionReport.Kind] = []
+        var length = Duration.zero
+        var playsSound = plan.playsSound(confirmation)
+        var sound: [Int16] = []
+        if playsSound {
+            sound = confirmationSound(confirmation)
+            length = Self.length(of: sound)
+        }
+        if let words = plan.spokenWords(for: confirmation, amount: amount) {
+            if let samples = prompts?.samples(for: words), !samples.isEmpty {
+                // After the sound, when both are asked for.
+                let at = instant.advanced(by: playsSound ? length : .zero)
+                player.ensure(ChimePlayer.Scheduled(id: .init(mark: .confirmationSpeech, segmentIndex: nil, due: due), samples: samples,
+                                                    at: at, isSpeech: true, answersCommand: true))
+                reports.append(.confirmationSpeech(confirmation, text: words))
+                length += Self.length(of: samples)
+            } else if !playsSound {
+                // Not ready to be said (another amount, the helper gone): the sound says it.
+                playsSound = true
+                sound = confirmationSound(confirmation)
+                length = Self.length(of: sound)
+            }
+        }
+        if playsSound, !sound.isEmpty {
+            player.ensure(ChimePlayer.Scheduled(id: .init(mark: .confirmation, segmentIndex: nil, due: due), samples: sound, at: instant,
+                                                answersCommand: true))
+            reports.insert(.confirmationChime(confirmation), at: 0)
+        }
+        return (reports, length)
+    }
+
+    /// Renders every confirmation's sound ahead (on the render thread), so none is rendered on a press.
+    func prepareConfirmations() {
+        for confirmation in Confirmation.allCases { _ = confirmationSound(confirmation) }
+    }
+
+    private func confirmationSound(_ confirmation: Confirmation) -> [Int16] {
+        if let kept = confirmationSounds.withLock({ $0[confirmation] }) { return kept }
+        let samples = ChimeSynthesizer.render(confirmation, volume: plan.volume)
+        confirmationSounds.withLock { $0[confirmation] = samples }
+        return samples
+    }
+
+    private static func length(of samples: [Int16]) -> Duration {
+        .milliseconds(Int64(Double(samples.count) * 1000 / Double(ChimeSynthesizer.sampleRate)))
     }
 
     /// How long what an event sounds is loud, from its boundary: its chime's strike (a bell
     /// rings on for seconds, quietly: at most the first 3 s count) and its prompt, which starts
     /// `SpeechPlan.gap` after. A session that listens does not search its own sound meanwhile.
     public func loudLength(of sounded: Sounded) -> Duration {
-        var length = Duration.zero
+        var length = sounded.confirmationLength
         if let cue = sounded.chime {
             // The chime was fetched to be played moments ago, so it is kept; it is never rendered
             // here, on the session's event path (a bell let go since counts as the longest).

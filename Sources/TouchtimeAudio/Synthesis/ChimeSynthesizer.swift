@@ -69,6 +69,14 @@ public enum ChimeSynthesizer {
         Partial(ratio: 5.4, amplitude: 0.15, decay: 0.006),
     ]
 
+    /// A soft wooden note (a marimba bar: fundamental, the 4th mode near 3.9, a faint 10th), short
+    /// and dry: what confirms a command, never mistaken for a bell that rings on.
+    static let bar: [Partial] = [
+        Partial(ratio: 1.0, amplitude: 1.0, decay: 0.11),
+        Partial(ratio: 3.93, amplitude: 0.16, decay: 0.03),
+        Partial(ratio: 9.2, amplitude: 0.04, decay: 0.01),
+    ]
+
     /// The designed fundamental of each kind (for a finish, of its first strike).
     public static func pitch(of kind: ChimeKind) -> Double {
         design(kind).strikes[0].frequency
@@ -118,6 +126,37 @@ public enum ChimeSynthesizer {
         }
     }
 
+    /// A command's confirmation: wooden notes, soft (-22 dBFS peak at full volume, 16 dB under a
+    /// transition bell), under half a second, each its own contour. Pause falls a fifth and resume
+    /// rises it; +15 s climbs three notes and -15 s falls them; mute is one low note and unmute one
+    /// mid note; a volume step is one high short note (heard at the new level).
+    static func design(_ confirmation: Confirmation) -> Design {
+        func notes(_ frequencies: [Double], spacing: Double = 0.09) -> [Strike] {
+            frequencies.enumerated().map { Strike(offset: Double($0.offset) * spacing, frequency: $0.element, partials: bar) }
+        }
+        let strikes: [Strike]
+        switch confirmation {
+        case .paused: strikes = notes([587.33, 392.0], spacing: 0.12)
+        case .resumed: strikes = notes([392.0, 587.33], spacing: 0.12)
+        case .longer: strikes = notes([440.0, 554.37, 698.46])
+        case .shorter: strikes = notes([698.46, 554.37, 440.0])
+        case .muted: strikes = notes([311.13])
+        case .unmuted: strikes = notes([466.16])
+        case .volume: strikes = notes([1046.5])
+        }
+        return Design(strikes: strikes, attack: 0.002, length: 0.6, level: -22)
+    }
+
+    /// Renders a command's confirmation at `volume` (0-100), as `render(_:)` renders a chime.
+    public static func render(_ confirmation: Confirmation, volume: Int) -> [Int16] {
+        render(design(confirmation), volume: volume, pitchRatio: 1)
+    }
+
+    /// The strikes' fundamentals of a confirmation, in Hz.
+    public static func strikeFrequencies(of confirmation: Confirmation) -> [Double] {
+        design(confirmation).strikes.map(\.frequency)
+    }
+
     /// The gain for a 0-100 volume: an audio taper, (v/100)^2, so 50 is about -12 dB.
     public static func gain(volume: Int) -> Double {
         let clamped = Double(min(max(volume, 0), 100)) / 100
@@ -136,7 +175,10 @@ public enum ChimeSynthesizer {
     /// Nothing but the result is held: the partials are summed sample by sample, three times (the
     /// peak, where it rings down, the samples), so a 14-second bowl costs its 1.3 MB and no more.
     public static func render(_ voice: ChimeVoice) -> [Int16] {
-        let design = design(voice.kind)
+        render(design(voice.kind), volume: voice.volume, pitchRatio: voice.pitchRatio)
+    }
+
+    static func render(_ design: Design, volume: Int, pitchRatio: Double) -> [Int16] {
         let rate = Double(sampleRate)
         let limit = Int((longest * rate).rounded())
         let fullScale = pow(10, design.level / 20)
@@ -144,7 +186,7 @@ public enum ChimeSynthesizer {
 
         // The peak comes with a strike's attack: once all that can still sound is below it, it is found.
         var peak = 0.0
-        var partials = Partials(design, pitchRatio: voice.pitchRatio)
+        var partials = Partials(design, pitchRatio: pitchRatio)
         while partials.position < limit, partials.fill(&chunk) {
             for value in chunk { peak = max(peak, abs(value)) }
             if partials.allStarted, partials.bound < peak { break }
@@ -155,7 +197,7 @@ public enum ChimeSynthesizer {
         let quiet = ringDownLevel * peak / fullScale
         var lastLoud = 0
         var used = 0
-        partials = Partials(design, pitchRatio: voice.pitchRatio)
+        partials = Partials(design, pitchRatio: pitchRatio)
         while partials.position < limit, partials.fill(&chunk) {
             let first = partials.position - chunk.count
             if let last = chunk.lastIndex(where: { abs($0) >= quiet }) { lastLoud = first + last }
@@ -168,9 +210,9 @@ public enum ChimeSynthesizer {
         let fade = Int(0.02 * rate)
         let count = min(used, lastLoud + 1 + fade)
         let fadeLength = min(fade, count)
-        let scale = fullScale * gain(volume: voice.volume) / peak
+        let scale = fullScale * gain(volume: volume) / peak
         var samples = [Int16](repeating: 0, count: count)
-        partials = Partials(design, pitchRatio: voice.pitchRatio)
+        partials = Partials(design, pitchRatio: pitchRatio)
         var index = 0
         while index < count {
             let living = partials.fill(&chunk)

@@ -11,7 +11,7 @@ import TouchtimeSystem
 ///
 /// ```json
 /// { "device": "default", "volume": 80, "voice": true, "leadIn": 5, "exitAtEnd": false,
-///   "debounce": 0.7, "listen": true, "listenDevice": "default", "listenThresholds": { "timer next": 1e-25 },
+///   "debounce": 0.7, "listen": true, "confirmations": {"paused": "both", "volume": "none"}, "listenDevice": "default", "listenThresholds": { "timer next": 1e-25 },
 ///   "keys": { "next": ["b", "PageDown"], "pause": ["Space"] },
 ///   "pedal": { "device": "/dev/input/by-id/usb-PCsensor_FootSwitch-event-kbd", "grab": true,
 ///              "keys": { "next": ["BTN_0"] }, "hold": { "quit": ["BTN_0"] }, "holdSeconds": 1 } }
@@ -35,6 +35,9 @@ public struct Configuration: Sendable, Equatable {
     public var listenDevice: String?
     /// The keyword spotter's threshold per command phrase.
     public var listenThresholds: [VoiceCommand: Double] = [:]
+    /// How each command is confirmed (`"confirmations": "sound"`, or per command:
+    /// `{"paused": "both", "volume": "none"}`); what is not named takes the default.
+    public var confirmations: [Confirmation: ConfirmationPlan.Style] = [:]
 
     /// A foot pedal read through Linux input events.
     public struct Pedal: Sendable, Equatable {
@@ -60,7 +63,7 @@ public struct Configuration: Sendable, Equatable {
     public init() {}
 
     public static let topLevelKeys = ["$schema", "device", "volume", "voice", "leadIn", "exitAtEnd", "debounce", "keys", "pedal",
-                                      "listen", "listenDevice", "listenThresholds"]
+                                      "listen", "listenDevice", "listenThresholds", "confirmations"]
     public static let pedalKeys = ["device", "grab", "keys", "hold", "holdSeconds"]
     public static let maximumFileSize = 1 << 16
 

@@ -22,6 +22,7 @@ struct ConfigurationDecoder {
         configuration.listen = reader.bool(members["listen"], path: "listen").value
         configuration.listenDevice = members["listenDevice"].flatMap { deviceName($0.value, path: "listenDevice") }
         if let node = members["listenThresholds"]?.value { configuration.listenThresholds = thresholds(node, path: "listenThresholds") }
+        if let node = members["confirmations"]?.value { configuration.confirmations = confirmations(node, path: "confirmations") }
         return problems.isEmpty ? configuration : nil
     }
 
@@ -35,6 +36,31 @@ struct ConfigurationDecoder {
                                                 expected: "a threshold from 1e-60 to 0.1, such as 1e-20 (lower lets more through)").value
         }
         return thresholds
+    }
+
+    /// `"sound"` for every command, or `{"paused": "word", ...}` per command.
+    private mutating func confirmations(_ node: JSONNode, path: String) -> [Confirmation: ConfirmationPlan.Style] {
+        let styles = ConfirmationPlan.Style.allCases.map { ($0.rawValue, $0) }
+        let expected = "one of " + JSONReader.names(styles.map(\.0))
+        if case .string(let name) = node.value {
+            guard let style = ConfirmationPlan.Style(rawValue: name) else {
+                report(path, node.offset, "expected \(expected), found \(Quote.value(node))")
+                return [:]
+            }
+            return Dictionary(uniqueKeysWithValues: Confirmation.allCases.map { ($0, style) })
+        }
+        guard case .object = node.value else {
+            report(path, node.offset, "expected \(expected) for every command, or an object of them by command, found \(node.typeDescription)")
+            return [:]
+        }
+        let names = Confirmation.allCases.map(\.rawValue)
+        guard let members = reader.object(node, path: path, known: names, what: "confirmations by command") else { return [:] }
+        var chosen: [Confirmation: ConfirmationPlan.Style] = [:]
+        for confirmation in Confirmation.allCases {
+            chosen[confirmation] = reader.choice(members[confirmation.rawValue], path: members.path(confirmation.rawValue), styles,
+                                                 expected: expected).value
+        }
+        return chosen
     }
 
     private mutating func pedal(_ node: JSONNode, path: String) -> Configuration.Pedal? {

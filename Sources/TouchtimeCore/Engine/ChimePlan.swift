@@ -17,6 +17,8 @@ public struct ChimePlan: Sendable {
                 case start, warning, stroke, finish, speech
                 /// A mark of `marks`, by index in its segment; `markSpeech` is its words.
                 case mark(Int), markSpeech(Int)
+                /// A command's confirmation: its sound, its word.
+                case confirmation, confirmationSpeech
             }
             public var mark: Mark
             public var segmentIndex: Int?
@@ -45,11 +47,14 @@ public struct ChimePlan: Sendable {
     public let volume: Int
     /// Whether stroke ticks sound.
     public let pace: Bool
+    /// Whether the session's moments sound at all (`run --no-chimes`: voice only, no chime).
+    public let chimes: Bool
 
-    public init(timeline: Timeline, volume: Int = 100, pace: Bool = true) {
+    public init(timeline: Timeline, volume: Int = 100, pace: Bool = true, chimes: Bool = true) {
         self.timeline = timeline
         self.volume = min(max(volume, 0), 100)
         self.pace = pace
+        self.chimes = chimes
     }
 
     /// The chime an event calls for, if any.
@@ -58,6 +63,7 @@ public struct ChimePlan: Sendable {
     /// chime belongs to the first of them only, so each moment has one cue whichever events a
     /// caller sees, and nothing needs to be de-duplicated by the caller.
     public func cue(for event: SessionEvent) -> Cue? {
+        guard chimes else { return nil }
         let segment = timeline.segment(for: event)
         let kind: ChimeKind
         let options: ChimeOptions
@@ -108,6 +114,7 @@ public struct ChimePlan: Sendable {
 
     /// Every voice this session can need, so all can be rendered before it starts.
     public var voices: Set<ChimeVoice> {
+        guard chimes else { return [] }
         var voices: Set<ChimeVoice> = [voice(.finish, timeline.treatment.chimes, segment: nil)]
         for segment in timeline.segments {
             let options = timeline.chimeOptions(for: segment)

@@ -8,6 +8,10 @@ public struct SessionReport: Sendable, Equatable {
         case chime(ChimeKind)
         /// A prompt was spoken.
         case speech(text: String)
+        /// A command was confirmed by its sound (a `chime` event of kind `confirmation`).
+        case confirmationChime(Confirmation)
+        /// A command was confirmed by a word (a `speech` event that `confirms` it).
+        case confirmationSpeech(Confirmation, text: String)
         /// A spoken command was heard (`run --listen`), with the spotter's score (higher is surer);
         /// what it commands follows as the engine's events.
         case heard(phrase: String, score: Int)
@@ -20,8 +24,8 @@ public struct SessionReport: Sendable, Equatable {
         /// The name in `--events`.
         public var name: String {
             switch self {
-            case .chime: return "chime"
-            case .speech: return "speech"
+            case .chime, .confirmationChime: return "chime"
+            case .speech, .confirmationSpeech: return "speech"
             case .heard: return "heard"
             case .audioUnavailable: return "audio-unavailable"
             case .audioTrouble: return "audio-trouble"

@@ -42,13 +42,13 @@ public struct SpeechPlan: Sendable {
             text = words(at: segment)
         case .warning:
             guard options.warnings, let segment, let left = segment.warningBefore else { return nil }
-            text = Self.spoken(left, language: options.language)
+            text = builtIn.duration(left)
         case .mark(let index):
             guard let segment, segment.marks.indices.contains(index), let words = segment.marks[index].say else { return nil }
             return Utterance(id: .init(mark: .markSpeech(index), segmentIndex: event.segmentIndex, due: event.due), text: words,
                              planned: event.planned, phaseID: event.phaseID)
         case .sessionEnd(completed: true):
-            text = "session complete"
+            text = builtIn.sessionComplete
         default:
             return nil
         }
@@ -64,10 +64,10 @@ public struct SpeechPlan: Sendable {
 
     /// Every text the session can speak, so all can be rendered before it starts.
     public var texts: Set<String> {
-        var texts: Set<String> = ["session complete"]
+        var texts: Set<String> = [builtIn.sessionComplete]
         for segment in timeline.segments {
             if let text = words(at: segment) { texts.insert(text) }
-            if options.warnings, let left = segment.warningBefore { texts.insert(Self.spoken(left, language: options.language)) }
+            if options.warnings, let left = segment.warningBefore { texts.insert(builtIn.duration(left)) }
             for words in segment.marks.compactMap(\.say) { texts.insert(words) }
         }
         return texts
@@ -101,6 +101,9 @@ public struct SpeechPlan: Sendable {
         }
     }
 
+    /// touchtime's own words in the voice's language.
+    public var builtIn: BuiltInWords { BuiltInWords(language: options.language) }
+
     /// What the start of `segment` says.
     func words(at segment: Segment) -> String? {
         let phase = timeline.phase(of: segment)
@@ -108,8 +111,7 @@ public struct SpeechPlan: Sendable {
         if segment.startsPhase, let own = phase.say ?? pick(title: phase.title, cue: phase.cue) {
             parts.append(own)
             if let round = segment.roundNumber, options.say != .none {
-                let english = options.language == "en" || options.language.hasPrefix("en-")
-                parts.append("round " + (english ? Self.number(round) : "\(round)"))
+                parts.append(builtIn.round(round))
             }
         }
         switch segment.role {
@@ -119,7 +121,7 @@ public struct SpeechPlan: Sendable {
                 parts.append(own)
             }
         case .stillnessAfter, .stillnessBetweenSteps, .stillnessBetweenRepeats:
-            if options.say != .none { parts.append("stillness") }
+            if options.say != .none { parts.append(builtIn.stillness) }
         case .phase, .stillnessPhase:
             break
         }
@@ -141,29 +143,14 @@ public struct SpeechPlan: Sendable {
         return text + "."
     }
 
-    /// A duration as spoken: "thirty seconds", "one minute", "one minute thirty seconds". English
-    /// words for English; digits for another language (the voice reads them in its own).
+    /// A duration as spoken: "thirty seconds", "one minute", "one minute thirty seconds" in English;
+    /// in the language's own words for German, French and Spanish ("30 Sekunden").
     public static func spoken(_ duration: Duration, language: String = "en") -> String {
-        let total = Int((duration.seconds).rounded())
-        guard language == "en" || language.hasPrefix("en-") else { return "\(total)" }
-        let minutes = total / 60
-        let seconds = total % 60
-        var parts: [String] = []
-        if minutes > 0 { parts.append(number(minutes) + (minutes == 1 ? " minute" : " minutes")) }
-        if seconds > 0 || minutes == 0 { parts.append(number(seconds) + (seconds == 1 ? " second" : " seconds")) }
-        return parts.joined(separator: " ")
+        BuiltInWords(language: language).duration(duration)
     }
 
     /// English words for 0 to 999 (more is read as digits).
     static func number(_ value: Int) -> String {
-        let ones = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-                    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-        let tens = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-        switch value {
-        case 0..<20: return ones[value]
-        case 20..<100: return tens[value / 10] + (value % 10 == 0 ? "" : "-" + ones[value % 10])
-        case 100..<1000: return ones[value / 100] + " hundred" + (value % 100 == 0 ? "" : " " + number(value % 100))
-        default: return "\(value)"
-        }
+        BuiltInWords.englishNumber(value)
     }
 }

@@ -41,6 +41,12 @@ public struct EventRecord: Sendable {
         switch report.kind {
         case .chime(let kind): fields.append(("kind", JSONText.string(kind.rawValue)))
         case .speech(let text): fields.append(("text", JSONText.string(text)))
+        case .confirmationChime(let confirmation):
+            fields.append(("kind", JSONText.string("confirmation")))
+            fields.append(("confirms", JSONText.string(confirmation.rawValue)))
+        case .confirmationSpeech(let confirmation, let text):
+            fields.append(("text", JSONText.string(text)))
+            fields.append(("confirms", JSONText.string(confirmation.rawValue)))
         case .audioUnavailable(let reason), .audioTrouble(let reason): fields.append(("reason", JSONText.string(reason)))
         case .heard(let phrase, let score):
             fields.append(("phrase", JSONText.string(phrase)))

@@ -36,6 +36,25 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-pace"), help: "No stroke-pacing ticks (phases with strokeSeconds).")
     var noPace = false
 
+    @Flag(name: .customLong("no-chimes"), help: "Voice only: speak the prompts (as --voice) and play no chimes.")
+    var noChimes = false
+
+    @Option(name: .customLong("confirm"), help: ArgumentHelp(
+        "How a command (pause, resume, +/-15 s, mute, volume) is heard to be taken: sound, word (when the voice is on), both or none "
+            + "(default: word with the voice, else sound; or the configuration's confirmations).", valueName: "style"))
+    var confirm: String?
+
+    func validate() throws {
+        if let confirm, ConfirmationPlan.Style(rawValue: confirm) == nil {
+            let styles = ConfirmationPlan.Style.allCases.map(\.rawValue)
+            var message = "--confirm must be one of \(styles.joined(separator: ", ")), got '\(confirm)'"
+            if let near = Suggestion.closest(to: confirm, in: styles) { message += "; did you mean '\(near)'?" }
+            throw ValidationError(message)
+        }
+        if noChimes, sound.noSound { throw ValidationError("--no-chimes speaks the prompts; --no-sound silences them too: choose one") }
+        if noChimes, voice == false { throw ValidationError("--no-chimes speaks the prompts: it cannot be used with --no-voice") }
+    }
+
     @Flag(inversion: .prefixedNo, help: ArgumentHelp("Speak each phase's and step's title on its boundary, after its chime (off by default: "
                                                      + "the client hears it too; the configuration may turn it on)."))
     var voice: Bool?
@@ -46,7 +65,7 @@ struct RunCommand: AsyncParsableCommand {
         SignalWatcher.install()
         let (treatment, _) = try ProtocolCatalog.current.resolveOrExit(protocolName)
         let settings = try Settings.load(session.configOptions, flags: Settings.Flags(
-            device: sound.playback.device, volume: sound.playback.volume, voice: voice, leadIn: session.leadIn, exitAtEnd: exitAtEnd,
+            device: sound.playback.device, volume: sound.playback.volume, voice: noChimes ? true : voice, leadIn: session.leadIn, exitAtEnd: exitAtEnd,
             pedal: session.pedal, listen: listening.listening, listenDevice: listening.listenDevice))
         let timeline = Timeline(treatment)
         var startIndex = 0
@@ -57,9 +76,15 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         let mode = RunMode(model: SessionEngine(timeline: timeline, speed: speed, startingAt: startIndex), hasSound: !sound.noSound)
+        let speaks = settings.voice.value
+        var styles = settings.configuration.confirmations
+        if let confirm, let style = ConfirmationPlan.Style(rawValue: confirm) {
+            for confirmation in Confirmation.allCases { styles[confirmation] = style }
+        }
         let played = sound.noSound ? nil : SessionLaunch<RunMode>.Sound(
-            plan: ChimePlan(timeline: timeline, volume: settings.volume.value, pace: !noPace),
-            speech: settings.voice.value ? SpeechPlan(timeline: timeline) : nil, device: settings.device.value)
+            plan: ChimePlan(timeline: timeline, volume: settings.volume.value, pace: !noPace, chimes: !noChimes),
+            speech: speaks ? SpeechPlan(timeline: timeline) : nil, device: settings.device.value,
+            confirmations: ConfirmationPlan(styles: styles, speaks: speaks, language: treatment.voice.language))
         try await SessionLaunch(mode: mode, options: session, settings: settings, speed: speed, sound: played).run()
     }
 }

@@ -9,6 +9,7 @@ final class PlayedSound: SessionSound {
 
     private let audio: SessionAudio
     private let prompts: PromptSupply?
+    private let opened = ContinuousClock.now
 
     private init(audio: SessionAudio, prompts: PromptSupply?) {
         self.audio = audio
@@ -26,7 +27,16 @@ final class PlayedSound: SessionSound {
         var reports: [SessionReport] = []
         if let cue = sounded.chime { reports.append(SessionReport(chime: cue)) }
         if let utterance = sounded.utterance { reports.append(SessionReport(speech: utterance)) }
+        for kind in sounded.confirmed {
+            reports.append(SessionReport(kind: kind, segmentIndex: event.segmentIndex, phaseID: event.phaseID, stepIndex: event.stepIndex,
+                                         round: event.round, planned: event.planned))
+        }
         return (reports, reports.isEmpty ? .zero : audio.loudLength(of: sounded))
+    }
+
+    func confirm(_ confirmation: Confirmation) -> [SessionReport.Kind] {
+        // Its moment, to tell one step from the next: the time since the sound was opened.
+        audio.confirm(confirmation, due: opened.duration(to: .now)).reports
     }
 
     func setMuted(_ muted: Bool) {
@@ -57,7 +67,7 @@ final class PlayedSound: SessionSound {
     /// lead-in (which began as this was called) ends, a second past it at most. Gives up when
     /// `giveUp` opens (an ending signal). Without a device: the warning and the reason; the
     /// session goes on silently.
-    static func open(plan: ChimePlan, speech: SpeechPlan?, device: String, startIndex: Int, leadIn: Duration,
+    static func open(plan: ChimePlan, speech: SpeechPlan?, confirmations: ConfirmationPlan?, device: String, startIndex: Int, leadIn: Duration,
                      giveUp: Latch, notices: SoundNotices) async -> SoundOpening<Instant> {
         let leadInEnds = ContinuousClock.now.advanced(by: leadIn)
         var prompts: PromptSupply?
@@ -65,13 +75,13 @@ final class PlayedSound: SessionSound {
         if let speech {
             let supply = PromptSupply(options: speech.options, volume: plan.volume, helper: PromptsCommand.executablePath, onProblem: notices.warn)
             first = SpeechPlan.Order(speech).upcoming(from: startIndex, count: 2)
-            supply.want(first)
+            supply.want(first + (confirmations?.texts ?? []))
             prompts = supply
         }
         let audio: SessionAudio
         do throws(ALSAError) {
             audio = try await SessionAudio.open(
-                plan: plan, speech: speech.flatMap { speech in prompts.map { (speech, $0) } }, device: device, leadIn: leadIn, giveUp: giveUp,
+                plan: plan, speech: speech.flatMap { speech in prompts.map { (speech, $0) } }, confirmations: confirmations, device: device, leadIn: leadIn, giveUp: giveUp,
                 onFailure: { error in notices.lost("sound lost on '\(device)': \(error); the session goes on without chimes", error.description) },
                 onTrouble: { line in notices.trouble(line) },
                 // A lead-in of 2 s or more leaves time to let the stream's timing settle first.

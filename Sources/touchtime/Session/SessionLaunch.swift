@@ -18,6 +18,8 @@ struct SessionLaunch<Mode: SessionMode> {
         var plan: ChimePlan
         var speech: SpeechPlan?
         var device: String
+        /// How commands are confirmed (a guided session's; nil: they are not).
+        var confirmations: ConfirmationPlan?
     }
 
     let mode: Mode
@@ -54,7 +56,7 @@ struct SessionLaunch<Mode: SessionMode> {
             signals: WatchedSignals(),
             openSound: { giveUp, notices in
                 guard let sound else { return .none }
-                return await PlayedSound.open(plan: sound.plan, speech: sound.speech, device: sound.device,
+                return await PlayedSound.open(plan: sound.plan, speech: sound.speech, confirmations: sound.confirmations, device: sound.device,
                                               startIndex: mode.model.currentIndex, leadIn: leadIn, giveUp: giveUp, notices: notices)
             },
             startInputs: { sink in

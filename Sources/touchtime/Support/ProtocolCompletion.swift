@@ -54,5 +54,5 @@ enum ProtocolCompletion {
     }
 
     /// `chime`'s kinds, and `all`.
-    static let chimeKinds = CompletionKind.list(ChimeKind.allCases.map(\.rawValue) + ["all"])
+    static let chimeKinds = CompletionKind.list(ChimeCommand.names)
 }
