@@ -14,8 +14,12 @@ Launch: from starting the command to the first sound heard, for `touchtime chime
     python3 Benchmarks/press_to_sound.py [--presses 15] [--launches 5] [--servers pulseaudio,pipewire]
     python3 Benchmarks/press_to_sound.py --check    # CI: the targets below, on both servers
 
+A command's confirmation (issue 23): `touchtime run` of a protocol without chimes on a
+pseudo-terminal, space pressed (pause, resume, ...), each heard as its confirmation.
+
 Targets (issue 22): launch to the first chime at most 300 ms; a press to its sound at most 30 ms
-with real-time priority and 60 ms without (--check: medians of 6 presses and 3 launches each).
+with real-time priority and 60 ms without (--check: medians of 6 presses and 3 launches each);
+the same for a command to its confirmation.
 """
 
 import argparse
@@ -131,6 +135,46 @@ def presses(server, binary, device, protocol, chime, count, folder, realtime=Tru
     return ours, theirs
 
 
+def confirmations(server, binary, device, protocol, count, folder, realtime=True):
+    """Press to its confirmation (ms): `touchtime run` on a pseudo-terminal, space pressed `count`
+    times 1.2 s apart (pause, resume, ...), each heard as its confirmation. The protocol has no
+    chime of its own, so every sound in the recording is a confirmation."""
+    env_extra = {} if realtime else {"TOUCHTIME_NO_REALTIME": "1"}
+    heard = []
+    with pulse_chimes.SERVERS[server](tempfile.mkdtemp(dir=folder, prefix="runtime-")) as sound:
+        recording = os.path.join(folder, "confirmations.wav")
+        recorder = sound.record(recording)
+        env = dict(sound.env, TERM="xterm-256color", **env_extra)
+        pid, terminal = pty.fork()
+        if pid == 0:
+            os.execve(binary, [binary, "run", protocol, "--lead-in", "1", "--no-history", "--no-voice"]
+                      + (["--device", device] if device else []), env)
+        try:
+            drain(terminal, 3)
+            moments = []
+            for _ in range(count):
+                moments.append(time.monotonic())
+                os.write(terminal, b" ")
+                drain(terminal, 1.2)
+            os.write(terminal, b"qq")
+            drain(terminal, 1.5)
+        finally:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+            os.close(terminal)
+        time.sleep(0.5)
+        pulse_chimes.stop(recorder)
+    onsets = [onset for onset in sound_onsets(recording, recorder.clock) if onset is not None]
+    for moment in moments:
+        after = [onset - moment for onset in onsets if -0.005 <= onset - moment <= 1.0]
+        if after:
+            heard.append(after[0] * 1000)
+    return heard
+
+
 def drain(terminal, seconds):
     """Reads (and drops) what the session draws for `seconds`, so it never blocks on its terminal."""
     deadline = time.monotonic() + seconds
@@ -167,6 +211,10 @@ def main():
         json.dump({"format": "touchtime/1", "id": "press-benchmark", "title": "Press benchmark",
                    "phases": [{"id": f"p{index}", "title": f"Segment {index + 1}", "cue": "Press.", "kind": "massage",
                                "duration": 3} for index in range(2 * arguments.presses + 2)]}, handle)
+    quiet = os.path.join(folder, "quiet.json")
+    with open(quiet, "w") as handle:
+        json.dump({"format": "touchtime/1", "id": "quiet", "title": "Quiet", "chimes": {"start": "none"},
+                   "phases": [{"id": "a", "title": "A", "cue": "Hold.", "kind": "massage", "duration": 600}]}, handle)
     one = os.path.join(folder, "one.json")
     with open(one, "w") as handle:
         json.dump({"format": "touchtime/1", "id": "one", "title": "One",
@@ -184,10 +232,13 @@ def main():
                                                       "--no-history"] + dev, folder))
         realtime = presses(server, arguments.binary, device, protocol, chime, arguments.presses, folder)
         ordinary = presses(server, arguments.binary, device, protocol, chime, arguments.presses, folder, realtime=False)
+        confirmed = confirmations(server, arguments.binary, device, quiet, arguments.presses, folder)
+        confirmed_ordinary = confirmations(server, arguments.binary, device, quiet, arguments.presses, folder, realtime=False)
         row = {"server": server, "device": device or "default",
                "launch_ms": {name: [round(v, 1) for v in values if v is not None] for name, values in launch.items()},
                "press_realtime_ms": [round(v, 1) for v in realtime[0]], "aplay_press_ms": [round(v, 1) for v in realtime[1] + ordinary[1]],
-               "press_ordinary_ms": [round(v, 1) for v in ordinary[0]]}
+               "press_ordinary_ms": [round(v, 1) for v in ordinary[0]],
+               "confirm_realtime_ms": [round(v, 1) for v in confirmed], "confirm_ordinary_ms": [round(v, 1) for v in confirmed_ordinary]}
         rows.append(row)
         print(json.dumps(row), flush=True)
         if arguments.check:
@@ -196,7 +247,8 @@ def main():
               f"{summary(row['launch_ms']['run'])}, aplay {summary(row['launch_ms']['aplay'])}; press to its sound: "
               f"real-time {summary(row['press_realtime_ms'])}, ordinary {summary(row['press_ordinary_ms'])} "
               f"(the first press of each, its stream opened for it: {row['press_realtime_ms'][:1]}, {row['press_ordinary_ms'][:1]} ms), "
-              f"aplay {summary(row['aplay_press_ms'])}", flush=True)
+              f"aplay {summary(row['aplay_press_ms'])}; a command to its confirmation (run): real-time "
+              f"{summary(row['confirm_realtime_ms'])}, ordinary {summary(row['confirm_ordinary_ms'])}", flush=True)
     for failure in failures:
         print(f"FAIL: {failure}", flush=True)
     if arguments.check and not failures:
@@ -207,7 +259,9 @@ def main():
 TARGETS = [("launch to the first chime (chime)", ("launch_ms", "chime"), 300),
            ("launch to the first chime (run --lead-in 0)", ("launch_ms", "run"), 300),
            ("press to its sound, real-time", ("press_realtime_ms",), 30),
-           ("press to its sound, ordinary thread", ("press_ordinary_ms",), 60)]
+           ("press to its sound, ordinary thread", ("press_ordinary_ms",), 60),
+           ("a command to its confirmation, real-time", ("confirm_realtime_ms",), 30),
+           ("a command to its confirmation, ordinary thread", ("confirm_ordinary_ms",), 60)]
 
 
 def check(row):

@@ -97,29 +97,74 @@ import TouchtimeTestSupport
         let events = try result.lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         let spoken = events.filter { $0["event"] as? String == "speech" }.compactMap { $0["text"] as? String }
         #expect(spoken == ["Warm.", "Jawline. Left side.", "Right side.", "stillness.", "session complete"])
-        // The capture is the chimes and the prompts and nothing else, each prompt 0.35 s after its chime.
-        var sounds: [(name: String, samples: [Float])] = []
-        for event in events {
-            switch event["event"] as? String {
-            case "chime":
-                let kind = try #require(event["kind"] as? String)
-                sounds.append(("chime \(kind)", try chimeTemplate(kind, in: folder)))
-            case "speech":
-                let text = try #require(event["text"] as? String)
-                let path = folder.appendingPathComponent("say-\(sounds.count).wav").path
-                #expect(try BinaryRunner.run(["say", text, "--out", path]).status == 0)
-                sounds.append(("speech \(text)", ChimeOnsets.floats(try WAVFile.read(path).samples)))
-            default:
-                break
+        // The capture is the guide `render --voice` writes, sample for sample: the chimes and the
+        // prompts, each 0.35 s after its chime, the bell ducked under each prompt (one mixer, live and
+        // rendered), and nothing else.
+        let guide = folder.appendingPathComponent("guide.wav").path
+        #expect(try BinaryRunner.run(["render", protocolPath, "--voice", "--out", guide]).status == 0)
+        let rendered = try WAVFile.read(guide).samples
+        let captured = try WAVFile.read(capture).samples
+        // (Aligned on the first chime's first sound in each: the guide starts with it, the capture
+        // after what the stream wrote before the session started.)
+        let lead = try #require(rendered.firstIndex { $0 != 0 })
+        #expect(lead < 10, "the guide starts with the first chime")
+        let first = try #require(captured.firstIndex { $0 != 0 }) - lead
+        let compared = min(rendered.count, captured.count - first)
+        #expect(compared > 48_000 * 11, "the whole session is compared: \(compared) samples")
+        var largest = 0
+        for index in 0..<compared { largest = max(largest, abs(Int(captured[first + index]) - Int(rendered[index]))) }
+        #expect(largest <= 2, "the session played its guide, sample for sample (largest difference \(largest))")
+        #expect(captured[(first + compared)...].allSatisfy { $0 == 0 }, "and nothing after it")
+    }
+
+    /// Every command is heard to be taken (issue 23): a pause, a resume, +15 s, -15 s, mute and unmute
+    /// each sound their own confirmation at once (the "muted" one too, as it mutes), reported as a
+    /// `chime` that `confirms` it; with the voice on, as a word.
+    @Test func everyCommandIsHeardToBeTaken() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let protocolPath = folder.appendingPathComponent("long.json").path
+        // No chime of its own: muting fades what rings, which the search below could not tell from a sound.
+        try #"{"format": "touchtime/1", "id": "long", "title": "Long", "chimes": {"start": "none"}, "phases": [{"id": "warm", "title": "Warm", "cue": "c", "duration": 60}]}"#
+            .write(toFile: protocolPath, atomically: true, encoding: .utf8)
+        let keys = [" ", " ", "+", "-", "m", "m"]
+        func confirmations(voice: Bool) throws -> (confirms: [String], kinds: [String], texts: [String], capture: String) {
+            let capture = folder.appendingPathComponent("confirm-\(voice).wav").path
+            let input = Pipe()
+            let result = try BinaryRunner.run(["run", protocolPath, voice ? "--voice" : "--no-voice", "--plain", "--lead-in", "0", "--events", "-",
+                                               "--no-history", "--device", "file:'\(capture)',wav"], input: input) { _ in
+                let start = Date()
+                for (index, key) in (keys + ["q", "q"]).enumerated() {
+                    Thread.sleep(until: start.addingTimeInterval(1.0 + 0.8 * Double(index)))
+                    try? input.fileHandleForWriting.write(contentsOf: Data(key.utf8))
+                }
+                try? input.fileHandleForWriting.close()
             }
+            #expect(result.status == 0, "\(result.stderr)")
+            let events = try result.lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+            let confirming = events.filter { $0["confirms"] != nil }
+            return (confirming.compactMap { $0["confirms"] as? String }, confirming.compactMap { $0["event"] as? String },
+                    confirming.compactMap { $0["text"] as? String }, capture)
         }
-        let found = ChimeOnsets.find(sounds.map(\.samples), in: ChimeOnsets.floats(try WAVFile.read(capture).samples))
-        #expect(found.allFound)
-        #expect(found.residualPeak <= 4.0 / 32767, "every chime and prompt, sample for sample, and silence")
+        let silent = try confirmations(voice: false)
+        #expect(silent.confirms == ["paused", "resumed", "longer", "shorter", "muted", "unmuted"])
+        #expect(silent.kinds == Array(repeating: "chime", count: 6))
+        // Each is in the capture, sample for sample: the "muted" one too.
+        var templates: [[Float]] = []
+        for name in silent.confirms { templates.append(try chimeTemplate(name, in: folder)) }
+        let found = ChimeOnsets.find(templates, in: ChimeOnsets.floats(try WAVFile.read(silent.capture).samples))
+        #expect(found.allFound, "\(found.onsets)")
         let onsets = found.onsets.compactMap { $0 }
-        for index in sounds.indices where sounds[index].name.hasPrefix("speech") && index > 0 {
-            #expect(abs(onsets[index] - onsets[index - 1] - 16_800) <= 1, "\(sounds[index].name): 0.35 s after its chime")
+        #expect(found.residualPeak <= 2.0 / 32767, "those sounds and nothing else")
+        for index in 1..<onsets.count {
+            // 0.8 s apart as pressed (what a pipe and a busy machine add: well under 0.2 s).
+            #expect(abs(Double(onsets[index] - onsets[index - 1]) / 48_000 - 0.8) < 0.2, "\(silent.confirms[index])")
         }
+
+        let voiced = try confirmations(voice: true)
+        #expect(voiced.confirms == ["paused", "resumed", "longer", "shorter", "muted", "unmuted"])
+        #expect(voiced.kinds == Array(repeating: "speech", count: 6))
+        #expect(voiced.texts == ["paused", "resumed", "fifteen more seconds", "fifteen seconds less", "muted", "sound on"])
     }
 
     @Test func soundCheckPlaysEveryKindThroughALSAWithItsName() throws {

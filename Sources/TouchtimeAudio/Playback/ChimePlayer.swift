@@ -90,8 +90,10 @@ public final class ChimePlayer: Sendable {
         /// Takes what is due before `periodEnd` (remembered as started) and the controls.
         mutating func takeTurn(before periodEnd: ContinuousClock.Instant, streamSilent: Bool) -> Turn {
             placeableFrom = periodEnd
-            let due = pending.filter { $0.at < periodEnd }
-            pending.removeAll { $0.at < periodEnd }
+            // Speech a little early: what it ducks eases down over the 30 ms before it starts.
+            let speechEnd = periodEnd.advanced(by: Mixer.duckLead)
+            let due = pending.filter { $0.at < ($0.isSpeech ? speechEnd : periodEnd) }
+            pending.removeAll { $0.at < ($0.isSpeech ? speechEnd : periodEnd) }
             started += due.map(\.id)
             if started.count > 256 { started.removeFirst(started.count - 256) }
             defer { speechEndBy = nil }

@@ -65,6 +65,8 @@ public struct Mixer: Sendable {
     public static let duck: Float = 0.063
     /// The duck eases in over this many frames before the speech starts (30 ms) ...
     static let duckIn = 1_440
+    /// ... so speech is handed to a mixer at least this long before it starts.
+    public static let duckLead = Duration.milliseconds(30)
     /// ... and out over this many after it ends (200 ms): the bell comes back as the word ends.
     static let duckOut = 9_600
 
@@ -162,7 +164,8 @@ public struct Mixer: Sendable {
             }
         }
         gain = target
-        voices.removeAll { $0.lastFrame <= start + count }
+        // Speech is kept while what it ducked eases back (it sounds no more, but it still ducks).
+        voices.removeAll { $0.lastFrame + ($0.isSpeech ? Self.duckOut : 0) <= start + count }
     }
 
     /// Whole samples at full gain: summed as integers, exactly what the float sum would give (sums
