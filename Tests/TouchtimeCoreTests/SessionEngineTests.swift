@@ -158,6 +158,36 @@ import Testing
         #expect(all.last?.due == .seconds(81), "the session ended 4 s early")
     }
 
+    /// +15 s never sends the position (the bars, the events' `planned`) back, nor holds it still:
+    /// what is left of the segment's plan is spread over what is left of its new length (issue 23).
+    @Test func lengtheningSpreadsTheRestOfThePlanOverTheNewLength() throws {
+        let timeline = Timeline(Fixtures.treatment([
+            Phase(id: "warm", title: "Warm", cue: "c", body: .duration(.seconds(45))),
+            Phase(id: "jaw", title: "Jaw", cue: "c", body: .duration(.seconds(60)), strokeSeconds: .seconds(4)),
+        ]))
+        var engine = SessionEngine(timeline: timeline)
+        _ = engine.start(at: .zero)
+        #expect(engine.plannedPosition(at: .seconds(16)) == .seconds(16))
+        let extended = engine.handle(.extend(.seconds(15)), at: .seconds(16))
+        #expect(extended[0].planned == .seconds(16), "the extension is where the session was")
+        #expect(engine.plannedPosition(at: .seconds(16)) == .seconds(16), "not sent back")
+        // 29 s of plan over 44 s: halfway through what is left, halfway through the rest of the plan.
+        #expect(engine.plannedPosition(at: .seconds(38)) == .milliseconds(30_500))
+        #expect(engine.plannedPosition(at: .seconds(59)) < .seconds(45))
+        let state = DisplayState.make(engine: engine, at: .seconds(16))
+        #expect(abs(state.segmentProgress - 16.0 / 45) < 0.001, "the bar stays where it was: \(state.segmentProgress)")
+        #expect(abs(state.sessionProgress - 16.0 / 105) < 0.001)
+        // Stroke ticks in a lengthened segment: each planned further on than the last.
+        let next = engine.advance(to: .seconds(60))
+        #expect(next.first?.kind == .phaseStart && next.first?.planned == .seconds(45))
+        _ = engine.advance(to: .seconds(70))
+        _ = engine.handle(.extend(.seconds(15)), at: .seconds(70))
+        let ticks = engine.advance(to: .seconds(130)).filter { $0.kind == .stroke }.map(\.planned)
+        #expect(ticks.count > 10)
+        #expect(zip(ticks, ticks.dropFirst()).allSatisfy { $0 < $1 }, "\(ticks)")
+        #expect(ticks.allSatisfy { $0 > .seconds(55) && $0 < .seconds(105) })
+    }
+
     @Test func extendAtSpeedIsInProtocolTime() {
         var engine = SessionEngine(timeline: Self.timeline, speed: 10)
         _ = engine.start(at: .zero)

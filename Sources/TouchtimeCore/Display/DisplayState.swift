@@ -132,7 +132,9 @@ public struct DisplayState: Sendable, Equatable {
             cue: timeline.cue(of: segment).terminalSafe,
             isStillness: segment.isStillness,
             secondsLeft: Int((remainingMilliseconds + 999) / 1000),
-            segmentProgress: segment.plannedDuration > .zero ? min(max(1 - remaining / segment.plannedDuration, 0), 1) : 0,
+            // Through the segment as it now runs: one lengthened by +15 s spreads over its new length.
+            segmentProgress: segment.plannedDuration > .zero && engine.state != .ready
+                ? min(max((position - segment.plannedStart) / segment.plannedDuration, 0), 1) : 0,
             sessionProgress: total > .zero ? min(max(position / total, 0), 1) : 0,
             phaseMarks: phaseStarts,
             next: next.map(\.terminalSafe),

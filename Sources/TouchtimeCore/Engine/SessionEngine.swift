@@ -35,6 +35,10 @@ public struct SessionEngine: SessionModel, Equatable {
     private var warningGiven = false
     /// Which of the current segment's marks have been given (by index in `Segment.marks`).
     private var marksGiven: Set<Int> = []
+    /// The position on the protocol's timeline at session time `markedAt`: the segment's start, or
+    /// where it was when last lengthened or shortened; from there it moves on to the segment's end.
+    private var markedPosition: Duration = .zero
+    private var markedAt: Duration = .zero
     /// Whether the chimes are muted (`toggleMute`).
     public private(set) var muted = false
 
@@ -112,11 +116,18 @@ public struct SessionEngine: SessionModel, Equatable {
         }
     }
 
-    /// Where `now` falls on the protocol's own timeline, within the current segment.
+    /// Where `now` falls on the protocol's own timeline, within the current segment. A segment
+    /// lengthened or shortened (`extend`) spreads what is left of its planned length over what is
+    /// left of its new one: the position moves on steadily from where it was and reaches the
+    /// segment's planned end as the segment ends (it never goes back when +15 s is pressed, nor
+    /// stands still through the time added).
     public func plannedPosition(at now: Duration) -> Duration {
         guard let segment = currentSegment else { return timeline.totalDuration }
-        let position = segment.plannedEnd - unscaled(remaining(at: now))
-        return min(max(position, segment.plannedStart), segment.plannedEnd)
+        guard state != .ready, !segment.waitsForPress else { return segment.plannedStart }
+        let length = anchor + scaled(segment.plannedEnd) - markedAt
+        guard length > .zero else { return segment.plannedEnd }
+        let fraction = min(max((effectiveNow(now) - markedAt) / length, 0), 1)
+        return markedPosition + (segment.plannedEnd - markedPosition) * fraction
     }
 
     // MARK: Driving
@@ -169,6 +180,7 @@ public struct SessionEngine: SessionModel, Equatable {
             let pause = now - since
             anchor += pause
             segmentStartedAt += pause
+            markedAt += pause
             state = .running
             return [event(.resumed, at: now)]
         case (.next, .running), (.next, .paused):
@@ -223,7 +235,9 @@ public struct SessionEngine: SessionModel, Equatable {
         if left + change < Self.minimumRemaining {
             change = min(Self.minimumRemaining - left, .zero)
         }
+        let position = plannedPosition(at: now)
         anchor += change
+        (markedPosition, markedAt) = (position, effectiveNow(now))
         return [event(.extended(by: unscaled(change)), at: now)]
     }
 
@@ -254,6 +268,7 @@ public struct SessionEngine: SessionModel, Equatable {
         }
         currentIndex = index
         segmentStartedAt = time
+        (markedPosition, markedAt) = (timeline.segments[index].plannedStart, time)
         strokesGiven = 0
         warningGiven = false
         marksGiven = []
