@@ -110,7 +110,9 @@ final class SessionContext<Mode: SessionMode, C: Clock & Sendable>: Sendable whe
         case .unavailable(let warning, let reason):
             shared.withLock { $0.unavailableAtStart = reason }
             warnings.post(warning)
-            parts.screen.showSoundProblem(reason)
+            // The screen says it in the warning's plain words (what to do follows after the session).
+            let said = warning.ranges(of: "; the session goes on").first.map { String(warning[..<$0.lowerBound]) } ?? warning
+            parts.screen.showSoundProblem(said.isEmpty ? reason : said)
         case .none:
             break
         }

@@ -324,3 +324,72 @@ extension String {
         return String(characters)
     }
 }
+
+/// What matters is never only in a corner (issue 23).
+@Suite struct BedsideLoopScreenTests {
+    static func pausedStillness() -> DisplayState {
+        var engine = SessionEngine(timeline: ScreenRendererTests.ritual)
+        _ = engine.start(at: .zero)
+        _ = engine.advance(to: .seconds(361))
+        _ = engine.handle(.pause, at: .seconds(361))
+        return DisplayState.make(engine: engine, at: .seconds(365))
+    }
+
+    /// Paused in stillness (the 30 s Pause phase too): PAUSED in block letters and the digits
+    /// dimmed, not the calm screen with a badge and bright digits.
+    @Test(arguments: [ScreenRenderer.Size(width: 80, height: 24), .init(width: 50, height: 12)])
+    func aPauseInStillnessIsUnmistakable(size: ScreenRenderer.Size) {
+        let paused = ScreenRenderer.render(Self.pausedStillness(), size: size, color: true)
+        let running = ScreenRenderer.render(ScreenRendererTests.stillness(), size: size, color: true)
+        #expect(paused != running)
+        let dimDigits = paused.filter { $0.contains("\u{1B}[2m█") || $0.contains("\u{1B}[2m") && $0.contains("█") }
+        if size.height >= 16 {
+            let letters = BlockFont.wrap("PAUSED", width: size.width - 2, scale: BlockFont.Scale.ladder[0]) ?? []
+            #expect(!letters.isEmpty)
+            #expect(paused.contains { $0.contains("\u{1B}[1;33m█") }, "PAUSED in block letters, in the paused colour")
+            #expect(!dimDigits.isEmpty, "the digits dimmed")
+        } else {
+            #expect(paused.contains { $0.contains("PAUSED · stillness") })
+        }
+        #expect(!paused.contains { $0.contains("s t i l l n e s s") })
+    }
+
+    /// No sound: the reason across the screen, during the session and its lead-in.
+    @Test func noSoundIsSaidLargeWithItsReason() {
+        var state = ScreenRendererTests.jawline()
+        state.soundUnavailable = true
+        state.soundProblem = "device disconnected"
+        for size in [ScreenRenderer.Size(width: 80, height: 24), .init(width: 50, height: 12)] {
+            let lines = ScreenRenderer.render(state, size: size, color: false)
+            #expect(lines[1].hasPrefix(size.width >= 60 ? " NO SOUND: device disconnected · follow the screen" : " NO SOUND: device disconnected "),
+                    "\(lines[1])")
+            #expect(TextWidth.of(lines[1]) == size.width)
+        }
+        var still = ScreenRendererTests.stillness()
+        still.soundUnavailable = true
+        #expect(ScreenRenderer.render(still, size: .init(width: 80, height: 24), color: false)[1].hasPrefix(" NO SOUND"))
+    }
+
+    /// The wait names the keys in effect, not the standard ones.
+    @Test func theWaitNamesTheKeysInEffect() {
+        var state = ScreenRendererTests.jawline()
+        state.waiting = true
+        #expect(ScreenRenderer.nextLine(state).map(\.text).joined().contains("press space or n when ready"))
+        state.keyMap = KeyMap(mapping: [.next: [.char("b")]])
+        let line = ScreenRenderer.nextLine(state).map(\.text).joined()
+        #expect(line.contains("press space or b when ready"), "\(line)")
+        state.keyMap = KeyMap(mapping: [.pause: [.char("x")], .next: [.pageDown]])
+        #expect(ScreenRenderer.nextLine(state).map(\.text).joined().contains("press x or PgDn when ready"))
+    }
+
+    /// At 60 columns the footer still ends with the help's key: what gives way is the least needed.
+    @Test(arguments: [40, 50, 60, 70, 80])
+    func theFooterKeepsTheHelpKey(width: Int) {
+        let hints = KeyController.hints(.session, map: .standard, width: width - 1)
+        #expect(hints.hasSuffix("? help"), "\(hints)")
+        #expect(TextWidth.of(hints) <= width - 1 || width < 30)
+        #expect(hints.hasPrefix("space pause"))
+        let lines = ScreenRenderer.render(ScreenRendererTests.jawline(), size: .init(width: width, height: 20), color: false)
+        #expect(lines.last?.hasSuffix("? help") == true, "\(lines.last ?? "")")
+    }
+}

@@ -206,17 +206,30 @@ public struct KeyController: Sendable, Equatable {
         return keys.isEmpty ? "(none)" : keys.prefix(3).map(\.label).joined(separator: " ")
     }
 
-    /// The one-line key hint at the foot of the screen.
-    public static func hints(_ mode: Mode, map: KeyMap = .standard) -> String {
+    /// The one-line key hint at the foot of the screen; within `width` columns, the least needed
+    /// hints give way first, and the help's key always stays (it names the rest).
+    public static func hints(_ mode: Mode, map: KeyMap = .standard, width: Int = .max) -> String {
         let name = { (action: KeyAction) in map.first(action) ?? "-" }
+        let press = pressLabel(map).split(separator: " ").first.map(String.init) ?? "-"
+        // Most needed first.
+        var parts: [String]
         switch mode {
         case .session:
-            return "\(name(.pause)) pause · \(name(.next)) next · \(name(.back)) back · \(name(.extend))/\(name(.shorten)) 15 s · "
-                + "\(name(.mute)) mute · \(name(.quit)) quit · \(name(.help)) help"
+            parts = ["\(name(.pause)) pause", "\(name(.next)) next", "\(name(.quit)) quit", "\(name(.back)) back",
+                     "\(name(.extend))/\(name(.shorten)) 15 s", "\(name(.mute)) mute"]
         case .practice:
-            return "\(pressLabel(map).split(separator: " ").first.map(String.init) ?? "-") done · \(name(.quit)) quit · \(name(.help)) help"
+            parts = ["\(press) done", "\(name(.quit)) quit"]
         case .drill:
-            return "\(pressLabel(map).split(separator: " ").first.map(String.init) ?? "-") stroke · \(name(.quit)) quit · \(name(.help)) help"
+            parts = ["\(press) stroke", "\(name(.quit)) quit"]
         }
+        let help = "\(name(.help)) help"
+        let order = mode == .session ? [0, 1, 3, 4, 5, 2] : Array(parts.indices)
+        while parts.count > 1 {
+            let shown = order.filter { $0 < parts.count }.map { parts[$0] } + [help]
+            let line = shown.joined(separator: " · ")
+            if TextWidth.of(line) <= width { return line }
+            parts.removeLast()
+        }
+        return (parts.prefix(1) + [help]).joined(separator: " · ")
     }
 }

@@ -45,6 +45,9 @@ public struct DisplayState: Sendable, Equatable {
     public var paused: Bool
     public var muted: Bool
     public var soundUnavailable: Bool
+    /// Why there is no sound (the device lost, none found): said on the screen, large, as it
+    /// happens, not only after the session.
+    public var soundProblem: String?
     /// The sound is being prepared (prompts rendered, the device opened, a sound server starting
     /// the stream): the session has not started and its clock does not run yet.
     public var preparingSound = false
@@ -79,6 +82,14 @@ public struct DisplayState: Sendable, Equatable {
     public var heard: String?
     /// The keys the help and the hints show.
     public var keyMap: KeyMap = .standard
+
+    /// The keys that end a wait, as the key map in effect has them: "space or n", "space or b".
+    public var waitKeys: String {
+        let pause = keyMap.keys(for: .pause).first?.label
+        let next = controls == .practice ? nil : keyMap.keys(for: .next).first?.label
+        let keys = [pause, next].compactMap { $0 }
+        return keys.isEmpty ? "the pause key" : keys.joined(separator: " or ")
+    }
 
     /// Practice: no countdown and no progress bars.
     public var hideClock: Bool { controls == .practice }

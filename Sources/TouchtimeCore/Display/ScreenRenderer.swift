@@ -67,8 +67,9 @@ public enum ScreenRenderer {
     // MARK: Layouts
 
     static func full(_ state: DisplayState, width: Int, height: Int) -> [[Span]] {
-        if state.isStillness && state.leadInLeft == nil { return stillness(state, width: width, height: height) }
-        let top: [[Span]] = [titleLine(state, width: width), []]
+        // A paused stillness is no calm screen: PAUSED large, the digits dimmed, as in massage.
+        if state.isStillness && state.leadInLeft == nil && !state.paused { return stillness(state, width: width, height: height) }
+        let top: [[Span]] = [titleLine(state, width: width)] + [soundLine(state, width: width) ?? []]
         let footer = footerLines(state, width: width)
         let cueLines = TextWidth.wrap(state.cue, width: width - 2)
         // Title, blank, phase line, one cue row, blank, (the big block), blank, footer.
@@ -83,7 +84,7 @@ public enum ScreenRenderer {
 
     /// The calm screen of a stillness: the word, the countdown as large as fits, the cue.
     static func stillness(_ state: DisplayState, width: Int, height: Int) -> [[Span]] {
-        let top: [[Span]] = [titleLine(state, width: width), []]
+        let top: [[Span]] = [titleLine(state, width: width)] + [soundLine(state, width: width) ?? []]
         let footer = footerLines(state, width: width)
         let cue = TextWidth.wrap(state.cue, width: width - 4).prefix(2).map { centered($0, width: width, style: .still) }
         let room = height - top.count - footer.count - 2 - 1 - cue.count
@@ -98,7 +99,10 @@ public enum ScreenRenderer {
 
     static func compact(_ state: DisplayState, width: Int, height: Int) -> [[Span]] {
         var lines: [[Span]] = [titleLine(state, width: width, short: true)]
-        if state.isStillness && state.leadInLeft == nil {
+        if let sound = soundLine(state, width: width) { lines.append(sound) }
+        if state.paused {
+            lines.append(centered(state.isStillness && state.leadInLeft == nil ? "PAUSED · stillness" : "PAUSED", width: width, style: .paused))
+        } else if state.isStillness && state.leadInLeft == nil {
             lines.append(centered("stillness", width: width, style: .still))
         } else if height >= 10 {
             // The title line already says which phase of how many.
@@ -118,10 +122,21 @@ public enum ScreenRenderer {
             if state.overlay == .confirmQuit {
                 lines.append([Span(text: " Quit? q or y to confirm", style: .warn)])
             } else {
-                lines.append([Span(text: " " + KeyController.hints(state.controls, map: state.keyMap), style: .dim)])
+                lines.append([Span(text: " " + KeyController.hints(state.controls, map: state.keyMap, width: width - 1), style: .dim)])
             }
         }
         return lines
+    }
+
+    /// No sound (none found, the device lost): the whole width, what happened and what to do, so a
+    /// therapist who follows by ear learns it before a chime fails to come.
+    static func soundLine(_ state: DisplayState, width: Int) -> [Span]? {
+        guard state.soundUnavailable, state.summary == nil else { return nil }
+        let reason = state.soundProblem.map { ": " + $0.terminalSafe } ?? ""
+        let full = " NO SOUND\(reason) · follow the screen "
+        let text = TextWidth.of(full) <= width ? full : " NO SOUND\(reason) "
+        let fitted = TextWidth.truncated(text, fitting: width)
+        return [Span(text: fitted + String(repeating: " ", count: max(0, width - TextWidth.of(fitted))), style: .badge)]
     }
 
     static func minimal(_ state: DisplayState, width: Int) -> [Span] {
@@ -207,7 +222,7 @@ public enum ScreenRenderer {
             return [Span(text: " first: \(state.segmentName) (\(DurationText.format(state.target)))", style: .dim)]
         }
         if state.waiting && state.summary == nil {
-            let keys = state.controls == .practice ? "space" : "space or n"
+            let keys = state.waitKeys
             return [Span(text: " waiting: press \(keys) when ready", style: .warn),
                     Span(text: " · next: " + (state.next ?? "the end"), style: .dim)]
         }
@@ -215,8 +230,8 @@ public enum ScreenRenderer {
     }
 
     static func digitStyle(_ state: DisplayState) -> Style {
-        if state.isStillness && state.leadInLeft == nil { return .still }
         if state.paused { return .pausedDigits }
+        if state.isStillness && state.leadInLeft == nil { return .still }
         return state.endingSoon ? .endingDigits : .digits
     }
 
@@ -308,7 +323,7 @@ public enum ScreenRenderer {
         if state.overlay == .confirmQuit {
             lines.append([Span(text: " Quit the session? Press q or y to confirm.", style: .warn)])
         } else {
-            lines.append([Span(text: " " + KeyController.hints(state.controls, map: state.keyMap), style: .dim)])
+            lines.append([Span(text: " " + KeyController.hints(state.controls, map: state.keyMap, width: width - 1), style: .dim)])
         }
         return lines
     }

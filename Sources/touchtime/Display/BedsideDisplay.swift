@@ -139,6 +139,7 @@ final class BedsideDisplay: SessionScreen {
                 if let volume = scene.volume, now < volume.until { display.volume = volume.level }
                 if let heard = scene.heard, now < heard.until { display.heard = heard.phrase }
                 display.keyMap = scene.controls.map
+                display.soundProblem = scene.soundProblem
                 display.preparingSound = scene.preparing
                 return (display, Self.nextChange(scene, elapsed: elapsed, leadIn: leadIn, now: now), scene.closed)
             }
