@@ -149,7 +149,8 @@ import TouchtimeTestSupport
         let bench = Bench(sound: true, unavailable: "no such file or directory (snd_pcm_open)")
         _ = await bench.session(RunMode(model: SessionEngine(timeline: try Self.timeline()), hasSound: true), exitAtEnd: true).run()
         let journal = bench.journal
-        let shown = try #require(journal.index(of: "screen.sound-problem no such file or directory (snd_pcm_open)"))
+        // In the warning's plain words.
+        let shown = try #require(journal.index(of: "screen.sound-problem no sound: no such file or directory (snd_pcm_open)"))
         let started = try #require(journal.index(of: "log.event session-start"))
         #expect(shown < started)
         #expect(journal.all[started + 1] == "log.report audio-unavailable")
