@@ -90,7 +90,7 @@ public struct Session<Mode: SessionMode, C: Clock & Sendable>: Sendable where C.
         let final = await context.runModel(from: start, inputs: inputs)
         inputs.stop()
         let (entry, recorded) = await context.record(final)
-        await context.close(final)
+        await context.close(final, entry: entry, recorded: recorded)
         return await context.report(final, entry: entry, recorded: recorded)
     }
 }

@@ -193,7 +193,7 @@ final class SessionContext<Mode: SessionMode, C: Clock & Sendable>: Sendable whe
 
     /// The summary (which waits for a key while the finish bell rings out), the sound ended or
     /// faded, and the terminal given back.
-    func close(_ final: Mode.Model) async {
+    func close(_ final: Mode.Model, entry: HistoryEntry, recorded: Bool) async {
         let screen = parts.screen
         screen.show(final)
         if mode.showsSummary, parts.signals.firstEnding == nil, screen.isFullScreen {
@@ -201,7 +201,13 @@ final class SessionContext<Mode: SessionMode, C: Clock & Sendable>: Sendable whe
                 shared.controller.showSummary()
                 return shared.controller
             }
-            screen.showSummary(shared.withLock { $0.tally }.summary(planned: final.timeline.totalDuration))
+            var summary = shared.withLock { $0.tally }.summary(planned: final.timeline.totalDuration)
+            if let stopped = entry.stoppedAt {
+                summary.stoppedAt = stopped.text.terminalSafe
+                // Resumed from the history it was just written to.
+                if recorded, entry.mode == .run { summary.resumeCommand = "touchtime run \(entry.protocolID.terminalSafe) --resume" }
+            }
+            screen.showSummary(summary)
             screen.show(controls)
             if !settings.exitAtEnd, settings.keysAreTerminal, parts.signals.firstEnding == nil {
                 let sound = sound

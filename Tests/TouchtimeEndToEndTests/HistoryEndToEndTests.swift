@@ -29,6 +29,49 @@ import Testing
         #expect(lines(path).count == 2, "--no-history writes nothing")
     }
 
+    /// After an accidental quit (issue 23): the summary line and the history say where it stopped,
+    /// `run --resume` starts there, and `--from` and `--resume` are recorded as partial starts.
+    @Test func aSessionQuitByMistakeIsGoneOnFromWhereItStopped() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("history.jsonl").path
+        let base = ["run", "--plain", "--lead-in", "0", "--no-sound", "--history", path]
+        let nothing = try BinaryRunner.run(base + ["--resume"])
+        #expect(nothing.status == 66)
+        #expect(nothing.stderr.hasPrefix("touchtime: nothing to resume: no session of 'neurotouch-symmetry' in "), "\(nothing.stderr)")
+        // Quit 2 s into Lift (at 10x: 20 s of it).
+        let quit = try BinaryRunner.runPressing(base + ["--from", "lift", "--speed", "10"], at: [2], key: "q", then: "q")
+        #expect(quit.status == 0)
+        #expect(quit.lines.last?.contains("session-end     ended early at Lift, sculpt and smooth: Cheeks, 0:2") == true, "\(quit.lines.last ?? "")")
+        let stopped = try #require(lines(path).last)
+        #expect(stopped.contains(#""from":{"segment":4,"phase":"lift","role":"step","step":0,"title":"Lift, sculpt and smooth: Cheeks","offset":0.000}"#),
+                "\(stopped)")
+        #expect(stopped.contains(#""stopped":{"segment":4,"phase":"lift","role":"step","step":0,"title":"Lift, sculpt and smooth: Cheeks","offset":2"#))
+        let listing = try BinaryRunner.run(["history", "--history", path])
+        #expect(listing.lines[1].contains("quit at Lift, sculpt and smooth: Cheeks, 0:2"), "\(listing.lines[1])")
+        #expect(listing.lines[1].contains("from Lift, sculpt and smooth: Cheeks"))
+
+        // Resumed: where it stopped, the offset kept (about 38 s of the minute left), recorded as a partial start.
+        let resumed = try BinaryRunner.run(base + ["--resume", "--speed", "100", "--events", "-"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.hasPrefix("touchtime: resuming neurotouch-symmetry at Lift, sculpt and smooth: Cheeks, 0:2"), "\(resumed.stderr)")
+        let first = try #require(resumed.lines.first { $0.contains(#""event":"step-start""#) })
+        #expect(first.contains(#""phase":"lift","step":0"#), "\(first)")
+        let start = try #require(resumed.lines.first)
+        let planned = try #require((try JSONSerialization.jsonObject(with: Data(start.utf8)) as? [String: Any])?["planned"] as? Double)
+        let cheeks = try #require((try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])?["planned"] as? Double)
+        #expect(planned - cheeks > 19 && planned - cheeks < 30, "the session starts 20-odd seconds into Cheeks: \(planned) (\(cheeks))")
+        let ticks = resumed.lines.filter { $0.contains(#""event":"stroke""#) }.compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["planned"] as? Double
+        }
+        #expect(ticks.first.map { $0 > planned } ?? true, "no stroke before where it resumed is given again")
+        let done = try #require(lines(path).last)
+        #expect(done.contains(#""outcome":"completed""#) && done.contains(#""from":{"segment":4"#) && !done.contains(#""stopped""#))
+        // Completed: nothing left to resume.
+        let again = try BinaryRunner.run(base + ["--resume"])
+        #expect(again.status == 66 && again.stderr.contains("completed"), "\(again.stderr)")
+    }
+
     @Test func aCorruptLineIsSkippedWithItsNumber() throws {
         let folder = try BinaryRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -11,6 +11,9 @@ public struct DisplayState: Sendable, Equatable {
         public var extensions: Int
         /// Net protocol time added by extending (negative when shortened).
         public var extended: Duration
+        /// Ended early: where ("Jawline: Left side, 1:20 in"), and the command that goes on from there.
+        public var stoppedAt: String?
+        public var resumeCommand: String?
 
         public init(completed: Bool, planned: Duration, actual: Duration, pauses: Int = 0, pausedTime: Duration = .zero,
                     skips: Int = 0, extensions: Int = 0, extended: Duration = .zero) {

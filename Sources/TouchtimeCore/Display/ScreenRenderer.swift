@@ -180,7 +180,10 @@ public enum ScreenRenderer {
         ]
         var lines: [[Span]] = [titleLine(state, width: width), [],
                                [Span(text: summary.completed ? " Session complete" : " Session ended early", style: .phase)], []]
-        lines += rows.map { [Span(text: "   " + TextWidth.fit($0.0, 12), style: .dim), Span(text: $0.1, style: .plain)] }
+        lines += (rows + (summary.stoppedAt.map { [("stopped at", $0)] } ?? [])).map {
+            [Span(text: "   " + TextWidth.fit($0.0, 12), style: .dim), Span(text: $0.1, style: .plain)]
+        }
+        if let resume = summary.resumeCommand { lines += [[], [Span(text: " Go on from there: ", style: .dim), Span(text: resume, style: .phase)]] }
         lines += [[], [Span(text: " Press any key to close.", style: .dim)]]
         return lines
     }

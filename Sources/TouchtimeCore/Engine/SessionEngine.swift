@@ -44,12 +44,19 @@ public struct SessionEngine: SessionModel, Equatable {
 
     /// The segment the session starts at (`run --from`); 0, the first, unless asked.
     public let startIndex: Int
+    /// How far into it (protocol time; `run --resume`): at least 1 s is left of it.
+    public let startOffset: Duration
+    /// Where on the protocol's timeline a session ended before completing (what a resume starts from).
+    public private(set) var stoppedPosition: Duration?
 
-    public init(timeline: Timeline, speed: Double = 1, startingAt startIndex: Int = 0) {
+    public init(timeline: Timeline, speed: Double = 1, startingAt startIndex: Int = 0, offset: Duration = .zero) {
         self.timeline = timeline
         self.speed = speed.isFinite && speed > 0 ? speed : 1
         self.startIndex = timeline.segments.indices.contains(startIndex) ? startIndex : 0
         self.currentIndex = self.startIndex
+        let segment = timeline.segments.indices.contains(startIndex) ? timeline.segments[startIndex] : nil
+        let room = segment.map { $0.waitsForPress ? .zero : $0.plannedDuration - .seconds(1) } ?? .zero
+        self.startOffset = min(max(offset, .zero), max(room, .zero))
     }
 
     // MARK: Queries
@@ -137,8 +144,20 @@ public struct SessionEngine: SessionModel, Equatable {
         guard state == .ready else { return [] }
         state = .running
         let planned = timeline.segments.indices.contains(startIndex) ? timeline.segments[startIndex].plannedStart : .zero
-        var events = [SessionEvent(kind: .sessionStart, planned: planned, due: now)]
+        var events = [SessionEvent(kind: .sessionStart, planned: planned + startOffset, due: now)]
         events += enter(startIndex, at: now)
+        if startOffset > .zero, let segment = currentSegment {
+            // Resumed part-way: as if the segment had begun that long ago; what fell before is past.
+            let shift = scaled(startOffset)
+            (anchor, segmentStartedAt, markedAt) = (anchor - shift, segmentStartedAt - shift, markedAt - shift)
+            while let mark = nextMark(in: segment, end: anchor + scaled(segment.plannedEnd)), mark.deadline <= now {
+                switch mark.kind {
+                case .warning: warningGiven = true
+                case .mark(let index): marksGiven.insert(index)
+                default: strokesGiven += 1
+                }
+            }
+        }
         return events
     }
 
@@ -206,6 +225,7 @@ public struct SessionEngine: SessionModel, Equatable {
             return [event(.quit, at: now)] + handle(.finish, at: now)
         case (.finish, .ready), (.finish, .running), (.finish, .paused):
             let position = plannedPosition(at: now)
+            stoppedPosition = state == .ready ? nil : position
             state = .finished(completed: false)
             return [SessionEvent(kind: .sessionEnd(completed: false), planned: position, due: now)]
         default:

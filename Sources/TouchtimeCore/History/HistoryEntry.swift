@@ -37,6 +37,26 @@ public struct HistoryEntry: Sendable, Equatable {
     public var practice: PracticeSummary?
     /// The stroke drill only: each paced segment's cadence.
     public var strokes: [StrokeSummary]?
+    /// A partial start (`run --from`, `run --resume`): where the session began.
+    public var startedAt: Place?
+    /// A session that did not complete: where it stopped (what `run --resume` starts from).
+    public var stoppedAt: Place?
+
+    /// A place in a protocol: a segment, and how far into it (protocol time).
+    public struct Place: Sendable, Equatable {
+        public var identity: SegmentIdentity
+        public var offset: Duration
+
+        public init(identity: SegmentIdentity, offset: Duration) {
+            self.identity = identity
+            self.offset = offset
+        }
+
+        /// "Jawline: Left side, 1:20 in", or the title alone at its start.
+        public var text: String {
+            offset < .seconds(1) ? identity.title : "\(identity.title), \(DurationText.clock(offset)) in"
+        }
+    }
 
     public init(protocolID: String, protocolHash: String, mode: Mode, start: String, end: String, planned: Duration,
                 actual: Duration, speed: Double = 1, outcome: Outcome, pauses: Int, skips: Int, extensions: Int) {
@@ -179,6 +199,10 @@ public struct HistoryEntry: Sendable, Equatable {
             }
             fields.append(("strokes", "[" + segments.joined(separator: ",") + "]"))
         }
+        for (key, place) in [("from", startedAt), ("stopped", stoppedAt)] {
+            guard let place else { continue }
+            fields.append((key, Self.object(Self.identityFields(place.identity) + [("offset", Self.seconds(place.offset))])))
+        }
         return Self.object(fields)
     }
 
@@ -236,6 +260,12 @@ public struct HistoryEntry: Sendable, Equatable {
                                      meanPeriod: try stroke.optionalDuration("meanPeriod"), spread: try stroke.optionalDuration("spread"))
             }
         }
+        for (key, path) in [("from", \HistoryEntry.startedAt), ("stopped", \HistoryEntry.stoppedAt)] {
+            guard let node = fields.node(key) else { continue }
+            let place = try Fields(node, name: key)
+            guard let identity = try place.identity() else { throw HistoryLineError(reason: "bad \"\(key)\"") }
+            entry[keyPath: path] = Place(identity: identity, offset: try place.duration("offset"))
+        }
         return entry
     }
 
@@ -254,6 +284,11 @@ public struct HistoryEntry: Sendable, Equatable {
         }
 
         func has(_ key: String) -> Bool { values[key] != nil }
+
+        /// The member `key` as a node of its own (an object inside the line).
+        func node(_ key: String) -> JSONNode? {
+            values[key].map { JSONNode(value: $0, offset: 0) }
+        }
 
         func bad(_ key: String) -> HistoryLineError {
             HistoryLineError(reason: name == "line" ? "bad \"\(key)\"" : "bad \"\(name)\"")

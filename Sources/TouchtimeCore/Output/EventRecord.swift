@@ -113,7 +113,16 @@ public struct EventRecord: Sendable {
             return "\(time)  \(name) \(timeline.treatment.title.terminalSafe) (\(DurationText.clock(timeline.totalDuration)), \(Counted.text(phases, "phase")))"
         case .sessionEnd(let completed):
             // Ended during the lead-in or while the sound was prepared: it never began.
-            return "\(time)  \(name) \(completed ? "complete" : elapsed < .zero ? "ended before it began" : "ended early")"
+            guard !completed, elapsed >= .zero else { return "\(time)  \(name) \(completed ? "complete" : "ended before it began")" }
+            // Where, so that a slip can be gone on from (`run --resume`).
+            let index = timeline.segments.lastIndex { $0.plannedStart <= event.planned && !$0.waitsForPress }
+                ?? timeline.segments.lastIndex { $0.plannedStart <= event.planned }
+            let place = index.map { index -> String in
+                let segment = timeline.segments[index]
+                let into = event.planned - segment.plannedStart
+                return " at \(timeline.title(of: segment))" + (into >= .seconds(1) ? ", \(DurationText.clock(into)) in" : "")
+            } ?? ""
+            return "\(time)  \(name) ended early\(place.terminalSafe)"
         case .phaseStart, .stepStart, .stillnessStart:
             guard let segment = timeline.segment(for: event) else { return "\(time)  \(name)" }
             let phase = timeline.phase(of: segment)

@@ -44,9 +44,18 @@ struct HistoryCommand: ParsableCommand {
             // A rehearsal is told from a treatment: its speed follows the mode.
             let mode = entry.speed == 1 ? entry.mode.rawValue : "\(entry.mode.rawValue) x\(JSONText.number(entry.speed))"
             rows.append([String(entry.start.prefix(16).map { $0 == "T" ? " " : $0 }), entry.protocolID,
-                         mode, DurationText.clock(entry.planned), DurationText.clock(entry.actual), entry.outcome.rawValue,
+                         mode, DurationText.clock(entry.planned), DurationText.clock(entry.actual), Self.outcome(entry),
                          "\(entry.pauses)", "\(entry.skips)", "\(entry.extensions)"])
         }
         StandardStream.output.write(TextTable.render(rows))
+    }
+
+    /// "quit at Lift: Cheeks, 0:40 in", "completed, from Lift": where a session that did not run
+    /// whole began and stopped.
+    static func outcome(_ entry: HistoryEntry) -> String {
+        var text = entry.outcome.rawValue
+        if let stopped = entry.stoppedAt { text += " at \(stopped.text)" }
+        if let started = entry.startedAt { text += (entry.stoppedAt == nil ? ", " : "; ") + "from \(started.text)" }
+        return text.terminalSafe
     }
 }

@@ -31,6 +31,10 @@ struct RunCommand: AsyncParsableCommand {
                                + "(lift, jawline/2, \"jawline/right side\").", valueName: "phase[/step]"))
     var from: String?
 
+    @Flag(help: ArgumentHelp("Start where the last session of this protocol stopped when it did not complete (its segment, "
+                             + "and how far into it), as the history recorded it."))
+    var resume = false
+
     @OptionGroup var sound: SoundOptions
 
     @Flag(name: .customLong("no-pace"), help: "No stroke-pacing ticks (phases with strokeSeconds).")
@@ -45,6 +49,7 @@ struct RunCommand: AsyncParsableCommand {
     var confirm: String?
 
     func validate() throws {
+        if resume, from != nil { throw ValidationError("--resume starts where the last session stopped; --from starts elsewhere: choose one") }
         if let confirm, ConfirmationPlan.Style(rawValue: confirm) == nil {
             let styles = ConfirmationPlan.Style.allCases.map(\.rawValue)
             var message = "--confirm must be one of \(styles.joined(separator: ", ")), got '\(confirm)'"
@@ -69,13 +74,16 @@ struct RunCommand: AsyncParsableCommand {
             pedal: session.pedal, listen: listening.listening, listenDevice: listening.listenDevice))
         let timeline = Timeline(treatment)
         var startIndex = 0
+        var offset = Duration.zero
+        if resume { (startIndex, offset) = try resumePlace(timeline) }
         if let from {
             switch timeline.segmentIndex(from: from) {
             case .success(let index): startIndex = index
             case .failure(let failure): throw ValidationError("--from: \(treatment.id.terminalSafe): \(failure.message.terminalSafe)")
             }
         }
-        let mode = RunMode(model: SessionEngine(timeline: timeline, speed: speed, startingAt: startIndex), hasSound: !sound.noSound)
+        let mode = RunMode(model: SessionEngine(timeline: timeline, speed: speed, startingAt: startIndex, offset: offset),
+                           hasSound: !sound.noSound)
         let speaks = settings.voice.value
         var styles = settings.configuration.confirmations
         if let confirm, let style = ConfirmationPlan.Style(rawValue: confirm) {
@@ -86,5 +94,31 @@ struct RunCommand: AsyncParsableCommand {
             speech: speaks ? SpeechPlan(timeline: timeline) : nil, device: settings.device.value,
             confirmations: ConfirmationPlan(styles: styles, speaks: speaks, language: treatment.voice.language))
         try await SessionLaunch(mode: mode, options: session, settings: settings, speed: speed, sound: played).run()
+    }
+
+    /// Where the newest guided session of this protocol stopped (found by its segment's identity, so
+    /// an edit that moved it still finds it). Exit 66 when there is nothing to resume.
+    private func resumePlace(_ timeline: Timeline) throws -> (index: Int, offset: Duration) {
+        let id = timeline.treatment.id
+        guard let path = session.history ?? HistoryFile.defaultPlace(environment: Environment.variables)?.path else {
+            throw CommandFailure("--resume reads the history, and there is none: neither HOME nor XDG_DATA_HOME is set "
+                                 + "(name it with --history FILE)", status: ExitStatus.noInput)
+        }
+        let last = try? HistoryReader(path: path).newest { $0.mode == .run && $0.protocolID == id }
+        guard let last else {
+            throw CommandFailure("nothing to resume: no session of '\(id.terminalSafe)' in \(path.escapingUnsafe); start it with "
+                                 + "'touchtime run \(id.terminalSafe)'", status: ExitStatus.noInput)
+        }
+        guard let stopped = last.stoppedAt else {
+            throw CommandFailure("nothing to resume: the last session of '\(id.terminalSafe)' (\(last.start)) \(last.outcome == .completed ? "completed" : "left no place to resume from"); "
+                                 + "start again with 'touchtime run \(id.terminalSafe)', or part-way with --from", status: ExitStatus.noInput)
+        }
+        let key = stopped.identity.key
+        guard let index = timeline.segments.indices.first(where: { HistoryEntry.SegmentIdentity(timeline, index: $0).key == key }) else {
+            throw CommandFailure("cannot resume: '\(id.terminalSafe)' changed since, and its segment '\(stopped.identity.title.terminalSafe)' "
+                                 + "is no longer there; start part-way with --from", status: ExitStatus.noInput)
+        }
+        StandardStream.error.write("touchtime: resuming \(id.terminalSafe) at \(stopped.text.terminalSafe) (stopped \(String(last.end.prefix(16).map { $0 == "T" ? " " : $0 })) UTC)\n")
+        return (index, stopped.offset)
     }
 }
