@@ -1,4 +1,5 @@
 import ArgumentParser
+import TouchtimeCore
 
 #if canImport(Glibc)
 import Glibc
@@ -35,10 +36,23 @@ struct Touchtime: AsyncParsableCommand {
         ]
     )
 
+    /// The commands a person types (the hidden helpers are not suggested).
+    static let commandNames = [RunCommand.self, PracticeCommand.self, ListCommand.self, ShowCommand.self, ValidateCommand.self,
+                               NewCommand.self, EditCommand.self, RenderCommand.self, HistoryCommand.self, StatsCommand.self,
+                               ConfigCommand.self, DoctorCommand.self, ChimeCommand.self, SayCommand.self]
+        .compactMap { ($0 as any ParsableCommand.Type).configuration.commandName } + ["help"]
+
     /// Runs the command the line names. Whatever a command throws that has something to say
     /// (`Reportable`) is said here, once, and becomes the exit status; the rest is the argument
     /// parser's (usage errors: 64).
     static func main() async {
+        // A mistyped command: what it likely was, rather than "Unexpected argument".
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let first = arguments.first, !first.hasPrefix("-"), !commandNames.contains(first),
+           let near = Suggestion.closest(to: first, in: commandNames) {
+            reportError("unknown command '\(first.terminalSafe)': did you mean '\(near)'? (see 'touchtime --help')")
+            Glibc.exit(ExitStatus.usage.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             if var asynchronous = command as? any AsyncParsableCommand {

@@ -5,6 +5,24 @@ import Testing
 @Suite(.serialized) struct CommandLineTests {
     private let protocols = BinaryRunner.packageRoot.appendingPathComponent("Protocols")
 
+    /// A typo of a command, a protocol id, a phase or a chime kind gets what it likely meant (issue 23).
+    @Test func typosGetWhatTheyLikelyMeant() throws {
+        let command = try BinaryRunner.run(["rnu"])
+        #expect(command.status == 64)
+        #expect(command.stderr == "touchtime: unknown command 'rnu': did you mean 'run'? (see 'touchtime --help')\n", "\(command.stderr)")
+        let id = try BinaryRunner.run(["run", "neurotouch-symetry", "--no-history"])
+        #expect(id.status == 66)
+        #expect(id.stderr.hasPrefix("touchtime: neurotouch-symetry: no such protocol file or id; did you mean 'neurotouch-symmetry'?"), "\(id.stderr)")
+        let from = try BinaryRunner.run(["run", "--from", "lfit", "--no-history"])
+        #expect(from.status == 64)
+        #expect(from.stderr.contains("no phase 'lfit' (did you mean 'lift'?); the phases are warm, jawline, lift, pause, centering"), "\(from.stderr)")
+        let chime = try BinaryRunner.run(["chime", "bel"])
+        #expect(chime.status == 64)
+        #expect(chime.stderr.contains("unknown chime 'bel': did you mean 'transition' (the bell)?"), "\(chime.stderr)")
+        let stillnes = try BinaryRunner.run(["chime", "stilness"])
+        #expect(stillnes.stderr.contains("did you mean 'stillness'?"))
+    }
+
     @Test func validateAcceptsEveryBundledProtocol() throws {
         let files = ["neurotouch-symmetry", "neurotouch-express", "trainee-drill"].map { protocols.appendingPathComponent("\($0).json").path }
         let result = try BinaryRunner.run(["validate"] + files)

@@ -29,12 +29,14 @@ public enum Suggestion {
         return ": expected one of \(known.filter { $0 != "$schema" }.joined(separator: ", "))"
     }
 
-    /// Levenshtein distance over at most 64 characters of each.
+    /// Edit distance over at most 64 characters of each, a swap of two neighbours counting as one
+    /// edit (optimal string alignment: "lfit" is one from "lift", "rnu" one from "run").
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.prefix(64))
         let b = Array(b.prefix(64))
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
+        var before = [Int](repeating: 0, count: b.count + 1)
         var previous = Array(0...b.count)
         var current = [Int](repeating: 0, count: b.count + 1)
         for i in 1...a.count {
@@ -42,8 +44,11 @@ public enum Suggestion {
             for j in 1...b.count {
                 let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], before[j - 2] + 1)
+                }
             }
-            swap(&previous, &current)
+            (before, previous, current) = (previous, current, before)
         }
         return previous[b.count]
     }

@@ -236,7 +236,10 @@ extension Timeline {
         }
         let phases = treatment.phases
         guard let phaseIndex = phases.firstIndex(where: { $0.id.lowercased() == parts[0] || $0.title.lowercased() == parts[0] }) else {
-            return .failure(FromError(message: "no phase '\(parts[0])'; the phases are \(phases.map(\.id).joined(separator: ", "))"))
+            let near = Suggestion.closest(to: parts[0], in: phases.map(\.id) + phases.map { $0.title.lowercased() })
+            let guess = near.flatMap { near in phases.first { $0.id == near || $0.title.lowercased() == near }?.id }
+            return .failure(FromError(message: "no phase '\(parts[0])'" + (guess.map { " (did you mean '\($0)'?)" } ?? "")
+                                      + "; the phases are \(phases.map(\.id).joined(separator: ", "))"))
         }
         let phase = phases[phaseIndex]
         let inPhase = segments.indices.filter { segments[$0].phaseIndex == phaseIndex }

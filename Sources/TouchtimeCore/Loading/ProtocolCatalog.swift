@@ -63,7 +63,9 @@ public struct ProtocolCatalog: Sendable {
             return (bundled, .bundled)
         }
         let searched = searchDirectories.map { $0.0.hasPrefix("/") ? $0.0 : "./" + $0.0 }
-        throw .notFound(name: name, searched: searched + ["the bundled protocols"])
+        let known = searchDirectories.flatMap { FileSystem.jsonFiles(in: $0.0).map { String($0.dropLast(".json".count)) } }
+            + BundledProtocols.files.map(\.id)
+        throw .notFound(name: name, searched: searched + ["the bundled protocols"], suggestion: Suggestion.closest(to: name, in: known))
     }
 
     /// Every protocol that can be named by id: local, user, then bundled ones, in that order.

@@ -65,8 +65,10 @@ public struct PracticeMode: SessionMode {
         }
         if let previous = previous?.practice {
             let change = mape - previous.mape
-            text += "since your last practice: \(Self.percent(previous.mape)) % -> \(Self.percent(mape)) % "
-                + "(\(change <= 0 ? "better" : "worse") by \(Self.percent(abs(change))) points)\n"
+            // A change that rounds to nothing is said as none, not "worse by 0.0 points".
+            let verdict = Self.percent(abs(change)) == Self.percent(0) ? "unchanged"
+                : "\(change < 0 ? "better" : "worse") by \(Self.percent(abs(change))) points"
+            text += "since your last practice: \(Self.percent(previous.mape)) % -> \(Self.percent(mape)) % (\(verdict))\n"
         }
         return text
     }
