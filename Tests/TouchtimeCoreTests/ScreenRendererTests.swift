@@ -392,4 +392,16 @@ extension String {
         let lines = ScreenRenderer.render(ScreenRendererTests.jawline(), size: .init(width: width, height: 20), color: false)
         #expect(lines.last?.hasSuffix("? help") == true, "\(lines.last ?? "")")
     }
+
+    /// A cue that does not fit ends with "…", as the README promises: never cut without a sign.
+    @Test(arguments: [ScreenRenderer.Size(width: 60, height: 20), .init(width: 60, height: 16), .init(width: 50, height: 12)])
+    func aCueCutShortEndsWithAnEllipsis(size: ScreenRenderer.Size) {
+        let state = ScreenRendererTests.jawline()
+        let lines = ScreenRenderer.render(state, size: size, color: false)
+        let shown = lines.filter { line in state.cue.hasPrefix(line.dropFirst().prefix(10)) && line.count > 11 }
+        let words = shown.map { $0.dropFirst().replacing("…", with: "") }.joined(separator: " ").split(separator: " ")
+        if words.count < state.cue.split(separator: " ").count {
+            #expect(lines.contains { $0.hasSuffix("…") }, "\(lines)")
+        }
+    }
 }

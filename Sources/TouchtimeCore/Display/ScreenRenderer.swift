@@ -72,11 +72,12 @@ public enum ScreenRenderer {
         let top: [[Span]] = [titleLine(state, width: width)] + [soundLine(state, width: width) ?? []]
         let footer = footerLines(state, width: width)
         let cueLines = TextWidth.wrap(state.cue, width: width - 2)
+        let shownCue = { (rows: Int) in cueFitted(cueLines, rows: rows, width: width - 2) }
         // Title, blank, phase line, one cue row, blank, (the big block), blank, footer.
         let fixed = top.count + 1 + 1 + 1 + 1 + footer.count
         let block = state.hideClock ? digitRows(state, width: width) : bigBlock(state, width: width, rows: height - fixed)
         let cueRows = max(1, min(3, cueLines.count, height - fixed - block.count))
-        let cue = cueLines.prefix(cueRows).map { [Span(text: " " + $0, style: .plain)] }
+        let cue = shownCue(cueRows).map { [Span(text: " " + $0, style: .plain)] }
         let body = [phaseLine(state, width: width)] + cue + [[]] + block + [[]]
         let spare = max(0, height - top.count - body.count - footer.count)
         return top + Array(repeating: [], count: spare / 2) + body + Array(repeating: [], count: spare - spare / 2) + footer
@@ -86,7 +87,7 @@ public enum ScreenRenderer {
     static func stillness(_ state: DisplayState, width: Int, height: Int) -> [[Span]] {
         let top: [[Span]] = [titleLine(state, width: width)] + [soundLine(state, width: width) ?? []]
         let footer = footerLines(state, width: width)
-        let cue = TextWidth.wrap(state.cue, width: width - 4).prefix(2).map { centered($0, width: width, style: .still) }
+        let cue = cueFitted(TextWidth.wrap(state.cue, width: width - 4), rows: 2, width: width - 4).map { centered($0, width: width, style: .still) }
         let room = height - top.count - footer.count - 2 - 1 - cue.count
         let scale = BlockFont.Scale.ladder.last { $0.rows <= room && (BlockFont.width(state.countdown, scale: $0) ?? .max) <= width - 2 }
         let digits = state.hideClock ? digitRows(state, width: width)
@@ -109,7 +110,8 @@ public enum ScreenRenderer {
             lines.append(phaseLine(state, width: width, numbered: false))
         }
         if height >= 11 {
-            lines += TextWidth.wrap(state.cue, width: width - 2).prefix(height >= 13 ? 2 : 1).map { [Span(text: " " + $0, style: .plain)] }
+            lines += cueFitted(TextWidth.wrap(state.cue, width: width - 2), rows: height >= 13 ? 2 : 1, width: width - 2)
+                .map { [Span(text: " " + $0, style: .plain)] }
         }
         lines += digitRows(state, width: width)
         if !state.hideClock {
@@ -126,6 +128,16 @@ public enum ScreenRenderer {
             }
         }
         return lines
+    }
+
+    /// The cue's first `rows` wrapped lines; when some are left out, the last shown ends with "…"
+    /// (never a sentence cut without a sign).
+    static func cueFitted(_ lines: [String], rows: Int, width: Int) -> [String] {
+        guard lines.count > rows, rows > 0 else { return Array(lines.prefix(max(rows, 0))) }
+        var shown = Array(lines.prefix(rows))
+        shown[rows - 1] = TextWidth.truncated(shown[rows - 1] + " " + lines[rows], fitting: width)
+        if !shown[rows - 1].hasSuffix("…") { shown[rows - 1] = TextWidth.truncated(shown[rows - 1] + " …", fitting: width) }
+        return shown
     }
 
     /// No sound (none found, the device lost): the whole width, what happened and what to do, so a
