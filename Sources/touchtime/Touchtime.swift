@@ -41,6 +41,9 @@ struct Touchtime: AsyncParsableCommand {
                                NewCommand.self, EditCommand.self, RenderCommand.self, HistoryCommand.self, StatsCommand.self,
                                ConfigCommand.self, DoctorCommand.self, ChimeCommand.self, SayCommand.self]
         .compactMap { ($0 as any ParsableCommand.Type).configuration.commandName } + ["help"]
+    /// The helpers a session starts: known, never suggested.
+    static let helperNames = [PromptsCommand.self, ListenHelperCommand.self, SpotCommand.self]
+        .compactMap { ($0 as any ParsableCommand.Type).configuration.commandName }
 
     /// Runs the command the line names. Whatever a command throws that has something to say
     /// (`Reportable`) is said here, once, and becomes the exit status; the rest is the argument
@@ -48,7 +51,7 @@ struct Touchtime: AsyncParsableCommand {
     static func main() async {
         // A mistyped command: what it likely was, rather than "Unexpected argument".
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if let first = arguments.first, !first.hasPrefix("-"), !commandNames.contains(first),
+        if let first = arguments.first, !first.hasPrefix("-"), !commandNames.contains(first), !helperNames.contains(first),
            let near = Suggestion.closest(to: first, in: commandNames) {
             reportError("unknown command '\(first.terminalSafe)': did you mean '\(near)'? (see 'touchtime --help')")
             Glibc.exit(ExitStatus.usage.rawValue)

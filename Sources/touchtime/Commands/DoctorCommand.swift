@@ -33,7 +33,21 @@ struct DoctorCommand: AsyncParsableCommand {
         var name: String
         var text: String
 
-        var line: String { "\(TextWidth.fit(passed ? "ok" : "FAIL", 5)) \(TextWidth.fit(name, 9)) \(text)" }
+        /// Within 80 columns: what a line says wraps under its start, each line 80 wide at most.
+        var lines: [String] {
+            let indent = String(repeating: " ", count: 16)
+            // By words, a path too long for a line kept whole on its own (copied from the terminal, it must work).
+            var wrapped: [String] = []
+            for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+                if let last = wrapped.last, TextWidth.of(last) + 1 + TextWidth.of(word) <= 80 - indent.count {
+                    wrapped[wrapped.count - 1] = last + " " + word
+                } else {
+                    wrapped.append(word)
+                }
+            }
+            let head = "\(TextWidth.fit(passed ? "ok" : "FAIL", 5)) \(TextWidth.fit(name, 9)) "
+            return [head + (wrapped.first ?? "")] + wrapped.dropFirst().map { indent + $0 }
+        }
     }
 
     func run() async throws {
@@ -48,7 +62,7 @@ struct DoctorCommand: AsyncParsableCommand {
             Self.checkHistory(environment: environment),
             Self.checkTerminal(environment: environment),
         ]
-        StandardStream.output.write(checks.map { $0.line.escapingUnsafe + "\n" }.joined())
+        StandardStream.output.write(checks.flatMap(\.lines).map { $0.escapingUnsafe + "\n" }.joined())
         if checks.contains(where: { !$0.passed }) { throw ExitStatus.unavailable }
     }
 

@@ -75,7 +75,8 @@ final class PlayedSound: SessionSound {
         if let speech {
             let supply = PromptSupply(options: speech.options, volume: plan.volume, helper: PromptsCommand.executablePath, onProblem: notices.warn)
             first = SpeechPlan.Order(speech).upcoming(from: startIndex, count: 2)
-            supply.want(first + (confirmations?.texts ?? []))
+            // The confirmations' words come after the session's next prompts (`SessionAudio.predict`).
+            supply.want(first)
             prompts = supply
         }
         let audio: SessionAudio
