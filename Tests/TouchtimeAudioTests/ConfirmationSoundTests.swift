@@ -82,7 +82,7 @@ typealias Confirmation = TouchtimeCore.Confirmation
         #expect(worst >= 10, "the prompt over its bell: worst window \(worst) dB apart")
         // Before the prompt the bell strikes as it was made, and comes back after it.
         #expect(Array(both[0..<(speechStart - 1_440)]) == Array(bellAlone[0..<(speechStart - 1_440)]))
-        let after = speechStart + speech.count + 9_600
+        let after = speechStart + speech.count + 9_600 + 14_400  // held 200 ms, eased back over 300 ms
         #expect(zip(both[after...], bellAlone[after...]).allSatisfy { abs($0 - $1) < 1.5 / 32767 })
     }
 

@@ -109,11 +109,11 @@ final class ImmediateStream: Sendable {
     }
 
     /// Speech sounds in the session's stream from `from` until `until`: what rings here is ducked
-    /// meanwhile, eased back over 200 ms after.
+    /// meanwhile, held 200 ms after and eased back over 300 ms.
     func duck(from: ContinuousClock.Instant, until: ContinuousClock.Instant) {
         state.withLock { state in
             let now = ContinuousClock.now
-            state.ducks.removeAll { $0.until.advanced(by: .milliseconds(250)) < now }
+            state.ducks.removeAll { $0.until.advanced(by: .milliseconds(550)) < now }
             state.ducks.append((from.advanced(by: .milliseconds(-30)), until))
         }
     }
@@ -122,8 +122,9 @@ final class ImmediateStream: Sendable {
     private static func duckGain(at instant: ContinuousClock.Instant, _ ducks: [(from: ContinuousClock.Instant, until: ContinuousClock.Instant)]) -> Float {
         var gain: Float = 1
         for duck in ducks where instant >= duck.from {
-            let after = duck.until.duration(to: instant).seconds
-            let here = after <= 0 ? Mixer.duck : after >= 0.2 ? 1 : Mixer.duck + (1 - Mixer.duck) * Float(after / 0.2)
+            // As the mixer ducks: held 200 ms after the speech, then eased back over 300 ms.
+            let after = duck.until.duration(to: instant).seconds - 0.2
+            let here = after <= 0 ? Mixer.duck : after >= 0.3 ? 1 : Mixer.duck + (1 - Mixer.duck) * Float(after / 0.3)
             gain = min(gain, here)
         }
         return gain

@@ -10,7 +10,8 @@
 ///   voice (at a rehearsal's speed bells pile up: 200 boundaries ringing 10 s each held 121 MB).
 /// - The gain (a volume change, muting) ramps over a block, so nothing clicks.
 /// - Speech is understood over a bell: while an utterance sounds, every other sound is ducked
-///   (`duck`, -24 dB), eased down over the 30 ms before it and back up over 200 ms after it.
+///   (`duck`, -30 dB), eased down over the 30 ms before it, held 200 ms after it, then eased back
+///   up over 300 ms.
 /// - Muting fades out what may be muted; a command's confirmation (`keepsWhenMuted`) sounds on.
 ///
 /// ```swift
@@ -59,16 +60,21 @@ public struct Mixer: Sendable {
         }
     }
 
-    /// What speech ducks every other sound to while it sounds: -24 dB, so a prompt stands 10 dB or
-    /// more above the loudest part of the bell it follows, its first syllable too (measured in
-    /// `ConfirmationSoundTests`; at -18 dB the first 100 ms of "Jawline" stood 7 dB over it).
-    public static let duck: Float = 0.063
+    /// What speech ducks every other sound to while it sounds: -30 dB. A prompt then stands well
+    /// over 10 dB above the loudest part of the bell it follows, its first syllable too (at -18 dB
+    /// the first 100 ms of "Jawline" stood 7 dB over it; `ConfirmationSoundTests`), and the keyword
+    /// spotter hears a phrase over a full-volume bell as it does alone (at -24 dB it heard nothing;
+    /// `KeywordSpotterTests`).
+    public static let duck: Float = 0.0316
     /// The duck eases in over this many frames before the speech starts (30 ms) ...
     static let duckIn = 1_440
     /// ... so speech is handed to a mixer at least this long before it starts.
     public static let duckLead = Duration.milliseconds(30)
-    /// ... and out over this many after it ends (200 ms): the bell comes back as the word ends.
-    static let duckOut = 9_600
+    /// ... held this long after it ends (200 ms: a word's last consonant, and a listener's ear,
+    /// need the quiet after it too) ...
+    static let duckHold = 9_600
+    /// ... and eased out over this many (300 ms).
+    static let duckOut = 14_400
 
     /// The most sounds mixed at once.
     public static let maxVoices = 16
@@ -124,7 +130,7 @@ public struct Mixer: Sendable {
     /// The duck on the block's frames from `start` (in `ducks`): false when no speech ducks it.
     private mutating func fillDucks(from start: Int, count: Int) -> Bool {
         let end = start + count
-        let speech = voices.filter { $0.isSpeech && $0.startFrame - Self.duckIn < end && $0.lastFrame + Self.duckOut > start }
+        let speech = voices.filter { $0.isSpeech && $0.startFrame - Self.duckIn < end && $0.lastFrame + Self.duckHold + Self.duckOut > start }
         guard !speech.isEmpty, voices.contains(where: { !$0.isSpeech }) else { return false }
         if ducks.count < count { ducks = [Float](repeating: 1, count: count) }
         let duck = Self.duck
@@ -133,14 +139,15 @@ public struct Mixer: Sendable {
             var gain: Float = 1
             for voice in speech {
                 let here: Float
-                if frame < voice.startFrame - Self.duckIn || frame >= voice.lastFrame + Self.duckOut {
+                let released = voice.lastFrame + Self.duckHold
+                if frame < voice.startFrame - Self.duckIn || frame >= released + Self.duckOut {
                     here = 1
                 } else if frame < voice.startFrame {
                     here = 1 - (1 - duck) * Float(frame - (voice.startFrame - Self.duckIn)) / Float(Self.duckIn)
-                } else if frame < voice.lastFrame {
+                } else if frame < released {
                     here = duck
                 } else {
-                    here = duck + (1 - duck) * Float(frame - voice.lastFrame) / Float(Self.duckOut)
+                    here = duck + (1 - duck) * Float(frame - released) / Float(Self.duckOut)
                 }
                 gain = min(gain, here)
             }
@@ -165,7 +172,7 @@ public struct Mixer: Sendable {
         }
         gain = target
         // Speech is kept while what it ducked eases back (it sounds no more, but it still ducks).
-        voices.removeAll { $0.lastFrame + ($0.isSpeech ? Self.duckOut : 0) <= start + count }
+        voices.removeAll { $0.lastFrame + ($0.isSpeech ? Self.duckHold + Self.duckOut : 0) <= start + count }
     }
 
     /// Whole samples at full gain: summed as integers, exactly what the float sum would give (sums
