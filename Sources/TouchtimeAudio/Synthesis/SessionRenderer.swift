@@ -31,6 +31,9 @@ public struct SessionRenderer: Sendable {
         var chime: ChimeVoice?
         var text: String?
         var end: Int?
+
+        /// When it is handed to the mixer: speech a little before it starts (its duck eases in).
+        var handedOver: Int { text == nil ? start : start - Mixer.duckIn }
     }
 
     public let cues: [ChimePlan.Cue]
@@ -62,7 +65,7 @@ public struct SessionRenderer: Sendable {
             let end = utterance.id.segmentIndex.flatMap { segments.indices.contains($0) ? Self.onsetSample(segments[$0].plannedEnd) : nil }
             placed.append(Placed(start: Self.onsetSample(utterance.planned + SpeechPlan.gap), text: utterance.text, end: end))
         }
-        self.placed = placed.sorted { $0.start < $1.start }
+        self.placed = placed.sorted { $0.handedOver < $1.handedOver }
         sessionEnd = Self.onsetSample(plan.timeline.totalDuration)
     }
 
@@ -112,7 +115,8 @@ public struct SessionRenderer: Sendable {
             let end = next == placed.count ? max(sessionEnd, mixer.voices.map(\.lastFrame).max() ?? 0) : Int.max
             let length = min(Self.block, end - from)
             guard length > 0 else { return }
-            while next < placed.count, placed[next].start < from + length {
+            // Speech a little early: what it ducks eases down over the frames before it starts.
+            while next < placed.count, placed[next].handedOver < from + length {
                 let sound = placed[next]
                 next += 1
                 if let chime = sound.chime {
