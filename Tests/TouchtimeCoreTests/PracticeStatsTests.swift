@@ -16,6 +16,44 @@ import Testing
         return entry
     }
 
+    /// Direction and habit (issue 24): the signed bias and its spread per segment, in words, a grade
+    /// per segment, a level once three practices are steady, the rating as a dated chart.
+    @Test func biasSpreadGradesLevelAdviceAndChart() throws {
+        // Warm (10 s) held long every time: +30 %, +40 %, +35 %; the left side (8 s) rushed: -10 %, -15 %, -5 %.
+        let entries = [
+            Self.practice("2026-11-20", mape: 20, rating: 60, segments: [(0, 13), (1, 7.2)]),
+            Self.practice("2026-11-21", mape: 27.5, rating: 45, segments: [(0, 14), (1, 6.8)]),
+            Self.practice("2026-11-22", mape: 20, rating: 60, segments: [(0, 13.5), (1, 7.6)]),
+        ]
+        let stats = try #require(PracticeStats.compute(entries, today: "2026-11-22").first)
+        let warm = stats.segmentErrors[0]
+        #expect(abs(warm.bias - 35) < 1e-9 && abs(warm.biasSeconds - 3.5) < 1e-9)
+        #expect(abs(warm.spread - (50.0 / 3).squareRoot()) < 1e-9)
+        #expect(warm.grade == .d)
+        let side = stats.segmentErrors[1]
+        #expect(abs(side.bias - -10) < 1e-9 && abs(side.biasSeconds - -0.8) < 1e-9 && side.grade == .b)
+        #expect(stats.weakest?.key == warm.key)
+        #expect(PracticeStats.advice(warm, title: "Warm") == "you hold Warm 35.0 % too long (+3.5 s)")
+        #expect(PracticeStats.advice(side, title: "Jawline: Left side") == "you rush Jawline: Left side by 0.8 s (10.0 % short)")
+        var even = side
+        (even.bias, even.spread) = (1, 25)
+        #expect(PracticeStats.advice(even, title: "Lift").hasPrefix("Lift: uneven"))
+        (even.bias, even.spread) = (2, 3)
+        #expect(PracticeStats.advice(even, title: "Lift") == "Lift: on time (within 5 %)")
+        #expect(stats.level == .d, "the last 3 practices within 35 %, not all within 20 %")
+        #expect([2.0, 5, 7, 10, 20, 35, 36].map { PracticeStats.Grade(percent: $0).rawValue } == ["A", "A", "B", "B", "C", "D", "F"])
+        let chart = PracticeStats.chart(stats.points, width: 40)
+        #expect(chart.count == 7)
+        #expect(chart[0].hasPrefix(" 100 │") && chart[2].hasPrefix("  50 │") && chart[4].hasPrefix("   0 │"))
+        // 60, 45, 60: each nearest 50 of the five rows (100, 75, 50, 25, 0).
+        #expect(chart[2] == "  50 │● ● ● ", "\(chart)")
+        #expect(chart[1] == "     │      " && chart[3] == "     │      ", "\(chart)")
+        let rising = PracticeStats.chart([.init(day: "2026-11-20", rating: 0, mape: 50), .init(day: "2026-11-21", rating: 100, mape: 0)], width: 40)
+        #expect(rising[0] == " 100 │  ● " && rising[4] == "   0 │●   ", "\(rising)")
+        #expect(chart[6] == "      11-20  11-22", "\(chart)")
+        #expect(PracticeStats.chart([], width: 40).isEmpty)
+    }
+
     @Test func perSegmentErrorTrendBestAndStreaks() {
         // Warm is 10 s, the jawline's left side 8 s.
         let entries = [

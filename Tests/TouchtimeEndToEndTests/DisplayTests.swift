@@ -172,7 +172,7 @@ struct DisplayTests {
         Thread.sleep(until: started.addingTimeInterval(1.2))
         tmux.press("Space")
         #expect(tmux.waitFor { $0.contains(" Phase 2/5  Jawline · Left") })
-        #expect(tmux.waitFor { $0.contains { $0.contains("planned 10s, actual") } }, "--reveal shows the last press")
+        #expect(tmux.waitFor { $0.contains { $0.contains("Warm: planned 10s, actual") } }, "--reveal shows the last press, named")
         tmux.press("q", "y")
         #expect(tmux.waitFor { $0.contains { $0.hasPrefix("score: ") } })
         #expect(tmux.waitFor { $0.contains("EXIT=0") })

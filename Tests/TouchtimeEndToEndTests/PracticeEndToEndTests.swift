@@ -57,10 +57,47 @@ import TouchtimeTestSupport
         #expect(text.status == 0)
         #expect(text.stderr.hasPrefix("touchtime: history.jsonl:3: skipped: "))
         #expect(text.lines[0] == "trainee-drill: 2 practices, best rating 80/100")
-        #expect(text.lines[1].contains("█▁") && text.lines[1].hasSuffix("last 10.0 %"))
-        #expect(text.lines.contains { $0.hasPrefix("  Warm") && $0.contains("10.0 %") && $0.hasSuffix("2 practices") })
+        #expect(text.lines[1] == "  rating, oldest to newest; last score 10.0 % off:", "\(text.stdout)")
+        // The chart: 60 then 80, dated.
+        #expect(text.lines.contains { $0.hasPrefix("    100 │") })
+        #expect(text.lines.contains { $0.hasSuffix("11-20  11-21") || ($0.contains("11-20") && $0.contains("11-21")) }, "\(text.stdout)")
+        // The one to work on is marked, with its direction and what to do next.
+        #expect(text.lines.contains { $0.hasPrefix("  > Warm") && $0.contains("10.0 %") && $0.contains("+10.0 %") && $0.hasSuffix("2 practices") },
+                "\(text.stdout)")
+        #expect(text.lines.contains("  to change: you hold Warm 10.0 % too long (+1.0 s), unevenly (±10.0 %)"), "\(text.stdout)")
+        #expect(text.lines.contains { $0.hasPrefix("  next: ") && $0.hasSuffix("touchtime practice trainee-drill --reveal") })
         let csv = try BinaryRunner.run(["stats", "--history", path, "--csv", "--protocol", "trainee-drill"])
-        #expect(csv.lines == ["protocol,segment,title,mean_abs_error_percent,practices", "trainee-drill,1,Warm,10.0,2"])
+        #expect(csv.lines == ["protocol,segment,title,mean_abs_error_percent,practices,grade,bias_percent,bias_seconds,spread_percent",
+                              "trainee-drill,1,Warm,10.0,2,B,10.0,1.0,10.0"])
+    }
+
+    /// A trainee's progress (issue 24): the history in local time with each practice's score, the
+    /// level once three practices are steady, and the stroke drill counted in stats.
+    @Test func historyAndStatsShowScoresLocalTimeLevelAndTheDrill() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("history.jsonl").path
+        func practice(_ day: Int, mape: Int, actual: Double) -> String {
+            #"{"protocol":"trainee-drill","hash":"h","mode":"practice","start":"2026-11-\#(day)T09:00:00.000Z","end":"2026-11-\#(day)T09:01:00.000Z","planned":63,"actual":60,"outcome":"completed","pauses":0,"skips":0,"extensions":0,"mape":\#(mape),"rating":\#(100 - 2 * mape),"segments":[{"segment":0,"phase":"warm","role":"phase","title":"Warm","planned":10,"actual":\#(actual),"missed":false}]}"#
+        }
+        let drill = #"{"protocol":"neurotouch-symmetry","hash":"h","mode":"strokes","start":"2026-11-23T09:00:00.000Z","end":"2026-11-23T09:01:00.000Z","planned":120,"actual":12,"outcome":"quit","pauses":0,"skips":0,"extensions":0,"strokes":[{"segment":1,"phase":"jawline","role":"step","step":0,"title":"Jawline: Left side","target":4,"taps":5,"meanPeriod":4.4,"spread":0.2}]}"#
+        try ([practice(20, mape: 30, actual: 13), practice(21, mape: 9, actual: 10.9), practice(22, mape: 8, actual: 10.8),
+              practice(23, mape: 6, actual: 10.6), drill].joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+
+        let berlin = try BinaryRunner.run(["history", "--history", path], environment: ["TZ": "Europe/Berlin"])
+        #expect(berlin.lines.first?.hasPrefix("START (CET)") == true, "\(berlin.stdout)")
+        #expect(berlin.lines.contains { $0.hasPrefix("2026-11-23 10:00") && $0.contains("88/100 B") }, "\(berlin.stdout)")
+        #expect(berlin.lines.contains { $0.contains("strokes") && $0.contains("cadence 10.0 % off") }, "\(berlin.stdout)")
+        let utc = try BinaryRunner.run(["history", "--history", path, "--utc"], environment: ["TZ": "Europe/Berlin"])
+        #expect(utc.lines.first?.hasPrefix("START (UTC)") == true)
+        #expect(utc.lines.contains { $0.hasPrefix("2026-11-23 09:00") })
+
+        let stats = try BinaryRunner.run(["stats", "--history", path])
+        #expect(stats.lines.first == "trainee-drill: 4 practices, best rating 88/100, level B (the last 3 within 10 %)", "\(stats.stdout)")
+        #expect(stats.lines.contains("neurotouch-symmetry: 0 practices"), "\(stats.stdout)")
+        #expect(stats.lines.contains("  stroke drill: 1 drill, the last 10.0 % off the cadence"), "\(stats.stdout)")
+        let only = try BinaryRunner.run(["stats", "--history", path, "--protocol", "neurotouch-symmetry"])
+        #expect(!only.stdout.contains("No practices yet"), "the drill counts: \(only.stdout)")
     }
 
     @Test func statsMatchSegmentsByWhatTheyAreNotWhereTheyStood() throws {
@@ -80,8 +117,8 @@ import TouchtimeTestSupport
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         let csv = try BinaryRunner.run(["stats", "--history", path, "--csv"])
         #expect(csv.stderr.isEmpty, "\(csv.stderr)")
-        #expect(csv.lines == ["protocol,segment,title,mean_abs_error_percent,practices",
-                              "trainee-drill,1,Warm,10.0,1", "trainee-drill,2,Jawline: Left,30.0,2"])
+        #expect(csv.lines == ["protocol,segment,title,mean_abs_error_percent,practices,grade,bias_percent,bias_seconds,spread_percent",
+                              "trainee-drill,1,Warm,10.0,1,B,10.0,1.0,0.0", "trainee-drill,2,Jawline: Left,30.0,2,C,30.0,2.4,20.0"])
     }
 }
 

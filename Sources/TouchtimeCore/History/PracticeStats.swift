@@ -18,6 +18,46 @@ public struct PracticeStats: Sendable, Equatable {
         public var meanAbsoluteError: Double
         /// How many of those practices reached it.
         public var practices: Int
+        /// Mean signed error % over the same practices: positive, held too long; negative, rushed.
+        public var bias: Double = 0
+        /// The same in seconds (protocol time).
+        public var biasSeconds: Double = 0
+        /// How much the signed error varies from practice to practice (standard deviation, % points).
+        public var spread: Double = 0
+
+        /// Its band, by its mean absolute error.
+        public var grade: Grade { Grade(percent: meanAbsoluteError) }
+    }
+
+    /// Tolerance bands, as a share of each segment's own length (a 10 s stillness and a 2 min
+    /// phase are judged alike): A within 5 %, B 10 %, C 20 %, D 35 %, F beyond.
+    public enum Grade: String, Sendable, CaseIterable, Comparable {
+        case a = "A", b = "B", c = "C", d = "D", f = "F"
+
+        public init(percent: Double) {
+            self = Grade.allCases.first { $0.limit.map { percent <= $0 } ?? true } ?? .f
+        }
+
+        /// The band's upper bound in %, nil for F.
+        public var limit: Double? {
+            switch self {
+            case .a: return 5
+            case .b: return 10
+            case .c: return 20
+            case .d: return 35
+            case .f: return nil
+            }
+        }
+
+        public static func < (lhs: Grade, rhs: Grade) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    /// One practice's point in the progress: its day, rating and score.
+    public struct Point: Sendable, Equatable {
+        /// `YYYY-MM-DD`, as recorded (UTC).
+        public var day: String
+        public var rating: Int
+        public var mape: Double
     }
 
     public var protocolID: String
@@ -30,6 +70,25 @@ public struct PracticeStats: Sendable, Equatable {
     /// Days in a row with a practice, ending today or yesterday (else 0), and the longest run.
     public var currentStreak: Int
     public var longestStreak: Int
+    /// The last `trendLength` practices, oldest first, with their days: what the chart draws.
+    public var points: [Point] = []
+    /// The stroke drill (`practice --strokes`): how many, and how far off the cadence the last
+    /// few were (mean |period - target| / target, %), oldest first.
+    public var drills = 0
+    public var drillErrors: [Double] = []
+
+    /// The segment furthest off lately (the one to work on), if any is off at all.
+    public var weakest: SegmentError? {
+        segmentErrors.max { $0.meanAbsoluteError < $1.meanAbsoluteError }
+    }
+
+    /// The level: the tightest band the last 3 practices all scored within (their MAPE), nil with
+    /// fewer than 3. It rises only when practices are steady in the band, not with one good day.
+    public var level: Grade? {
+        guard points.count >= 3 else { return nil }
+        let worst = points.suffix(3).map(\.mape).max() ?? .infinity
+        return Grade(percent: worst)
+    }
 
     /// Segment errors average over this many of the latest practices.
     public static let window = 10
@@ -54,7 +113,10 @@ public struct PracticeStats: Sendable, Equatable {
             var bestRating = 0
             var days: Set<String> = []
             var trend: [Double] = []
+            var points: [Point] = []
             var recent: [HistoryEntry.PracticeSummary] = []
+            var drills = 0
+            var drillErrors: [Double] = []
         }
 
         private var order: [String] = []
@@ -63,9 +125,15 @@ public struct PracticeStats: Sendable, Equatable {
         public init() {}
 
         public mutating func add(_ entry: HistoryEntry) {
+            if entry.mode == .strokes, let strokes = entry.strokes {
+                addDrill(entry.protocolID, strokes)
+                return
+            }
             guard entry.mode == .practice, let practice = entry.practice else { return }
             if protocols[entry.protocolID] == nil { order.append(entry.protocolID) }
             var state = protocols[entry.protocolID] ?? PerProtocol()
+            state.points.append(Point(day: String(entry.start.prefix(10)), rating: practice.rating, mape: practice.mape))
+            if state.points.count > PracticeStats.trendLength { state.points.removeFirst() }
             state.practices += 1
             state.bestRating = max(state.bestRating, practice.rating)
             state.days.insert(String(entry.start.prefix(10)))
@@ -76,13 +144,32 @@ public struct PracticeStats: Sendable, Equatable {
             protocols[entry.protocolID] = state
         }
 
+        /// A stroke drill: how far its segments' mean periods were from their targets.
+        private mutating func addDrill(_ id: String, _ strokes: [HistoryEntry.StrokeSummary]) {
+            let errors = strokes.compactMap { stroke in
+                stroke.meanPeriod.map { abs(($0 - stroke.target) / stroke.target) * 100 }
+            }
+            if protocols[id] == nil { order.append(id) }
+            var state = protocols[id] ?? PerProtocol()
+            state.drills += 1
+            if !errors.isEmpty {
+                state.drillErrors.append(errors.reduce(0, +) / Double(errors.count))
+                if state.drillErrors.count > PracticeStats.trendLength { state.drillErrors.removeFirst() }
+            }
+            protocols[id] = state
+        }
+
         public func stats(today: String) -> [PracticeStats] {
             order.compactMap { id in
                 guard let state = protocols[id] else { return nil }
                 let (current, longest) = PracticeStats.streaks(days: state.days, today: today)
-                return PracticeStats(protocolID: id, practices: state.practices, trend: state.trend, bestRating: state.bestRating,
-                                     segmentErrors: PracticeStats.segmentErrors(state.recent[...]),
-                                     currentStreak: current, longestStreak: longest)
+                var stats = PracticeStats(protocolID: id, practices: state.practices, trend: state.trend, bestRating: state.bestRating,
+                                          segmentErrors: PracticeStats.segmentErrors(state.recent[...]),
+                                          currentStreak: current, longestStreak: longest)
+                stats.points = state.points
+                stats.drills = state.drills
+                stats.drillErrors = state.drillErrors
+                return stats
             }
         }
     }
@@ -91,11 +178,15 @@ public struct PracticeStats: Sendable, Equatable {
     static func segmentErrors(_ recent: ArraySlice<HistoryEntry.PracticeSummary>) -> [SegmentError] {
         var rows: [String: SegmentError] = [:]
         var errors: [String: [Double]] = [:]
+        var signed: [String: [(percent: Double, seconds: Double)]] = [:]
         var order: [String] = []
         for summary in recent.reversed() {
             // A segment repeated within one practice counts once there: its mean.
             var inThis: [String: [Double]] = [:]
+            var signedInThis: [String: [(percent: Double, seconds: Double)]] = [:]
             for segment in summary.segments where segment.planned > .zero {
+                let difference = segment.actual - segment.planned
+                signedInThis[segment.key, default: []].append((difference / segment.planned * 100, difference.seconds))
                 let error = abs((segment.actual - segment.planned) / segment.planned) * 100
                 if inThis[segment.key] == nil, rows[segment.key] == nil {
                     order.append(segment.key)
@@ -108,11 +199,23 @@ public struct PracticeStats: Sendable, Equatable {
             for (key, values) in inThis {
                 errors[key, default: []].append(values.reduce(0, +) / Double(values.count))
             }
+            for (key, values) in signedInThis {
+                let count = Double(values.count)
+                signed[key, default: []].append((values.map(\.percent).reduce(0, +) / count, values.map(\.seconds).reduce(0, +) / count))
+            }
         }
         return order.compactMap { key in
             guard var row = rows[key], let values = errors[key], !values.isEmpty else { return nil }
             row.meanAbsoluteError = values.reduce(0, +) / Double(values.count)
             row.practices = values.count
+            let bySign = signed[key] ?? []
+            if !bySign.isEmpty {
+                let count = Double(bySign.count)
+                row.bias = bySign.map(\.percent).reduce(0, +) / count
+                row.biasSeconds = bySign.map(\.seconds).reduce(0, +) / count
+                let variance = bySign.map { ($0.percent - row.bias) * ($0.percent - row.bias) }.reduce(0, +) / count
+                row.spread = variance.squareRoot()
+            }
             return row
         }.sorted { $0.position < $1.position }
     }
@@ -149,6 +252,53 @@ public struct PracticeStats: Sendable, Equatable {
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// What to change about a segment, in words: "you hold Stillness 35 % too long (+3.5 s)",
+    /// "you rush Lift: Temples by 0.8 s (12 % short)", "uneven: ±18 % from one practice to the next",
+    /// "on time (within 5 %)".
+    public static func advice(_ row: SegmentError, title: String) -> String {
+        func number(_ value: Double) -> String {
+            TimeText.seconds(.milliseconds(Int64((abs(value) * 1000).rounded())), decimals: 1)
+        }
+        if abs(row.bias) <= 5, row.spread <= 10 { return "\(title): on time (within 5 %)" }
+        if abs(row.bias) < row.spread / 2 {
+            return "\(title): uneven, long one time and short the next (±\(number(row.spread)) %)"
+        }
+        let steadiness = row.spread > 10 ? ", unevenly (±\(number(row.spread)) %)" : ""
+        if row.bias > 0 { return "you hold \(title) \(number(row.bias)) % too long (+\(number(row.biasSeconds)) s)\(steadiness)" }
+        return "you rush \(title) by \(number(row.biasSeconds)) s (\(number(row.bias)) % short)\(steadiness)"
+    }
+
+    /// The rating over the practices as a dated chart: five rows from 100 down to 0, one column
+    /// a practice (the last that fit in `width`), the first and the last day under it:
+    ///
+    ///     100 │          ●
+    ///         │      ● ●
+    ///      50 │  ● ●
+    ///         │●
+    ///       0 │
+    ///         └────────────
+    ///          11-20  11-27
+    public static func chart(_ points: [Point], width: Int) -> [String] {
+        let height = 5
+        let shown = Array(points.suffix(max(1, (width - 7) / 2)))
+        guard !shown.isEmpty else { return [] }
+        let labels = ["100", "   ", " 50", "   ", "  0"]
+        var lines: [String] = []
+        for row in 0..<height {
+            let cells = shown.map { point -> String in
+                let level = Int((Double(min(max(point.rating, 0), 100)) / 100 * Double(height - 1)).rounded())
+                return height - 1 - row == level ? "● " : "  "
+            }
+            lines.append(" \(labels[row]) │" + cells.joined())
+        }
+        let first = String(shown[0].day.dropFirst(5))
+        let last = String(shown[shown.count - 1].day.dropFirst(5))
+        let axis = shown.count > 1 ? max(shown.count * 2, first.count + last.count + 2) : max(2, first.count)
+        lines.append("     └" + String(repeating: "─", count: axis))
+        lines.append("      " + first + (shown.count > 1 ? String(repeating: " ", count: axis - first.count - last.count) + last : ""))
+        return lines
     }
 
     /// A terminal sparkline of the values, low to high: ▁▂▃▄▅▆▇█.

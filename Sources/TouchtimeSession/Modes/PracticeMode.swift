@@ -26,7 +26,9 @@ public struct PracticeMode: SessionMode {
     public func observe(_ stamped: StampedEvent, log: any SessionLog, reveal show: (String) -> Void) {
         guard reveal, case .press(let error?) = stamped.event.kind, let segment = model.timeline.segment(for: stamped.event) else { return }
         let planned = segment.plannedDuration
-        let text = "planned \(DurationText.format(planned)), actual \(Self.seconds(planned + error)) (\(Self.signed(error)))"
+        // Which segment it is about: a trainee pressing on through several needs the name.
+        let name = model.timeline.title(of: segment).terminalSafe
+        let text = "\(name): planned \(DurationText.format(planned)), actual \(Self.seconds(planned + error)) (\(Self.signed(error)))"
         log.note("           " + text)
         show(text)
     }

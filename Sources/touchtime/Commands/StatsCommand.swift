@@ -4,18 +4,22 @@ import TouchtimeCore
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Practice progress per protocol: each segment's mean absolute error lately, the score's trend, best rating, streaks.",
+        abstract: "Practice progress per protocol: what to change, each segment's grade and bias lately, the rating over time, streaks.",
         discussion: """
             Each segment's error is averaged over those of the last 10 practices that reached it (OVER says how \
             many); segments are matched by phase and step, not by position, so a segment skipped in one practice \
-            shifts nothing. The trend sparkline runs oldest to newest (lower is better).
+            shifts nothing. BIAS is the mean signed error (+ held too long, - rushed), SPREAD how much it varies \
+            from one practice to the next. GRADE is the band of the mean absolute error, as a share of the \
+            segment's own length: A within 5 %, B 10 %, C 20 %, D 35 %, F beyond. The level is the tightest band \
+            the last 3 practices all scored within. The chart is the rating of the last practices, oldest first, \
+            with their days (UTC). The stroke drill (practice --strokes) is counted too.
             """
     )
 
     @Option(help: ArgumentHelp("Only this protocol.", valueName: "id"), completion: ProtocolCompletion.ids)
     var `protocol`: String?
 
-    @Flag(help: "Print comma-separated values: protocol, segment, title, mean absolute error %, practices that reached it.")
+    @Flag(help: "Print comma-separated values: protocol, segment, title, mean absolute error %, practices that reached it, grade, bias %, bias s, spread %.")
     var csv = false
 
     @OptionGroup var history: HistoryOptions
@@ -28,7 +32,7 @@ struct StatsCommand: ParsableCommand {
         let all = accumulator.stats(today: today)
         let stats = all.filter { self.protocol == nil || $0.protocolID == self.protocol }
         if csv {
-            StandardStream.output.write("protocol,segment,title,mean_abs_error_percent,practices\n")
+            StandardStream.output.write("protocol,segment,title,mean_abs_error_percent,practices,grade,bias_percent,bias_seconds,spread_percent\n")
         } else if stats.isEmpty {
             StandardStream.output.write("No practices yet\(self.protocol.map { " of \($0)" } ?? ""): try 'touchtime practice'.\n")
             return
@@ -41,29 +45,76 @@ struct StatsCommand: ParsableCommand {
                 guard let timeline, timeline.segments.indices.contains(row.position) else { return "segment \(row.position + 1)" }
                 return timeline.title(of: timeline.segments[row.position]).terminalSafe
             }
-            func percent(_ value: Double) -> String {
-                TimeText.seconds(.milliseconds(Int64((value * 1000).rounded())), decimals: 1)
-            }
             if csv {
                 for row in stat.segmentErrors {
                     let name = title(row)
                     let quoted = name.contains(",") || name.contains("\"") ? "\"" + name.replacing("\"", with: "\"\"") + "\"" : name
-                    StandardStream.output.write("\(stat.protocolID.terminalSafe),\(row.position + 1),\(quoted),\(percent(row.meanAbsoluteError)),\(row.practices)\n")
+                    StandardStream.output.write("\(stat.protocolID.terminalSafe),\(row.position + 1),\(quoted),\(Self.number(row.meanAbsoluteError)),"
+                                                + "\(row.practices),\(row.grade.rawValue),\(Self.number(row.bias)),\(Self.number(row.biasSeconds)),\(Self.number(row.spread))\n")
                 }
                 continue
             }
-            StandardStream.output.write("""
-                \(stat.protocolID.terminalSafe): \(Counted.text(stat.practices, "practice")), best rating \(stat.bestRating)/100
-                  score trend (\(stat.practices > stat.trend.count ? "the last \(stat.trend.count), " : "")oldest to newest, lower is better): \(PracticeStats.sparkline(stat.trend)) \(stat.trend.last.map { "last " + percent($0) + " %" } ?? "")
-                  streak: \(Counted.text(stat.currentStreak, "day")) now, longest \(stat.longestStreak)
-
-                """)
-            var rows = [["  SEGMENT", "MEAN ABS ERROR", "OVER"]]
-            for row in stat.segmentErrors {
-                rows.append(["  " + title(row), percent(row.meanAbsoluteError) + " %",
-                             "\(Counted.text(row.practices, "practice"))"])
-            }
-            StandardStream.output.write(TextTable.render(rows) + "\n")
+            StandardStream.output.write(Self.text(stat, title: title) + "\n")
         }
     }
+
+    /// One protocol's progress, for a person: the figures, the chart, the table, what to change.
+    static func text(_ stat: PracticeStats, title: (PracticeStats.SegmentError) -> String) -> String {
+        var lines: [String] = []
+        var head = "\(stat.protocolID.terminalSafe): \(Counted.text(stat.practices, "practice"))"
+        if stat.practices > 0 { head += ", best rating \(stat.bestRating)/100" }
+        if let level = stat.level { head += ", level \(level.rawValue)" + (level.limit.map { " (the last 3 within \(Int($0)) %)" } ?? " (the last 3 beyond 35 %)") }
+        lines.append(head)
+        if stat.practices > 0 {
+            lines.append("  rating, oldest to newest\(stat.practices > stat.points.count ? " (the last \(stat.points.count))" : "")"
+                         + (stat.trend.last.map { "; last score " + number($0) + " % off" } ?? "") + ":")
+            lines += PracticeStats.chart(stat.points, width: 78).map { "  " + $0 }
+            lines.append("  streak: \(Counted.text(stat.currentStreak, "day")) now, longest \(stat.longestStreak)")
+        }
+        if stat.drills > 0 {
+            var drill = "  stroke drill: \(Counted.text(stat.drills, "drill"))"
+            if let last = stat.drillErrors.last {
+                drill += ", the last \(number(last)) % off the cadence"
+                if stat.drillErrors.count > 1 { drill += " (before: \(number(stat.drillErrors[stat.drillErrors.count - 2])) %)" }
+            }
+            lines.append(drill)
+        }
+        guard !stat.segmentErrors.isEmpty else { return lines.joined(separator: "\n") + "\n" }
+        let weakest = stat.weakest
+        var rows = [["  SEGMENT", "GRADE", "MEAN ABS ERROR", "BIAS", "SPREAD", "OVER"]]
+        for row in stat.segmentErrors {
+            // The one to work on is marked.
+            let mark = row.key == weakest?.key && row.grade > .a ? "> " : "  "
+            rows.append([mark + title(row), row.grade.rawValue, number(row.meanAbsoluteError) + " %", signed(row.bias) + " %",
+                         "±" + number(row.spread) + " %", Counted.text(row.practices, "practice")])
+        }
+        lines.append("")
+        lines.append(TextTable.render(rows).split(separator: "\n").joined(separator: "\n"))
+        if let weakest {
+            lines.append("")
+            if weakest.grade == .a {
+                lines.append("  every segment within 5 %: keep it steady, one practice a day keeps the streak")
+            } else {
+                lines.append("  to change: " + PracticeStats.advice(weakest, title: title(weakest)))
+                let others = stat.segmentErrors.filter { $0.key != weakest.key && $0.grade >= .c }.prefix(2)
+                for other in others { lines.append("             " + PracticeStats.advice(other, title: title(other))) }
+                lines.append("  next: practise with each press's time shown, to feel \(title(weakest)): "
+                             + "touchtime practice \(stat.protocolID.terminalSafe) --reveal")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func number(_ value: Double) -> String {
+        TimeText.seconds(.milliseconds(Int64((abs(value) * 1000).rounded())), decimals: 1).replacing("-", with: "")
+            .prepending(value < 0 && (abs(value) * 10).rounded() > 0 ? "-" : "")
+    }
+
+    static func signed(_ value: Double) -> String {
+        (value >= 0 || (abs(value) * 10).rounded() == 0 ? "+" : "") + number(value)
+    }
+}
+
+private extension String {
+    func prepending(_ prefix: String) -> String { prefix + self }
 }
