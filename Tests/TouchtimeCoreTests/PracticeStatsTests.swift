@@ -43,14 +43,15 @@ import Testing
         #expect(stats.level == .d, "the last 3 practices within 35 %, not all within 20 %")
         #expect([2.0, 5, 7, 10, 20, 35, 36].map { PracticeStats.Grade(percent: $0).rawValue } == ["A", "A", "B", "B", "C", "D", "F"])
         let chart = PracticeStats.chart(stats.points, width: 40)
-        #expect(chart.count == 7)
-        #expect(chart[0].hasPrefix(" 100 │") && chart[2].hasPrefix("  50 │") && chart[4].hasPrefix("   0 │"))
-        // 60, 45, 60: each nearest 50 of the five rows (100, 75, 50, 25, 0).
-        #expect(chart[2] == "  50 │● ● ● ", "\(chart)")
-        #expect(chart[1] == "     │      " && chart[3] == "     │      ", "\(chart)")
+        // 60, 45, 60: rows every 10 from 100 down to 40, each rating on its nearest ten.
+        #expect(chart.count == 7 + 2, "\(chart)")
+        #expect(chart[0] == " 100 │      " && chart[2] == "  80 │      ", "\(chart)")
+        #expect(chart[4] == "  60 │●   ● ", "\(chart)")
+        #expect(chart[5] == "     │  ●   ", "45 is nearest 50 (rounded up): \(chart)")
+        #expect(chart[6] == "  40 │      ", "\(chart)")
+        #expect(chart[8] == "      11-20  11-22", "\(chart)")
         let rising = PracticeStats.chart([.init(day: "2026-11-20", rating: 0, mape: 50), .init(day: "2026-11-21", rating: 100, mape: 0)], width: 40)
-        #expect(rising[0] == " 100 │  ● " && rising[4] == "   0 │●   ", "\(rising)")
-        #expect(chart[6] == "      11-20  11-22", "\(chart)")
+        #expect(rising.first == " 100 │  ● " && rising[10] == "   0 │●   ", "\(rising)")
         #expect(PracticeStats.chart([], width: 40).isEmpty)
     }
 

@@ -270,28 +270,32 @@ public struct PracticeStats: Sendable, Equatable {
         return "you rush \(title) by \(number(row.biasSeconds)) s (\(number(row.bias)) % short)\(steadiness)"
     }
 
-    /// The rating over the practices as a dated chart: five rows from 100 down to 0, one column
-    /// a practice (the last that fit in `width`), the first and the last day under it:
+    /// The rating over the practices as a dated chart: a row every 10 points, from 100 down to
+    /// the lowest ten the ratings reach (50 at the highest, so a chart of good days still shows
+    /// where half is), one column a practice (the last that fit in `width`), the first and the last
+    /// day under it:
     ///
-    ///     100 │          ●
-    ///         │      ● ●
-    ///      50 │  ● ●
-    ///         │●
-    ///       0 │
+    ///     100 │
+    ///      90 │            ●
+    ///      80 │      ● ● ●
+    ///      70 │  ● ●
+    ///      60 │●
+    ///      50 │
     ///         └────────────
     ///          11-20  11-27
     public static func chart(_ points: [Point], width: Int) -> [String] {
-        let height = 5
         let shown = Array(points.suffix(max(1, (width - 7) / 2)))
         guard !shown.isEmpty else { return [] }
-        let labels = ["100", "   ", " 50", "   ", "  0"]
+        let ratings = shown.map { min(max($0.rating, 0), 100) }
+        let low = min(50, (ratings.min() ?? 0) / 10 * 10)
         var lines: [String] = []
-        for row in 0..<height {
-            let cells = shown.map { point -> String in
-                let level = Int((Double(min(max(point.rating, 0), 100)) / 100 * Double(height - 1)).rounded())
-                return height - 1 - row == level ? "● " : "  "
+        for value in stride(from: 100, through: low, by: -10) {
+            let cells = ratings.map { rating -> String in
+                let row = Int((Double(rating) / 10).rounded()) * 10
+                return row == value ? "● " : "  "
             }
-            lines.append(" \(labels[row]) │" + cells.joined())
+            let label = value % 20 == 0 || value == low ? String(repeating: " ", count: 3 - "\(value)".count) + "\(value)" : "   "
+            lines.append(" \(label) │" + cells.joined())
         }
         let first = String(shown[0].day.dropFirst(5))
         let last = String(shown[shown.count - 1].day.dropFirst(5))

@@ -81,11 +81,11 @@ struct StatsCommand: ParsableCommand {
         }
         guard !stat.segmentErrors.isEmpty else { return lines.joined(separator: "\n") + "\n" }
         let weakest = stat.weakest
-        var rows = [["  SEGMENT", "GRADE", "MEAN ABS ERROR", "BIAS", "SPREAD", "OVER"]]
+        var rows = [["    SEGMENT", "GRADE", "MEAN ABS ERROR", "BIAS", "SPREAD", "OVER"]]
         for row in stat.segmentErrors {
             // The one to work on is marked.
             let mark = row.key == weakest?.key && row.grade > .a ? "> " : "  "
-            rows.append([mark + title(row), row.grade.rawValue, number(row.meanAbsoluteError) + " %", signed(row.bias) + " %",
+            rows.append(["  " + mark + title(row), row.grade.rawValue, number(row.meanAbsoluteError) + " %", signed(row.bias) + " %",
                          "±" + number(row.spread) + " %", Counted.text(row.practices, "practice")])
         }
         lines.append("")
