@@ -460,7 +460,9 @@ def check(binary, folder):
         with SERVERS[server](tempfile.mkdtemp(dir=folder, prefix="runtime-doctor-"), keep_alive=False) as sound:
             result = subprocess.run([binary, "doctor"] + (["--device", device] if device else []), env=sound.env,
                                     capture_output=True, text=True, timeout=60)
-        line = next((l for l in result.stdout.splitlines() if " sound " in l), "")
+        # (doctor wraps a check under its start within 80 columns: joined again.)
+        checks = result.stdout.replace("\n" + " " * 16, " ")
+        line = next((l for l in checks.splitlines() if " sound " in l), "")
         ok = line.startswith(expected_line) and (device != "pulse" or "fix: install pipewire-alsa" in line)
         print(("ok     " if ok else "FAILED ") + f"doctor names the route ({server}, --device {device or 'left out'}): {line}")
         failed += not ok
