@@ -30,7 +30,7 @@ struct Touchtime: AsyncParsableCommand {
             CommandGroup(name: "Sessions", subcommands: [RunCommand.self, PracticeCommand.self]),
             CommandGroup(name: "Protocols", subcommands: [ListCommand.self, ShowCommand.self, ValidateCommand.self, NewCommand.self,
                                                          EditCommand.self, RenderCommand.self]),
-            CommandGroup(name: "Progress", subcommands: [HistoryCommand.self, StatsCommand.self]),
+            CommandGroup(name: "Progress", subcommands: [HistoryCommand.self, StatsCommand.self, ReportCommand.self]),
             CommandGroup(name: "Setup and sound checks", subcommands: [ConfigCommand.self, DoctorCommand.self, ChimeCommand.self,
                                                                       SayCommand.self]),
         ]
@@ -38,7 +38,7 @@ struct Touchtime: AsyncParsableCommand {
 
     /// The commands a person types (the hidden helpers are not suggested).
     static let commandNames = [RunCommand.self, PracticeCommand.self, ListCommand.self, ShowCommand.self, ValidateCommand.self,
-                               NewCommand.self, EditCommand.self, RenderCommand.self, HistoryCommand.self, StatsCommand.self,
+                               NewCommand.self, EditCommand.self, RenderCommand.self, HistoryCommand.self, StatsCommand.self, ReportCommand.self,
                                ConfigCommand.self, DoctorCommand.self, ChimeCommand.self, SayCommand.self]
         .compactMap { ($0 as any ParsableCommand.Type).configuration.commandName } + ["help"]
     /// The helpers a session starts: known, never suggested.

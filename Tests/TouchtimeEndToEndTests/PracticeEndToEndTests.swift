@@ -100,6 +100,32 @@ import TouchtimeTestSupport
         #expect(!only.stdout.contains("No practices yet"), "the drill counts: \(only.stdout)")
     }
 
+    /// `touchtime report` writes one page with the three charts and the sign-off; without a
+    /// practice, or without a place to write, one line and its exit code.
+    @Test func reportWritesOnePageWithItsChartsAndSignOff() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("history.jsonl").path
+        let page = folder.appendingPathComponent("progress.html").path
+        try "".write(toFile: path, atomically: true, encoding: .utf8)
+        let none = try BinaryRunner.run(["report", "--history", path, "--out", page])
+        #expect(none.status == 66 && none.stderr.hasPrefix("touchtime: no practice to report in "), "\(none.stderr)")
+        func practice(_ day: Int, mape: Int) -> String {
+            #"{"protocol":"trainee-drill","hash":"h","mode":"practice","start":"2026-11-\#(day)T09:00:00.000Z","end":"2026-11-\#(day)T09:01:00.000Z","planned":63,"actual":60,"outcome":"completed","pauses":0,"skips":0,"extensions":0,"mape":\#(mape),"rating":\#(100 - 2 * mape),"segments":[{"segment":0,"phase":"warm","role":"phase","title":"Warm <b>","planned":10,"actual":11,"missed":false}]}"#
+        }
+        try ([practice(20, mape: 12), practice(21, mape: 9), practice(22, mape: 8), practice(23, mape: 7)].joined(separator: "\n") + "\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let made = try BinaryRunner.run(["report", "--history", path, "--out", page])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stdout == "wrote \(page): 4 practices of trainee-drill; 3 practices in a row within band B (10 % mean absolute error), the last on 2026-11-23.\n")
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("<svg id=\"rating\"") && html.contains("<svg id=\"heatmap\"") && html.contains("<svg id=\"calendar\""))
+        #expect(html.components(separatedBy: "class=\"practice\"").count - 1 == 4)
+        #expect(html.contains("Warm &lt;b&gt;") && !html.contains("Warm <b>"))
+        let blocked = try BinaryRunner.run(["report", "--history", path, "--out", folder.appendingPathComponent("no/such/folder.html").path])
+        #expect(blocked.status == 73 && blocked.stderr.contains("cannot write the report: no such file or directory"), "\(blocked.stderr)")
+    }
+
     @Test func statsMatchSegmentsByWhatTheyAreNotWhereTheyStood() throws {
         let folder = try BinaryRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

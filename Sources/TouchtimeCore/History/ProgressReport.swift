@@ -1,0 +1,88 @@
+/// A trainee's progress on one protocol, for a page people would rather look at than read
+/// (`touchtime report`): the rating over time, each segment's signed error practice by practice,
+/// the days practised, and a line an instructor can sign off. Pure: built from history entries,
+/// drawn by `ProgressPage`.
+public struct ProgressReport: Sendable, Equatable {
+    /// One practice, as the page draws it.
+    public struct Practice: Sendable, Equatable {
+        /// ISO 8601 UTC, as recorded.
+        public var start: String
+        public var rating: Int
+        public var mape: Double
+        /// Signed error % by segment key (+ held too long, - rushed).
+        public var errors: [String: Double]
+    }
+
+    /// A segment's row in the heatmap: its key and its title, in the protocol's order.
+    public struct Row: Sendable, Equatable {
+        public var key: String
+        public var title: String
+        public var position: Int
+    }
+
+    public var protocolID: String
+    /// The last `kept` practices, oldest first.
+    public var practices: [Practice]
+    /// Every practice there was (only the last `kept` are drawn).
+    public var total: Int
+    public var rows: [Row]
+    /// Each day practised (`YYYY-MM-DD`, UTC) and how many practices it had.
+    public var days: [String: Int]
+    /// Stroke drills: how many, and the last one's distance from the cadence (%).
+    public var drills = 0
+    public var lastDrillError: Double?
+
+    /// The practices drawn at most (a page of a thousand columns says nothing more).
+    public static let kept = 60
+
+    public init(protocolID: String) {
+        self.protocolID = protocolID
+        practices = []
+        total = 0
+        rows = []
+        days = [:]
+    }
+
+    /// Takes the history's entries one at a time, in file order; only this protocol's count.
+    public mutating func add(_ entry: HistoryEntry) {
+        guard entry.protocolID == protocolID else { return }
+        if entry.mode == .strokes, let strokes = entry.strokes {
+            drills += 1
+            let errors = strokes.compactMap { stroke in stroke.meanPeriod.map { abs(($0 - stroke.target) / stroke.target) * 100 } }
+            if !errors.isEmpty { lastDrillError = errors.reduce(0, +) / Double(errors.count) }
+            return
+        }
+        guard entry.mode == .practice, let practice = entry.practice else { return }
+        total += 1
+        days[String(entry.start.prefix(10)), default: 0] += 1
+        var errors: [String: [Double]] = [:]
+        for segment in practice.segments where segment.planned > .zero {
+            errors[segment.key, default: []].append((segment.actual - segment.planned) / segment.planned * 100)
+            if !rows.contains(where: { $0.key == segment.key }) {
+                rows.append(Row(key: segment.key, title: segment.identity?.title ?? "segment \(segment.position + 1)",
+                                position: segment.identity?.index ?? segment.position))
+                rows.sort { $0.position < $1.position }
+            }
+        }
+        practices.append(Practice(start: entry.start, rating: practice.rating, mape: practice.mape,
+                                  errors: errors.mapValues { $0.reduce(0, +) / Double($0.count) }))
+        if practices.count > Self.kept { practices.removeFirst() }
+    }
+
+    /// What an instructor can sign off: the tightest band the newest practices have kept, and for
+    /// how many in a row ("4 practices in a row within band B (10 %), the last on 2026-12-07"), or
+    /// what there is so far.
+    public var signOff: String {
+        guard let last = practices.last else { return "No practices of \(protocolID) yet." }
+        for grade in PracticeStats.Grade.allCases {
+            guard let limit = grade.limit else { continue }
+            let run = practices.reversed().prefix { $0.mape <= limit }.count
+            if run >= 3 {
+                return "\(run) practices in a row within band \(grade.rawValue) (\(Int(limit)) % mean absolute error), "
+                    + "the last on \(last.start.prefix(10))."
+            }
+        }
+        return "Not yet 3 practices in a row within a band: the last scored \(last.rating)/100 "
+            + "(\(PracticeStats.Grade(percent: last.mape).rawValue)) on \(last.start.prefix(10))."
+    }
+}
