@@ -70,8 +70,9 @@ public enum ProgressPage {
         var svg = "<svg id=\"rating\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
             + "width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"Rating over time\">\n"
         for rating in stride(from: 0, through: 100, by: 20) {
-            svg += "<line x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(y(rating))\" y2=\"\(y(rating))\" stroke=\"#ddd\"/>"
-                + "<text x=\"\(left - 6)\" y=\"\(y(rating) + 4)\" text-anchor=\"end\">\(rating)</text>\n"
+            let at = oneDecimal(y(rating))
+            svg += "<line x1=\"\(oneDecimal(left))\" x2=\"\(oneDecimal(width - right))\" y1=\"\(at)\" y2=\"\(at)\" stroke=\"#ddd\"/>"
+                + "<text x=\"\(oneDecimal(left - 6))\" y=\"\(oneDecimal(y(rating) + 4))\" text-anchor=\"end\">\(rating)</text>\n"
         }
         let points = practices.indices.map { "\(oneDecimal(x($0))),\(oneDecimal(y(practices[$0].rating)))" }.joined(separator: " ")
         svg += "<polyline fill=\"none\" stroke=\"#2a7\" stroke-width=\"2\" points=\"\(points)\"/>\n"
@@ -82,7 +83,9 @@ public enum ProgressPage {
         }
         // The first, the middle and the last practice's day under the axis.
         for index in Set([0, practices.count / 2, practices.count - 1]).sorted() {
-            svg += "<text class=\"date\" x=\"\(oneDecimal(x(index)))\" y=\"\(height - 12)\" text-anchor=\"middle\">"
+            // The first from its point on, the last up to its point: neither runs off the chart.
+            let anchor = practices.count == 1 ? "middle" : index == 0 ? "start" : index == practices.count - 1 ? "end" : "middle"
+            svg += "<text class=\"date\" x=\"\(oneDecimal(x(index)))\" y=\"\(height - 12)\" text-anchor=\"\(anchor)\">"
                 + "\(escape(String(practices[index].start.prefix(10))))</text>\n"
         }
         return svg + "</svg>"
