@@ -115,3 +115,32 @@ import Testing
         #expect(PracticeStats.compute(entries, today: "2026-11-25")[0].segmentErrors.map(\.meanAbsoluteError) == [0])
     }
 }
+
+/// `practice --focus` (issue 24): one segment drilled after its neighbour, recorded as the original's.
+@Suite struct FocusDrillTests {
+    @Test func aDrillIsTheSegmentAfterItsNeighbourFiveTimesRecordedAsTheOriginal() throws {
+        let timeline = PracticeStatsTests.drill
+        let stillness = try #require(timeline.segments.indices.first { timeline.title(of: timeline.segments[$0]) == "Jawline: stillness" })
+        let drill = try #require(FocusDrill(timeline, focus: stillness))
+        #expect(drill.origins == Array(repeating: [stillness - 1, stillness], count: 5).flatMap { $0 })
+        let practised = Timeline(drill.treatment)
+        #expect(practised.segments.count == 10)
+        #expect(practised.segments.map(\.plannedDuration) == Array(repeating: [.seconds(8), .seconds(4)], count: 5).flatMap { $0 })
+        #expect(practised.title(of: practised.segments[1]) == "Jawline: stillness" && practised.segments[1].isStillness)
+        #expect(drill.identity(of: 3)?.key == HistoryEntry.SegmentIdentity(timeline, index: stillness).key)
+        #expect(drill.identity(of: 2)?.title == "Jawline: Left side" || drill.identity(of: 2)?.title == timeline.title(of: timeline.segments[stillness - 1]))
+        // The first segment has no neighbour: it is drilled alone.
+        #expect(FocusDrill(timeline, focus: 0)?.origins == [0, 0, 0, 0, 0])
+    }
+
+    @Test func theWeakestIsTheSegmentFurthestOffLately() throws {
+        let timeline = PracticeStatsTests.drill
+        let entries = [PracticeStatsTests.practice("2026-11-20", mape: 20, rating: 60, segments: [(0, 10.2), (1, 11)]),
+                       PracticeStatsTests.practice("2026-11-21", mape: 20, rating: 60, segments: [(0, 9.9), (1, 10.5)])]
+        let stats = PracticeStats.compute(entries, today: "2026-11-21").first
+        #expect(FocusDrill.weakest(in: timeline, stats: stats) == 1)
+        let steady = PracticeStats.compute([PracticeStatsTests.practice("2026-11-20", mape: 1, rating: 98, segments: [(0, 10.1), (1, 8)])],
+                                           today: "2026-11-21").first
+        #expect(FocusDrill.weakest(in: timeline, stats: steady) == nil, "nothing off: nothing to drill")
+    }
+}

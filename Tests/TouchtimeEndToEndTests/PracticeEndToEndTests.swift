@@ -65,7 +65,7 @@ import TouchtimeTestSupport
         #expect(text.lines.contains { $0.hasPrefix("  > Warm") && $0.contains("10.0 %") && $0.contains("+10.0 %") && $0.hasSuffix("2 practices") },
                 "\(text.stdout)")
         #expect(text.lines.contains("  to change: you hold Warm 10.0 % too long (+1.0 s)"), "\(text.stdout)")
-        #expect(text.lines.contains { $0.hasPrefix("  next: ") && $0.hasSuffix("touchtime practice trainee-drill --reveal") })
+        #expect(text.lines.contains("  next: drill Warm, 5 times in a row: touchtime practice trainee-drill --weakest"), "\(text.stdout)")
         let csv = try BinaryRunner.run(["stats", "--history", path, "--csv", "--protocol", "trainee-drill"])
         #expect(csv.lines == ["protocol,segment,title,mean_abs_error_percent,practices,grade,bias_percent,bias_seconds,spread_percent",
                               "trainee-drill,1,Warm,10.0,2,B,10.0,1.0,10.0"])
@@ -124,6 +124,31 @@ import TouchtimeTestSupport
         #expect(html.contains("Warm &lt;b&gt;") && !html.contains("Warm <b>"))
         let blocked = try BinaryRunner.run(["report", "--history", path, "--out", folder.appendingPathComponent("no/such/folder.html").path])
         #expect(blocked.status == 73 && blocked.stderr.contains("cannot write the report: no such file"), "\(blocked.stderr)")
+    }
+
+    /// Drill it (issue 24): `--focus` drills one segment five times after its neighbour, recorded as
+    /// the original's, counted in stats; `--weakest` finds the segment stats say is furthest off.
+    @Test func aSegmentIsDrilledAndCountsTowardItsFigures() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("history.jsonl").path
+        let nothing = try BinaryRunner.run(["practice", "trainee-drill", "--weakest", "--plain", "--history", path])
+        #expect(nothing.status == 66 && nothing.stderr.contains("nothing to drill in trainee-drill"), "\(nothing.stderr)")
+        // At 10x: the left side 0.8 s, the stillness after it 0.4 s (held 0.6 s: 50 % long), five times.
+        let presses = (0..<5).flatMap { round in [0.3 + 1.4 * Double(round) + 0.8, 0.3 + 1.4 * Double(round) + 1.4] }
+        let drilled = try BinaryRunner.runPressing(["practice", "trainee-drill", "--focus", "jawline: stillness", "--plain", "--lead-in", "0",
+                                                    "--speed", "10", "--history", path], at: presses, key: " ")
+        #expect(drilled.status == 0, "\(drilled.stderr)")
+        #expect(drilled.stdout.contains("since your last") == false, "the first drill of it")
+        let line = try #require(String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").last.map(String.init))
+        #expect(line.contains(#""focus":{"segment":2,"phase":"jawline","role":"stillness-between-steps","step":0,"title":"Jawline: stillness"}"#), "\(line)")
+        #expect(line.components(separatedBy: #""title":"Jawline: stillness","planned":4.000"#).count - 1 == 5, "\(line)")
+        let stats = try BinaryRunner.run(["stats", "--history", path])
+        #expect(stats.lines.contains("  drills of one segment: 1 (their presses count in the table below)"), "\(stats.stdout)")
+        #expect(stats.lines.contains { $0.contains("Jawline: stillness") && $0.hasSuffix("1 practice") }, "\(stats.stdout)")
+        let weakest = try BinaryRunner.runPressing(["practice", "trainee-drill", "--weakest", "--plain", "--lead-in", "0", "--speed", "10",
+                                                    "--history", path], at: [], key: " ", then: "qq")
+        #expect(weakest.stderr.hasPrefix("touchtime: drilling "), "\(weakest.stderr)")
     }
 
     @Test func statsMatchSegmentsByWhatTheyAreNotWhereTheyStood() throws {

@@ -37,6 +37,8 @@ public struct HistoryEntry: Sendable, Equatable {
     public var practice: PracticeSummary?
     /// The stroke drill only: each paced segment's cadence.
     public var strokes: [StrokeSummary]?
+    /// A practice that drilled one segment (`practice --focus`): which.
+    public var focus: SegmentIdentity?
     /// A partial start (`run --from`, `run --resume`): where the session began.
     public var startedAt: Place?
     /// A session that did not complete: where it stopped (what `run --resume` starts from).
@@ -199,6 +201,7 @@ public struct HistoryEntry: Sendable, Equatable {
             }
             fields.append(("strokes", "[" + segments.joined(separator: ",") + "]"))
         }
+        if let focus { fields.append(("focus", Self.object(Self.identityFields(focus)))) }
         for (key, place) in [("from", startedAt), ("stopped", stoppedAt)] {
             guard let place else { continue }
             fields.append((key, Self.object(Self.identityFields(place.identity) + [("offset", Self.seconds(place.offset))])))
@@ -259,6 +262,10 @@ public struct HistoryEntry: Sendable, Equatable {
                 return StrokeSummary(identity: identity, target: try stroke.duration("target", positive: true), taps: try stroke.count("taps"),
                                      meanPeriod: try stroke.optionalDuration("meanPeriod"), spread: try stroke.optionalDuration("spread"))
             }
+        }
+        if let node = fields.node("focus") {
+            guard let identity = try Fields(node, name: "focus").identity() else { throw HistoryLineError(reason: "bad \"focus\"") }
+            entry.focus = identity
         }
         for (key, path) in [("from", \HistoryEntry.startedAt), ("stopped", \HistoryEntry.stoppedAt)] {
             guard let node = fields.node(key) else { continue }

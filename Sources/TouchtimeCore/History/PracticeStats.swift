@@ -76,6 +76,8 @@ public struct PracticeStats: Sendable, Equatable {
     /// few were (mean |period - target| / target, %), oldest first.
     public var drills = 0
     public var drillErrors: [Double] = []
+    /// Drills of one segment (`practice --focus`): their presses count toward the segments'.
+    public var focusDrills = 0
 
     /// The segment furthest off lately (the one to work on), if any is off at all.
     public var weakest: SegmentError? {
@@ -117,6 +119,7 @@ public struct PracticeStats: Sendable, Equatable {
             var recent: [HistoryEntry.PracticeSummary] = []
             var drills = 0
             var drillErrors: [Double] = []
+            var focusDrills = 0
         }
 
         private var order: [String] = []
@@ -132,6 +135,15 @@ public struct PracticeStats: Sendable, Equatable {
             guard entry.mode == .practice, let practice = entry.practice else { return }
             if protocols[entry.protocolID] == nil { order.append(entry.protocolID) }
             var state = protocols[entry.protocolID] ?? PerProtocol()
+            if entry.focus != nil {
+                // A drill of one segment: its segments count toward theirs, its score is no whole practice's.
+                state.focusDrills += 1
+                state.days.insert(String(entry.start.prefix(10)))
+                state.recent.append(practice)
+                if state.recent.count > PracticeStats.window { state.recent.removeFirst() }
+                protocols[entry.protocolID] = state
+                return
+            }
             state.points.append(Point(day: String(entry.start.prefix(10)), rating: practice.rating, mape: practice.mape))
             if state.points.count > PracticeStats.trendLength { state.points.removeFirst() }
             state.practices += 1
@@ -169,6 +181,7 @@ public struct PracticeStats: Sendable, Equatable {
                 stats.points = state.points
                 stats.drills = state.drills
                 stats.drillErrors = state.drillErrors
+                stats.focusDrills = state.focusDrills
                 return stats
             }
         }

@@ -7,11 +7,15 @@ public struct PracticeMode: SessionMode {
     public let reveal: Bool
     /// `--chimes`: each new segment sounds as in a run.
     public let chimes: Bool
+    /// `--focus` or `--weakest`: the drill of one segment this practice is (its segments recorded
+    /// as the original protocol's).
+    public let focus: FocusDrill?
 
-    public init(model: PracticeSession, reveal: Bool, chimes: Bool) {
+    public init(model: PracticeSession, reveal: Bool, chimes: Bool, focus: FocusDrill? = nil) {
         self.model = model
         self.reveal = reveal
         self.chimes = chimes
+        self.focus = focus
     }
 
     public var historyMode: HistoryEntry.Mode { .practice }
@@ -20,7 +24,11 @@ public struct PracticeMode: SessionMode {
     public var resumesAfterStop: Bool { true }
     public var hasSound: Bool { chimes }
     public var introduction: String? {
-        "practise \(model.timeline.treatment.title): press space or Enter when you judge each segment done"
+        if let focus {
+            return "drill \(model.timeline.title(of: model.timeline.segments[model.timeline.segments.count - 1])) "
+                + "\(focus.origins.filter { $0 == focus.focus }.count) times: press space or Enter when you judge each segment done"
+        }
+        return "practise \(model.timeline.treatment.title): press space or Enter when you judge each segment done"
     }
 
     public func observe(_ stamped: StampedEvent, log: any SessionLog, reveal show: (String) -> Void) {
@@ -37,9 +45,10 @@ public struct PracticeMode: SessionMode {
         let score = final.score
         guard let mape = score.meanAbsolutePercentError, let rating = score.rating else { return }
         entry.practice = .init(mape: mape, rating: rating, segments: score.results.enumerated().map { position, result in
-            HistoryEntry.PracticeSegment(identity: .init(final.timeline, index: result.segmentIndex), position: position,
-                                         planned: result.planned, actual: result.actual, missed: result.missed)
+            HistoryEntry.PracticeSegment(identity: focus?.identity(of: result.segmentIndex) ?? .init(final.timeline, index: result.segmentIndex),
+                                         position: position, planned: result.planned, actual: result.actual, missed: result.missed)
         })
+        entry.focus = focus?.identity(of: final.timeline.segments.count - 1)
     }
 
     /// The end report: a table per segment, the score, the worst segment, the change since the
@@ -62,7 +71,8 @@ public struct PracticeMode: SessionMode {
         text += "score: \(Self.percent(mape)) % mean absolute error, rating \(rating)/100\n"
         text += "worst: \(timeline.title(of: timeline.segments[worst.segmentIndex]).terminalSafe) (\(Self.signed(worst.error)))\n"
         let previous = history?.newest { other in
-            other.mode == .practice && other.protocolID == entry.protocolID && other.practice != nil
+            // A drill of one segment is compared with the last drill of it; a whole practice with the last whole one.
+            other.mode == .practice && other.protocolID == entry.protocolID && other.practice != nil && other.focus?.key == entry.focus?.key
                 && !(other.start == entry.start && other.end == entry.end)  // not this practice itself
         }
         if let previous = previous?.practice {
@@ -70,7 +80,7 @@ public struct PracticeMode: SessionMode {
             // A change that rounds to nothing is said as none, not "worse by 0.0 points".
             let verdict = Self.percent(abs(change)) == Self.percent(0) ? "unchanged"
                 : "\(change < 0 ? "better" : "worse") by \(Self.percent(abs(change))) points"
-            text += "since your last practice: \(Self.percent(previous.mape)) % -> \(Self.percent(mape)) % (\(verdict))\n"
+            text += "since your last \(entry.focus == nil ? "practice" : "drill of it"): \(Self.percent(previous.mape)) % -> \(Self.percent(mape)) % (\(verdict))\n"
         }
         return text
     }

@@ -32,6 +32,13 @@ struct PracticeCommand: AsyncParsableCommand {
     @Flag(help: "Play the transition chimes at each press (off by default: the point is to feel the time).")
     var chimes = false
 
+    @Option(help: ArgumentHelp("Drill one segment, \(FocusDrill.rounds) times in a row, each after the segment before it: a phase, "
+                               + "PHASE/STEP (as run --from) or a segment's title (\"Jawline: stillness\").", valueName: "segment"))
+    var focus: String?
+
+    @Flag(help: "Drill the segment furthest off lately (as stats finds it), \(FocusDrill.rounds) times in a row.")
+    var weakest = false
+
     /// Where `--chimes` play.
     @OptionGroup var deviceOption: DeviceOption
 
@@ -39,6 +46,11 @@ struct PracticeCommand: AsyncParsableCommand {
     @OptionGroup(visibility: .hidden) var speedOption: SpeedOption
 
     var speed: Double { speedOption.speed }
+
+    func validate() throws {
+        if focus != nil, weakest { throw ValidationError("--focus names the segment to drill, --weakest finds it: choose one") }
+        if strokes, focus != nil || weakest { throw ValidationError("--strokes drills the cadence; --focus and --weakest a segment's length: choose one") }
+    }
 
     func run() async throws {
         SignalWatcher.install()
@@ -50,10 +62,49 @@ struct PracticeCommand: AsyncParsableCommand {
             }
             return try await SessionLaunch(mode: StrokeDrillMode(model: drill), options: session, settings: settings, speed: speed).run()
         }
-        let timeline = Timeline(treatment)
-        let mode = PracticeMode(model: PracticeSession(timeline: timeline, speed: speed), reveal: reveal, chimes: chimes)
+        var timeline = Timeline(treatment)
+        var drill: FocusDrill?
+        if let index = try focusIndex(timeline) {
+            guard let made = FocusDrill(timeline, focus: index) else {
+                throw ValidationError("\(timeline.title(of: timeline.segments[index]).terminalSafe) waits for a press: it has no length to drill")
+            }
+            drill = made
+            timeline = Timeline(made.treatment)
+        }
+        let mode = PracticeMode(model: PracticeSession(timeline: timeline, speed: speed), reveal: reveal, chimes: chimes, focus: drill)
         let played = chimes ? SessionLaunch<PracticeMode>.Sound(plan: ChimePlan(timeline: timeline, volume: settings.volume.value, pace: false),
                                                                 speech: nil, device: settings.device.value) : nil
         try await SessionLaunch(mode: mode, options: session, settings: settings, speed: speed, sound: played).run()
+    }
+
+    /// The segment `--focus` names or `--weakest` finds, as an index in `timeline`; nil for a whole practice.
+    private func focusIndex(_ timeline: Timeline) throws -> Int? {
+        if let focus {
+            // A segment's title first ("Jawline: stillness", "pause"), then --from's PHASE/STEP.
+            let wanted = focus.lowercased()
+            if let index = timeline.segments.indices.first(where: { timeline.title(of: timeline.segments[$0]).lowercased() == wanted }) {
+                return index
+            }
+            switch timeline.segmentIndex(from: focus) {
+            case .success(let index): return index
+            case .failure(let failure): throw ValidationError("--focus: \(timeline.treatment.id.terminalSafe): \(failure.message.terminalSafe)")
+            }
+        }
+        guard weakest else { return nil }
+        guard let path = session.history ?? HistoryFile.defaultPlace(environment: Environment.variables)?.path else {
+            throw CommandFailure("--weakest reads the history, and there is none: neither HOME nor XDG_DATA_HOME is set (name it with --history FILE)",
+                                 status: ExitStatus.noInput)
+        }
+        // One pass, in bounded memory, as stats reads it.
+        var accumulator = PracticeStats.Accumulator()
+        let id = timeline.treatment.id
+        try? HistoryReader(path: path).forEach { if $0.protocolID == id { accumulator.add($0) } }
+        let stats = accumulator.stats(today: "").first { $0.protocolID == id }
+        guard let index = FocusDrill.weakest(in: timeline, stats: stats) else {
+            throw CommandFailure("nothing to drill in \(id.terminalSafe): no practice yet, or every segment within 5 % lately; "
+                                 + "practise it whole with 'touchtime practice \(id.terminalSafe)'", status: ExitStatus.noInput)
+        }
+        StandardStream.error.write("touchtime: drilling \(timeline.title(of: timeline.segments[index]).terminalSafe), the segment furthest off lately\n")
+        return index
     }
 }

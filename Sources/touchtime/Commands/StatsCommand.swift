@@ -71,6 +71,9 @@ struct StatsCommand: ParsableCommand {
             lines += PracticeStats.chart(stat.points, width: 78).map { "  " + $0 }
             lines.append("  streak: \(Counted.text(stat.currentStreak, "day")) now, longest \(stat.longestStreak)")
         }
+        if stat.focusDrills > 0 {
+            lines.append("  drills of one segment: \(stat.focusDrills) (their presses count in the table below)")
+        }
         if stat.drills > 0 {
             var drill = "  stroke drill: \(Counted.text(stat.drills, "drill"))"
             if let last = stat.drillErrors.last {
@@ -98,8 +101,8 @@ struct StatsCommand: ParsableCommand {
                 lines.append("  to change: " + PracticeStats.advice(weakest, title: title(weakest)))
                 let others = stat.segmentErrors.filter { $0.key != weakest.key && $0.grade >= .c }.prefix(2)
                 for other in others { lines.append("             " + PracticeStats.advice(other, title: title(other))) }
-                lines.append("  next: practise with each press's time shown, to feel \(title(weakest)): "
-                             + "touchtime practice \(stat.protocolID.terminalSafe) --reveal")
+                lines.append("  next: drill \(title(weakest)), \(FocusDrill.rounds) times in a row: "
+                             + "touchtime practice \(stat.protocolID.terminalSafe) --weakest")
             }
         }
         return lines.joined(separator: "\n") + "\n"
