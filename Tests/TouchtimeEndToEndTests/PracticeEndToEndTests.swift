@@ -135,7 +135,11 @@ import TouchtimeTestSupport
         let nothing = try BinaryRunner.run(["practice", "trainee-drill", "--weakest", "--plain", "--history", path])
         #expect(nothing.status == 66 && nothing.stderr.contains("nothing to drill in trainee-drill"), "\(nothing.stderr)")
         // At 10x: the left side 0.8 s, the stillness after it 0.4 s (held 0.6 s: 50 % long), five times.
-        let presses = (0..<5).flatMap { round in [0.3 + 1.4 * Double(round) + 0.8, 0.3 + 1.4 * Double(round) + 1.4] }
+        var presses: [Double] = []
+        for round in 0..<5 {
+            let start = 0.3 + 1.4 * Double(round)
+            presses += [start + 0.8, start + 1.4]
+        }
         let drilled = try BinaryRunner.runPressing(["practice", "trainee-drill", "--focus", "jawline: stillness", "--plain", "--lead-in", "0",
                                                     "--speed", "10", "--history", path], at: presses, key: " ")
         #expect(drilled.status == 0, "\(drilled.stderr)")
