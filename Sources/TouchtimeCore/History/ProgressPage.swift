@@ -159,20 +159,8 @@ public enum ProgressPage {
         return "#" + hex(mix(red)) + hex(mix(green)) + hex(mix(blue))
     }
 
-    /// `YYYY-MM-DD` for days since 1970-01-01 (Howard Hinnant's civil from days).
-    static func civil(_ days: Int) -> String {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)-\(two(month))-\(two(day))"
-    }
+    /// `YYYY-MM-DD` for days since 1970-01-01.
+    static func civil(_ days: Int) -> String { TimeText.day(days) }
 
     static func oneDecimal(_ value: Double) -> String {
         let tenths = Int((value * 10).rounded())

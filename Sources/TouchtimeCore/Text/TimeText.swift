@@ -12,12 +12,8 @@ public enum TimeText {
         return "\(sign)\(minutes.twoDigits):\(seconds.twoDigits).\(millisText)"
     }
 
-    /// ISO 8601 UTC with milliseconds, `2026-11-25T01:20:00.123Z`, from seconds since 1970.
-    /// Pure (no Foundation, no locale), so it costs microseconds on the timing path.
-    public static func iso8601(secondsSince1970 seconds: Int64, nanoseconds: Int64) -> String {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        // Civil date from days since the epoch (Howard Hinnant's algorithm).
+    /// The civil date of `days` since 1970-01-01 (Howard Hinnant's algorithm).
+    static func civil<Number: BinaryInteger>(days: Number) -> (year: Number, month: Number, day: Number) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -26,7 +22,21 @@ public enum TimeText {
         let monthIndex = (5 * dayOfYear + 2) / 153
         let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// `YYYY-MM-DD` for `days` since 1970-01-01.
+    public static func day(_ days: Int) -> String {
+        let (year, month, day) = civil(days: Int64(days))
+        return "\(year)-\(month.twoDigits)-\(day.twoDigits)"
+    }
+
+    /// ISO 8601 UTC with milliseconds, `2026-11-25T01:20:00.123Z`, from seconds since 1970.
+    /// Pure (no Foundation, no locale), so it costs microseconds on the timing path.
+    public static func iso8601(secondsSince1970 seconds: Int64, nanoseconds: Int64) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = civil(days: days)
         let millis = max(0, min(999, nanoseconds / 1_000_000))
         let millisText = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
         return "\(year)-\(month.twoDigits)-\(day.twoDigits)T\((secondOfDay / 3600).twoDigits):"
