@@ -161,6 +161,13 @@ public struct HistoryEntry: Sendable, Equatable {
         }
     }
 
+    /// How far a stroke drill's segments were from their target cadence: the mean of each one's
+    /// |mean period - target| / target, in %; nil when no segment had two taps.
+    public static func cadenceError(_ strokes: [StrokeSummary]) -> Double? {
+        let errors = strokes.compactMap { stroke in stroke.meanPeriod.map { abs(($0 - stroke.target) / stroke.target) * 100 } }
+        return errors.isEmpty ? nil : errors.reduce(0, +) / Double(errors.count)
+    }
+
     /// A content hash of a timeline: FNV-1a (64-bit) of its JSON form, in hex.
     public static func hash(of timeline: Timeline) -> String {
         var value: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -158,14 +158,11 @@ public struct PracticeStats: Sendable, Equatable {
 
         /// A stroke drill: how far its segments' mean periods were from their targets.
         private mutating func addDrill(_ id: String, _ strokes: [HistoryEntry.StrokeSummary]) {
-            let errors = strokes.compactMap { stroke in
-                stroke.meanPeriod.map { abs(($0 - stroke.target) / stroke.target) * 100 }
-            }
             if protocols[id] == nil { order.append(id) }
             var state = protocols[id] ?? PerProtocol()
             state.drills += 1
-            if !errors.isEmpty {
-                state.drillErrors.append(errors.reduce(0, +) / Double(errors.count))
+            if let error = HistoryEntry.cadenceError(strokes) {
+                state.drillErrors.append(error)
                 if state.drillErrors.count > PracticeStats.trendLength { state.drillErrors.removeFirst() }
             }
             protocols[id] = state

@@ -48,8 +48,7 @@ public struct ProgressReport: Sendable, Equatable {
         guard entry.protocolID == protocolID else { return }
         if entry.mode == .strokes, let strokes = entry.strokes {
             drills += 1
-            let errors = strokes.compactMap { stroke in stroke.meanPeriod.map { abs(($0 - stroke.target) / stroke.target) * 100 } }
-            if !errors.isEmpty { lastDrillError = errors.reduce(0, +) / Double(errors.count) }
+            lastDrillError = HistoryEntry.cadenceError(strokes) ?? lastDrillError
             return
         }
         guard entry.mode == .practice, let practice = entry.practice else { return }

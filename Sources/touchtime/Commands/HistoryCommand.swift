@@ -73,9 +73,7 @@ struct HistoryCommand: ParsableCommand {
             return "\(practice.rating)/100 \(PracticeStats.Grade(percent: practice.mape).rawValue)"
         }
         if let strokes = entry.strokes {
-            let errors = strokes.compactMap { stroke in stroke.meanPeriod.map { abs(($0 - stroke.target) / stroke.target) * 100 } }
-            guard !errors.isEmpty else { return "-" }
-            return "cadence \(StatsCommand.number(errors.reduce(0, +) / Double(errors.count))) % off"
+            return HistoryEntry.cadenceError(strokes).map { "cadence \(StatsCommand.number($0)) % off" } ?? "-"
         }
         return "-"
     }
