@@ -108,16 +108,13 @@ struct StatsCommand: ParsableCommand {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// One decimal; a minus only when it survives the rounding ("-0.0" never shows).
     static func number(_ value: Double) -> String {
-        TimeText.seconds(.milliseconds(Int64((abs(value) * 1000).rounded())), decimals: 1).replacing("-", with: "")
-            .prepending(value < 0 && (abs(value) * 10).rounded() > 0 ? "-" : "")
+        (value < 0 && (abs(value) * 10).rounded() > 0 ? "-" : "")
+            + TimeText.seconds(.milliseconds(Int64((abs(value) * 1000).rounded())), decimals: 1)
     }
 
     static func signed(_ value: Double) -> String {
         (value >= 0 || (abs(value) * 10).rounded() == 0 ? "+" : "") + number(value)
     }
-}
-
-private extension String {
-    func prepending(_ prefix: String) -> String { prefix + self }
 }
