@@ -48,9 +48,11 @@ public final class SessionAudio: Sendable {
         }
         let audio = try opened.get()
         let bank = audio.bank
+        // The confirmations first (short, and a press can come at once), then the rest of the bank:
+        // nothing is rendered on the way from a press to its sound.
         let prepare = { @Sendable in
-            bank.prepare(plan)
             if confirmations != nil { audio.prepareConfirmations() }
+            bank.prepare(plan)
         }
         if !DedicatedThread.start(named: "touchtime.sound.render", prepare) { prepare() }
         guard leadIn > .zero else { return audio }
