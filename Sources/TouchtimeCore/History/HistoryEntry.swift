@@ -39,6 +39,8 @@ public struct HistoryEntry: Sendable, Equatable {
     public var strokes: [StrokeSummary]?
     /// A practice that drilled one segment (`practice --focus`): which.
     public var focus: SegmentIdentity?
+    /// Practice only: how much it helped (`practice --support`); nil on lines written before.
+    public var support: PracticeSupport?
     /// A partial start (`run --from`, `run --resume`): where the session began.
     public var startedAt: Place?
     /// A session that did not complete: where it stopped (what `run --resume` starts from).
@@ -209,6 +211,7 @@ public struct HistoryEntry: Sendable, Equatable {
             fields.append(("strokes", "[" + segments.joined(separator: ",") + "]"))
         }
         if let focus { fields.append(("focus", Self.object(Self.identityFields(focus)))) }
+        if let support { fields.append(("support", JSONText.string(support.rawValue))) }
         for (key, place) in [("from", startedAt), ("stopped", stoppedAt)] {
             guard let place else { continue }
             fields.append((key, Self.object(Self.identityFields(place.identity) + [("offset", Self.seconds(place.offset))])))
@@ -237,6 +240,21 @@ public struct HistoryEntry: Sendable, Equatable {
     /// Parses one history line; the error says why a line cannot be read. Every number is
     /// range-checked: a line out of range is skipped like a torn one, never trusted.
     public static func parse(_ line: String) throws(HistoryLineError) -> HistoryEntry {
+        var line = line
+        var decoder = HistoryLineDecoder()
+        if let entry = line.withUTF8({ decoder.decode($0) }) { return entry }
+        return try parseTree(line)
+    }
+
+    /// The same from the line's bytes, with a decoder kept from line to line (`HistoryFile`'s reading).
+    static func parse(_ bytes: ArraySlice<UInt8>, decoder: inout HistoryLineDecoder) throws(HistoryLineError) -> HistoryEntry {
+        if let entry = bytes.withUnsafeBufferPointer({ decoder.decode($0) }) { return entry }
+        return try parseTree(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The line through the full JSON parser: what every line means, and why one cannot be read.
+    /// `HistoryLineDecoder` reads the common shape faster and leaves the rest to this.
+    public static func parseTree(_ line: String) throws(HistoryLineError) -> HistoryEntry {
         let node: JSONNode
         do {
             node = try JSONParser.parse(Array(line.utf8))
@@ -273,6 +291,10 @@ public struct HistoryEntry: Sendable, Equatable {
         if let node = fields.node("focus") {
             guard let identity = try Fields(node, name: "focus").identity() else { throw HistoryLineError(reason: "bad \"focus\"") }
             entry.focus = identity
+        }
+        if fields.has("support") {
+            guard let support = PracticeSupport(rawValue: try fields.string("support")) else { throw HistoryLineError(reason: "unknown \"support\"") }
+            entry.support = support
         }
         for (key, path) in [("from", \HistoryEntry.startedAt), ("stopped", \HistoryEntry.stoppedAt)] {
             guard let node = fields.node(key) else { continue }

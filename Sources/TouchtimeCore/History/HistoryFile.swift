@@ -156,8 +156,9 @@ public enum HistoryFile {
         try withLines(path) { (lines: HistoryLines) throws(HistoryFile.ReadError.Reason) in
             // Empty lines are not passed on but count: the numbers are the file's own. A last line
             // still being written by another session is not read, whole or not.
+            var decoder = HistoryLineDecoder()
             try lines.forward { line in
-                let result = parse(line, name: name, number: line.number)
+                let result = parse(line, name: name, number: line.number, decoder: &decoder)
                 if case .failure = result, line.unterminated { return true }
                 return body(line.number, result)
             }
@@ -171,8 +172,9 @@ public enum HistoryFile {
     ) throws(ReadError) {
         try withLines(path) { (lines: HistoryLines) throws(HistoryFile.ReadError.Reason) in
             var failure: HistoryFile.ReadError.Reason?
+            var decoder = HistoryLineDecoder()
             try lines.backward { line in
-                var result = parse(line, name: name, number: 0)
+                var result = parse(line, name: name, number: 0, decoder: &decoder)
                 if case .failure = result, line.unterminated { return true }
                 if case .failure(var skipped) = result {
                     // Numbered only when reported: counting lines from the start costs a full read.
@@ -190,12 +192,13 @@ public enum HistoryFile {
         }
     }
 
-    private static func parse(_ line: HistoryLines.Line, name: String, number: Int) -> Result<HistoryEntry, Skipped> {
+    private static func parse(_ line: HistoryLines.Line, name: String, number: Int,
+                              decoder: inout HistoryLineDecoder) -> Result<HistoryEntry, Skipped> {
         guard !line.tooLong else {
             return .failure(Skipped(name: name, line: number, reason: "longer than \(HistoryLines.longest >> 20) MiB"))
         }
         do {
-            return .success(try HistoryEntry.parse(String(decoding: line.bytes, as: UTF8.self)))
+            return .success(try HistoryEntry.parse(line.bytes, decoder: &decoder))
         } catch {
             return .failure(Skipped(name: name, line: number, reason: error.reason))
         }

@@ -40,7 +40,7 @@ struct HistoryLines {
             let count = try read(into: &buffer, at: position, count: min(Self.chunk, size - position))
             if count == 0 { break }
             var start = 0
-            while let newline = buffer[start..<count].firstIndex(of: 0x0A) {
+            while let newline = Self.newline(in: buffer, from: start, to: count) {
                 let piece = buffer[start..<newline]
                 let line: Line
                 if pending.isEmpty && !discarding {
@@ -67,6 +67,15 @@ struct HistoryLines {
         }
         if !pending.isEmpty || discarding {
             _ = body(Line(bytes: pending[...], offset: pendingOffset, tooLong: discarding, number: number, unterminated: true))
+        }
+    }
+
+    /// The index of the first newline in `buffer[from..<to]`, found by the C library.
+    private static func newline(in buffer: [UInt8], from: Int, to: Int) -> Int? {
+        guard from < to else { return nil }
+        return buffer.withUnsafeBufferPointer { pointer -> Int? in
+            guard let base = pointer.baseAddress, let found = memchr(base + from, 0x0A, to - from) else { return nil }
+            return UnsafeRawPointer(found) - UnsafeRawPointer(base)
         }
     }
 

@@ -134,38 +134,38 @@ public struct PracticeStats: Sendable, Equatable {
             }
             guard entry.mode == .practice, let practice = entry.practice else { return }
             if protocols[entry.protocolID] == nil { order.append(entry.protocolID) }
-            var state = protocols[entry.protocolID] ?? PerProtocol()
+            // Changed in place: a copy of the state would copy its set of days, once a practice.
+            Self.add(entry, practice, to: &protocols[entry.protocolID, default: PerProtocol()])
+        }
+
+        private static func add(_ entry: HistoryEntry, _ practice: HistoryEntry.PracticeSummary, to state: inout PerProtocol) {
+            let day = String(entry.start.prefix(10))
+            state.days.insert(day)
+            state.recent.append(practice)
+            if state.recent.count > PracticeStats.window { state.recent.removeFirst() }
+            // A drill of one segment: its segments count toward theirs, its score is no whole practice's.
             if entry.focus != nil {
-                // A drill of one segment: its segments count toward theirs, its score is no whole practice's.
                 state.focusDrills += 1
-                state.days.insert(String(entry.start.prefix(10)))
-                state.recent.append(practice)
-                if state.recent.count > PracticeStats.window { state.recent.removeFirst() }
-                protocols[entry.protocolID] = state
                 return
             }
-            state.points.append(Point(day: String(entry.start.prefix(10)), rating: practice.rating, mape: practice.mape))
+            state.points.append(Point(day: day, rating: practice.rating, mape: practice.mape))
             if state.points.count > PracticeStats.trendLength { state.points.removeFirst() }
             state.practices += 1
             state.bestRating = max(state.bestRating, practice.rating)
-            state.days.insert(String(entry.start.prefix(10)))
             state.trend.append(practice.mape)
             if state.trend.count > PracticeStats.trendLength { state.trend.removeFirst() }
-            state.recent.append(practice)
-            if state.recent.count > PracticeStats.window { state.recent.removeFirst() }
-            protocols[entry.protocolID] = state
         }
 
         /// A stroke drill: how far its segments' mean periods were from their targets.
         private mutating func addDrill(_ id: String, _ strokes: [HistoryEntry.StrokeSummary]) {
             if protocols[id] == nil { order.append(id) }
-            var state = protocols[id] ?? PerProtocol()
-            state.drills += 1
+            protocols[id, default: PerProtocol()].drills += 1
             if let error = HistoryEntry.cadenceError(strokes) {
-                state.drillErrors.append(error)
-                if state.drillErrors.count > PracticeStats.trendLength { state.drillErrors.removeFirst() }
+                protocols[id, default: PerProtocol()].drillErrors.append(error)
+                if protocols[id, default: PerProtocol()].drillErrors.count > PracticeStats.trendLength {
+                    protocols[id, default: PerProtocol()].drillErrors.removeFirst()
+                }
             }
-            protocols[id] = state
         }
 
         public func stats(today: String) -> [PracticeStats] {

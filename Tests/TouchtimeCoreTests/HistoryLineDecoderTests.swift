@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+@testable import TouchtimeCore
+
+/// The fast reader of history lines reads what the JSON parser reads, the same way, and declines
+/// the rest (which the parser then reads or explains).
+@Suite struct HistoryLineDecoderTests {
+    /// Lines of every kind the history holds, as written.
+    static func lines() throws -> [String] {
+        let drill = Timeline(try #require(try BundledProtocols.load("trainee-drill")))
+        let run = HistoryTests.entry
+        var practice = run
+        practice.mode = .practice
+        var segments: [HistoryEntry.PracticeSegment] = []
+        for index in drill.segments.indices {
+            let actual = Duration.milliseconds(Int64(3_000 + index * 1_237))
+            let identity = HistoryEntry.SegmentIdentity(drill, index: index)
+            segments.append(.init(identity: identity, position: index, planned: drill.segments[index].plannedDuration,
+                                  actual: actual, missed: index == 3))
+        }
+        practice.practice = .init(mape: 12.345, rating: 75, segments: segments)
+        var blind = practice
+        blind.support = .blind
+        var focus = practice
+        focus.focus = .init(drill, index: 2)
+        focus.support = .chimes
+        var strokes = run
+        strokes.mode = .strokes
+        strokes.strokes = [.init(identity: .init(drill, index: 1), target: .seconds(4), taps: 8, meanPeriod: .milliseconds(4_100),
+                                 spread: .milliseconds(250)),
+                           .init(identity: .init(drill, index: 3), target: .seconds(4), taps: 1, meanPeriod: nil, spread: nil)]
+        var partial = run
+        partial.outcome = .quit
+        partial.startedAt = .init(identity: .init(drill, index: 2), offset: .milliseconds(1_500))
+        partial.stoppedAt = .init(identity: .init(drill, index: 5), offset: .seconds(2))
+        partial.speed = 10
+        let old = #"{"protocol":"trainee-drill","hash":"h","mode":"practice","start":"2026-11-20T09:00:00.000Z","end":"2026-11-20T09:01:00.000Z","planned":63.000,"actual":60.000,"outcome":"completed","pauses":0,"skips":0,"extensions":0,"mape":20.000,"rating":60,"segments":[{"planned":10,"actual":12.000,"missed":false}]}"#
+        let spaced = #" { "protocol" : "é-ritual" , "hash":"h", "mode":"run","start":"s","end":"e","planned":0,"actual":0.5,"outcome":"aborted","pauses":0,"skips":0,"extensions":0 } "#
+        return [run, practice, blind, focus, strokes, partial].map(\.jsonLine) + [old, spaced]
+    }
+
+    @Test func theLinesTouchtimeWritesAreReadFastAndAlike() throws {
+        var decoder = HistoryLineDecoder()
+        for line in try Self.lines() {
+            var bytes = line
+            let fast = bytes.withUTF8 { decoder.decode($0) }
+            #expect(fast != nil, "declined: \(line)")
+            #expect(fast == (try HistoryEntry.parseTree(line)))
+        }
+    }
+
+    /// Each line edited a byte at a time (every 7th byte, replaced by a byte that matters to JSON,
+    /// removed, or doubled; the fuzzer edits every byte): what the decoder reads, the parser reads
+    /// the same; what it declines is left to it.
+    @Test func editedLinesAreReadAlikeOrLeftToTheParser() throws {
+        let replacements: [UInt8] = Array(#"{}:,"\0.e5 "#.utf8) + [0x1F, 0xC3]
+        var decoder = HistoryLineDecoder()
+        var read = 0
+        var declined = 0
+        var disagreements: [String] = []
+        for line in try Self.lines() {
+            let original = Array(line.utf8)
+            var edits: [[UInt8]] = []
+            for position in stride(from: 0, to: original.count, by: 7) {
+                for byte in replacements where byte != original[position] {
+                    var edited = original
+                    edited[position] = byte
+                    edits.append(edited)
+                }
+                var removed = original
+                removed.remove(at: position)
+                edits.append(removed)
+                var doubled = original
+                doubled.insert(original[position], at: position)
+                edits.append(doubled)
+            }
+            for edit in edits {
+                let fast = edit.withUnsafeBufferPointer { decoder.decode($0) }
+                let tree = try? HistoryEntry.parseTree(String(decoding: edit, as: UTF8.self))
+                guard let fast else {
+                    declined += 1
+                    continue
+                }
+                read += 1
+                if fast != tree { disagreements.append(String(decoding: edit, as: UTF8.self)) }
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.count) lines read otherwise, the first: \(disagreements.first ?? "")")
+        #expect(read > 300 && declined > 300, "both paths are exercised: \(read) read, \(declined) declined")
+    }
+
+    @Test func whatItDeclinesThePublicParseStillReadsOrExplains() throws {
+        // An escape, an exponent and an unknown member are declined by the decoder, read by the parser.
+        let line = HistoryTests.entry.jsonLine
+        let odd = line.replacingOccurrences(of: #""protocol":"trainee-drill""#, with: #""protocol":"trainee\u002ddrill""#)
+            .replacingOccurrences(of: #""pauses":1"#, with: #""pauses":1e0,"note":[1,{"a":null}]"#)
+        var decoder = HistoryLineDecoder()
+        var bytes = odd
+        #expect(bytes.withUTF8 { decoder.decode($0) } == nil)
+        #expect(try HistoryEntry.parse(odd) == HistoryTests.entry)
+        #expect(throws: HistoryLineError(reason: #"not JSON: duplicate key "mode""#)) {
+            try HistoryEntry.parse(line.replacingOccurrences(of: #""hash""#, with: #""mode""#))
+        }
+    }
+}
