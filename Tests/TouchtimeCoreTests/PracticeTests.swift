@@ -153,3 +153,25 @@ import Testing
         #expect(StrokeDrill(treatment: Fixtures.treatment([Fixtures.phase("warm", 10)])) == nil, "nothing to drill")
     }
 }
+
+/// `practice --support`: what a practice with less support shows, and what it keeps.
+@Suite struct PracticeSupportTests {
+    @Test func lessSupportNamesSegmentsByNumberAndKeepsTheirLengthsAndPlaces() throws {
+        let drill = try #require(try BundledProtocols.load("trainee-drill"))
+        #expect(PracticeSupport.prompts.shown(drill) == drill)
+        for support in [PracticeSupport.chimes, .blind] {
+            let shown = Timeline(support.shown(drill))
+            let named = Timeline(drill)
+            #expect(shown.segments.map(\.plannedDuration) == named.segments.map(\.plannedDuration), "the targets stay")
+            #expect(shown.segments.map(\.role) == named.segments.map(\.role), "segment i is segment i")
+            let titles = shown.segments.map { shown.title(of: $0) }
+            #expect(titles.prefix(3) == ["Phase 1", "Phase 2: Step 1", "Phase 2: stillness"])
+            for segment in shown.segments where !segment.isStillness {
+                #expect(shown.cue(of: segment).isEmpty, "no cue: \(shown.title(of: segment))")
+            }
+            let words = titles.joined(separator: " ") + shown.treatment.phases.map(\.id).joined(separator: " ")
+            for name in ["Warm", "Jawline", "jawline", "Lift", "Cheeks", "Centering"] { #expect(!words.contains(name), "\(name) shows") }
+        }
+        #expect(PracticeSupport.allCases.sorted() == [.prompts, .chimes, .blind], "less support is more")
+    }
+}

@@ -4,13 +4,14 @@ import Testing
 
 /// The page `touchtime report` writes (issue 24): charts a trainee and an instructor look at.
 @Suite struct ProgressReportTests {
-    static func report(_ mapes: [Double]) -> ProgressReport {
+    static func report(_ mapes: [Double], support: [PracticeSupport?] = []) -> ProgressReport {
         var report = ProgressReport(protocolID: "trainee-drill")
         for (index, mape) in mapes.enumerated() {
             let day = ProgressPage.civil(20_412 + index)  // 2025-11-20 on
             var entry = PracticeStatsTests.practice(day, mape: mape, rating: Int(max(0, 100 - 2 * mape)),
                                                     segments: [(0, 10 * (1 + mape / 100)), (2, 4 * (1 - mape / 200))])
             entry.protocolID = "trainee-drill"
+            entry.support = support.indices.contains(index) ? support[index] : nil
             report.add(entry)
         }
         return report
@@ -21,6 +22,17 @@ import Testing
         #expect(Self.report([4, 4, 3, 2]).signOff.hasPrefix("4 practices in a row within band A (5 %"))
         #expect(Self.report([30, 9]).signOff == "Not yet 3 practices in a row within a band: the last scored 82/100 (B) on 2025-11-21.")
         #expect(ProgressReport(protocolID: "x").signOff == "No practices of x yet.")
+    }
+
+    /// With less support the claim is stronger, and the sign-off says so before a longer run with prompts.
+    @Test func theSignOffNamesHowLittleSupportTheRunHad() {
+        #expect(Self.report([9, 8, 7, 6], support: [.prompts, .blind, .blind, .blind]).signOff
+                == "3 blind practices in a row within band B (10 % mean absolute error), the last on 2025-11-23.")
+        #expect(Self.report([9, 8, 7, 6], support: [.prompts, .chimes, .blind, .chimes]).signOff
+                == "3 practices in a row without prompts within band B (10 % mean absolute error), the last on 2025-11-23.")
+        #expect(Self.report([9, 8, 7, 6], support: [.blind, .prompts, .blind, .blind]).signOff
+                .hasPrefix("4 practices in a row within band B"), "a prompted practice in the run: no claim of less support")
+        #expect(Self.report([20, 8, 7, 6], support: [nil, .blind, .blind, .blind]).signOff.hasPrefix("3 blind practices in a row within band B"))
     }
 
     @Test func thePageHasItsThreeChartsAndTheirData() {

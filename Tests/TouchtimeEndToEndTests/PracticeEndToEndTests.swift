@@ -155,6 +155,41 @@ import TouchtimeTestSupport
         #expect(weakest.stderr.hasPrefix("touchtime: drilling "), "\(weakest.stderr)")
     }
 
+    /// `--support`: with less of it the practice names segments by number and gives no cue; the
+    /// report after it, the history and the report's sign-off name them and say how much it had.
+    @Test func supportFadesThePromptsAndIsRecorded() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("history.jsonl").path
+        for day in 0..<3 {
+            // A focus drill of the stillness, blind: both segments pressed on time (0.8 s and 0.4 s at 10x), five times.
+            var presses: [Double] = []
+            for round in 0..<5 { presses += [0.3 + 1.2 * Double(round) + 0.8, 0.3 + 1.2 * Double(round) + 1.2] }
+            let drilled = try BinaryRunner.runPressing(["practice", "trainee-drill", "--focus", "jawline: stillness", "--support", "blind",
+                                                        "--plain", "--lead-in", "0", "--speed", "10", "--history", path], at: presses, key: " ")
+            #expect(drilled.status == 0, "\(drilled.stderr)")
+            if day == 0 {
+                #expect(drilled.stdout.contains("(blind: segments by number, no cues; no chimes)"), "\(drilled.stdout)")
+                // The drill's first lines name what it drills (the trainee named it); nothing after them names a segment.
+                let during = (drilled.stdout.components(separatedBy: "SEGMENT").first ?? "").split(separator: "\n").dropFirst(2).joined(separator: "\n")
+                #expect(during.contains("Phase 1 (8s)") && during.contains("stillness (4s)"), "\(during)")
+                for name in ["Jawline", "jawline", "Left", "Two slow sweeps"] { #expect(!during.contains(name), "\(name) shows: \(during)") }
+                #expect(drilled.stdout.contains("Jawline: stillness  4s"), "the report after it names them: \(drilled.stdout)")
+            }
+        }
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3 && lines.allSatisfy { $0.contains(#""support":"blind""#) && $0.contains(#""title":"Jawline: stillness""#) })
+        let history = try BinaryRunner.run(["history", "--history", path])
+        #expect(history.lines.filter { $0.contains("practice x10 blind") }.count == 3, "\(history.stdout)")
+        let page = folder.appendingPathComponent("progress.html").path
+        let report = try BinaryRunner.run(["report", "--history", path, "--out", page])
+        #expect(report.status == 0 && report.stdout.contains("3 blind practices in a row within band"), "\(report.stdout)\(report.stderr)")
+        let refused = try BinaryRunner.run(["practice", "--support", "blind", "--chimes", "--history", path])
+        #expect(refused.status == 64 && refused.stderr.contains("--support blind plays no chimes"), "\(refused.stderr)")
+        let typo = try BinaryRunner.run(["practice", "--support", "blnd", "--history", path])
+        #expect(typo.status == 64 && typo.stderr.contains("did you mean 'blind'?"), "\(typo.stderr)")
+    }
+
     @Test func statsMatchSegmentsByWhatTheyAreNotWhereTheyStood() throws {
         let folder = try BinaryRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -11,6 +11,8 @@ public struct ProgressReport: Sendable, Equatable {
         public var mape: Double
         /// Signed error % by segment key (+ held too long, - rushed).
         public var errors: [String: Double]
+        /// How much it helped (`practice --support`); lines from before it was recorded had prompts.
+        public var support: PracticeSupport = .prompts
     }
 
     /// A segment's row in the heatmap: its key and its title, in the protocol's order.
@@ -64,20 +66,25 @@ public struct ProgressReport: Sendable, Equatable {
             }
         }
         practices.append(Practice(start: entry.start, rating: practice.rating, mape: practice.mape,
-                                  errors: errors.mapValues { $0.reduce(0, +) / Double($0.count) }))
+                                  errors: errors.mapValues { $0.reduce(0, +) / Double($0.count) }, support: entry.support ?? .prompts))
         if practices.count > Self.kept { practices.removeFirst() }
     }
 
-    /// What an instructor can sign off: the tightest band the newest practices have kept, and for
-    /// how many in a row ("4 practices in a row within band B (10 %), the last on 2026-12-07"), or
-    /// what there is so far.
+    /// What an instructor can sign off: the tightest band the newest practices have kept, for how
+    /// many in a row, and with how little support ("3 blind practices in a row within band B (10 %
+    /// mean absolute error), the last on 2026-12-07"); or what there is so far. With less support
+    /// the claim is stronger: a run of blind practices in a band is named before a longer run in
+    /// it that had prompts.
     public var signOff: String {
         guard let last = practices.last else { return "No practices of \(protocolID) yet." }
         for grade in PracticeStats.Grade.allCases {
             guard let limit = grade.limit else { continue }
-            let run = practices.reversed().prefix { $0.mape <= limit }.count
-            if run >= 3 {
-                return "\(run) practices in a row within band \(grade.rawValue) (\(Int(limit)) % mean absolute error), "
+            for support in PracticeSupport.allCases.reversed() {
+                let run = practices.reversed().prefix { $0.mape <= limit && $0.support >= support }.count
+                guard run >= 3 else { continue }
+                let counted = support == .blind ? "\(run) blind practices" : "\(run) practices"
+                let help = support == .chimes ? " without prompts" : ""
+                return "\(counted) in a row\(help) within band \(grade.rawValue) (\(Int(limit)) % mean absolute error), "
                     + "the last on \(last.start.prefix(10))."
             }
         }

@@ -130,12 +130,14 @@ public struct EventRecord: Sendable {
             if let round = timeline.roundText(of: segment) { place += " \(round)" }
             let length = segment.waitsForPress ? "until press"
                 : DurationText.format(event.kind == .phaseStart && segment.rounds == 1 ? phase.activeDuration : segment.plannedDuration)
-            let text: String
+            let (title, cue): (String, String)
             switch event.kind {
-            case .phaseStart: text = "\(phase.title) (\(length)): \(phase.cue)"
-            case .stillnessStart: text = "stillness (\(length)): \(timeline.cue(of: segment))"
-            default: text = "\(timeline.stepTitle(of: segment)) (\(length)): \(timeline.cue(of: segment))"
+            case .phaseStart: (title, cue) = (phase.title, phase.cue)
+            case .stillnessStart: (title, cue) = ("stillness", timeline.cue(of: segment))
+            default: (title, cue) = (timeline.stepTitle(of: segment), timeline.cue(of: segment))
             }
+            // A practice with less support shows no cue (`PracticeSupport.shown`).
+            let text = "\(title) (\(length))" + (cue.isEmpty ? "" : ": \(cue)")
             return "\(time)  \(name) \(place.terminalSafe.padding(to: 12)) \(text.terminalSafe)"
         case .extended(let amount):
             let text = DurationText.format(amount)

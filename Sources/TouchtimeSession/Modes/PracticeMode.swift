@@ -10,12 +10,20 @@ public struct PracticeMode: SessionMode {
     /// `--focus` or `--weakest`: the drill of one segment this practice is (its segments recorded
     /// as the original protocol's).
     public let focus: FocusDrill?
+    /// How much the practice shows (`--support`): with less than prompts, the model's timeline
+    /// names segments by number only, and `named` is the same timeline with its names, for the
+    /// record and the report.
+    public let support: PracticeSupport
+    public let named: Timeline
 
-    public init(model: PracticeSession, reveal: Bool, chimes: Bool, focus: FocusDrill? = nil) {
+    public init(model: PracticeSession, reveal: Bool, chimes: Bool, focus: FocusDrill? = nil, support: PracticeSupport = .prompts,
+                named: Timeline? = nil) {
         self.model = model
         self.reveal = reveal
         self.chimes = chimes
         self.focus = focus
+        self.support = support
+        self.named = named ?? model.timeline
     }
 
     public var historyMode: HistoryEntry.Mode { .practice }
@@ -24,11 +32,12 @@ public struct PracticeMode: SessionMode {
     public var resumesAfterStop: Bool { true }
     public var hasSound: Bool { chimes }
     public var introduction: String? {
+        let how = support == .prompts ? "" : " (\(support.phrase): segments by number, no cues\(support == .chimes ? "; a chime at each press" : "; no chimes"))"
         if let focus {
-            return "drill \(model.timeline.title(of: model.timeline.segments[model.timeline.segments.count - 1])) "
-                + "\(focus.origins.filter { $0 == focus.focus }.count) times: press space or Enter when you judge each segment done"
+            return "drill \(named.title(of: named.segments[named.segments.count - 1]).terminalSafe) "
+                + "\(focus.origins.filter { $0 == focus.focus }.count) times\(how): press space or Enter when you judge each segment done"
         }
-        return "practise \(model.timeline.treatment.title): press space or Enter when you judge each segment done"
+        return "practise \(model.timeline.treatment.title)\(how): press space or Enter when you judge each segment done"
     }
 
     public func observe(_ stamped: StampedEvent, log: any SessionLog, reveal show: (String) -> Void) {
@@ -45,10 +54,11 @@ public struct PracticeMode: SessionMode {
         let score = final.score
         guard let mape = score.meanAbsolutePercentError, let rating = score.rating else { return }
         entry.practice = .init(mape: mape, rating: rating, segments: score.results.enumerated().map { position, result in
-            HistoryEntry.PracticeSegment(identity: focus?.identity(of: result.segmentIndex) ?? .init(final.timeline, index: result.segmentIndex),
+            HistoryEntry.PracticeSegment(identity: focus?.identity(of: result.segmentIndex) ?? .init(named, index: result.segmentIndex),
                                          position: position, planned: result.planned, actual: result.actual, missed: result.missed)
         })
         entry.focus = focus?.identity(of: final.timeline.segments.count - 1)
+        entry.support = support
     }
 
     /// The end report: a table per segment, the score, the worst segment, the change since the
@@ -56,7 +66,8 @@ public struct PracticeMode: SessionMode {
     /// was recorded: nothing in the history can cost this practice its record).
     public func report(_ final: PracticeSession, entry: HistoryEntry, history: (any SessionHistory)?) -> String? {
         let score = final.score
-        let timeline = final.timeline
+        // After the practice, the segments by their names, whatever the practice showed.
+        let timeline = named
         guard let mape = score.meanAbsolutePercentError, let rating = score.rating, let worst = score.worst else {
             return "\nNo segment was completed: nothing to score.\n"
         }

@@ -50,7 +50,9 @@ struct HistoryCommand: ParsableCommand {
         var rows = [["START (\(zone))", "PROTOCOL", "MODE", "PLANNED", "ACTUAL", "OUTCOME", "SCORE", "PAUSES", "SKIPS", "EXTENSIONS"]]
         for entry in entries {
             // A rehearsal is told from a treatment: its speed follows the mode.
-            let mode = entry.speed == 1 ? entry.mode.rawValue : "\(entry.mode.rawValue) x\(JSONText.number(entry.speed))"
+            var mode = entry.speed == 1 ? entry.mode.rawValue : "\(entry.mode.rawValue) x\(JSONText.number(entry.speed))"
+            // A practice with less than full support says how much it had.
+            if let support = entry.support, support != .prompts { mode += " \(support.rawValue)" }
             rows.append([Self.startTime(entry.start, utc: utc), entry.protocolID.terminalSafe,
                          mode, DurationText.clock(entry.planned), DurationText.clock(entry.actual), Self.outcome(entry), Self.score(entry),
                          "\(entry.pauses)", "\(entry.skips)", "\(entry.extensions)"])

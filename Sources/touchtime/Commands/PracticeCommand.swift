@@ -13,7 +13,8 @@ struct PracticeCommand: AsyncParsableCommand {
             of 0 to 100 (100 - 2 x MAPE, never below 0), the worst segment, and the change against your \
             previous practice of the same protocol. Keys: space or Enter is the press, q quits (confirmed by \
             a second q or y), ? helps; nothing else changes a practice. --strokes drills the stroke cadence \
-            instead: tap once per stroke. Every practice, the drill included, is recorded in the history.
+            instead: tap once per stroke. --support fades the help as you learn (prompts, then chimes, then \
+            blind). Every practice, the drill included, is recorded in the history.
             """
     )
 
@@ -31,6 +32,15 @@ struct PracticeCommand: AsyncParsableCommand {
 
     @Flag(help: "Play the transition chimes at each press (off by default: the point is to feel the time).")
     var chimes = false
+
+    @Option(help: ArgumentHelp("How much the practice helps, faded as you learn: prompts (each segment's name and cue, and the chimes), "
+                               + "chimes (segments by number, a chime at each press), blind (segments by number, no chime). The "
+                               + "target lengths show in all three. Recorded with the practice. Without it: prompts, chimes as --chimes says.",
+                               valueName: "prompts|chimes|blind"))
+    var support: String?
+
+    /// `--support` as a level; nil when not given (validated in `validate`).
+    private var supportLevel: PracticeSupport? { support.flatMap(PracticeSupport.init(rawValue:)) }
 
     @Option(help: ArgumentHelp("Drill one segment, \(FocusDrill.rounds) times in a row, each after the segment before it: a phase, "
                                + "PHASE/STEP (as run --from) or a segment's title (\"Jawline: stillness\").", valueName: "segment"))
@@ -50,6 +60,14 @@ struct PracticeCommand: AsyncParsableCommand {
     func validate() throws {
         if focus != nil, weakest { throw ValidationError("--focus names the segment to drill, --weakest finds it: choose one") }
         if strokes, focus != nil || weakest { throw ValidationError("--strokes drills the cadence; --focus and --weakest a segment's length: choose one") }
+        if let support, PracticeSupport(rawValue: support) == nil {
+            let levels = PracticeSupport.allCases.map(\.rawValue)
+            var message = "--support must be one of \(levels.joined(separator: ", ")), got '\(support.terminalSafe)'"
+            if let near = Suggestion.closest(to: support, in: levels) { message += "; did you mean '\(near)'?" }
+            throw ValidationError(message)
+        }
+        if strokes, support != nil { throw ValidationError("--support fades a practice's prompts; the stroke drill has none: leave it out") }
+        if supportLevel == .blind, chimes { throw ValidationError("--support blind plays no chimes: leave out --chimes, or practise with --support chimes") }
     }
 
     func run() async throws {
@@ -71,8 +89,13 @@ struct PracticeCommand: AsyncParsableCommand {
             drill = made
             timeline = Timeline(made.treatment)
         }
-        let mode = PracticeMode(model: PracticeSession(timeline: timeline, speed: speed), reveal: reveal, chimes: chimes, focus: drill)
-        let played = chimes ? SessionLaunch<PracticeMode>.Sound(plan: ChimePlan(timeline: timeline, volume: settings.volume.value, pace: false),
+        // With less support, the practice shows the segments by number; the record keeps their names.
+        let support = supportLevel ?? .prompts
+        let shown = Timeline(support.shown(timeline.treatment))
+        let chimes = supportLevel.map { $0 != .blind } ?? chimes
+        let mode = PracticeMode(model: PracticeSession(timeline: shown, speed: speed), reveal: reveal, chimes: chimes, focus: drill,
+                                support: support, named: timeline)
+        let played = chimes ? SessionLaunch<PracticeMode>.Sound(plan: ChimePlan(timeline: shown, volume: settings.volume.value, pace: false),
                                                                 speech: nil, device: settings.device.value) : nil
         try await SessionLaunch(mode: mode, options: session, settings: settings, speed: speed, sound: played).run()
     }
