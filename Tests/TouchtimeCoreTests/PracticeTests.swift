@@ -152,6 +152,22 @@ import Testing
         #expect(drill.handle(.next, at: .seconds(3)).isEmpty && drill.handle(.togglePause, at: .seconds(3)).isEmpty)
         #expect(StrokeDrill(treatment: Fixtures.treatment([Fixtures.phase("warm", 10)])) == nil, "nothing to drill")
     }
+
+    /// The drill's screen shows the period to keep and the taps so far, in the full and the compact layout.
+    @Test func theScreenShowsTheTargetPeriodAndTheTapCount() throws {
+        var drill = try #require(StrokeDrill(treatment: Self.treatment))
+        _ = drill.start(at: .zero)
+        for second in [1, 5, 9] { _ = drill.handle(.press, at: .seconds(second)) }
+        let state = DisplayState.make(engine: drill, at: .seconds(10), controls: .drill)
+        #expect(state.stroke == .init(target: .seconds(4), taps: 3))
+        for size in [ScreenRenderer.Size(width: 80, height: 24), ScreenRenderer.Size(width: 50, height: 12)] {
+            let text = ScreenRenderer.render(state, size: size, color: false).joined(separator: "\n")
+            #expect(text.contains("a stroke every 4s · 3 taps"), "\(size): \(text)")
+        }
+        var practice = PracticeSession(timeline: Timeline(Self.treatment))
+        _ = practice.start(at: .zero)
+        #expect(DisplayState.make(engine: practice, at: .seconds(1), controls: .practice).stroke == nil, "only the drill counts taps")
+    }
 }
 
 /// `practice --support`: what a practice with less support shows, and what it keeps.

@@ -225,6 +225,29 @@ import TouchtimeTestSupport
         let error = try #require(Double(columns[columns.count - 2]))
         #expect(abs(error) < 10, "within 10 % of the 4 s target: \(row)")
     }
+
+    /// The drill is scored, and compared with the last drill of the same protocol.
+    @Test func aDrillIsScoredAndComparedWithTheLastOne() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("history.jsonl").path
+        // 5 s strokes against 4 s (25 % slow), then 4 s: at 10x, a tap every 0.5 s, then every 0.4 s;
+        // each drill quit after its taps (a quit drill is scored and recorded as far as it went).
+        let slow = try BinaryRunner.runPressing(["practice", "--strokes", "--plain", "--lead-in", "0", "--speed", "10", "--history", path],
+                                                at: (0..<7).map { 0.5 + 0.5 * Double($0) }, then: "qq")
+        #expect(slow.status == 0, "\(slow.stderr)")
+        let first = try #require(slow.lines.first { $0.hasPrefix("score: ") }, "\(slow.stdout)")
+        let off = try #require(Double(first.dropFirst("score: ".count).prefix { $0 != " " }), "\(first)")
+        #expect(abs(off - 25) < 8, "about 25 % off: \(first)")
+        #expect(first.contains("% off the cadence, strokes even within ±") && first.contains("rating "), "\(first)")
+        #expect(!slow.stdout.contains("since your last drill"), "the first drill")
+        let even = try BinaryRunner.runPressing(["practice", "--strokes", "--plain", "--lead-in", "0", "--speed", "10", "--history", path],
+                                                at: (0..<8).map { 0.5 + 0.4 * Double($0) }, then: "qq")
+        let since = try #require(even.lines.first { $0.hasPrefix("since your last drill: ") }, "\(even.stdout)")
+        #expect(since.contains("% off (better by ") && since.hasSuffix(" points)"), "\(since)")
+        let none = try BinaryRunner.runPressing(["practice", "--strokes", "--plain", "--lead-in", "0", "--speed", "10", "--no-history"], at: [], then: "qq")
+        #expect(none.stdout.contains("No paced segment had two taps: nothing to score"), "\(none.stdout)")
+    }
 }
 
 @Suite struct PracticeChimesEndToEndTests {

@@ -79,6 +79,22 @@ public struct DisplayState: Sendable, Equatable {
     /// "round 2/3" in a phase that repeats.
     public var round: String?
 
+    /// The stroke drill in a paced segment: the stroke period to keep, and the taps so far in it.
+    public struct StrokeCount: Sendable, Equatable {
+        public var target: Duration
+        public var taps: Int
+
+        public init(target: Duration, taps: Int) {
+            self.target = target
+            self.taps = taps
+        }
+
+        /// "a stroke every 4s · 7 taps".
+        public var text: String { "a stroke every \(DurationText.format(target)) · \(Counted.text(taps, "tap"))" }
+    }
+
+    public var stroke: StrokeCount?
+
     /// The volume, for a moment after it was changed.
     public var volume: Int?
     /// A spoken command just heard (`run --listen`), for two seconds.
@@ -165,7 +181,8 @@ public struct DisplayState: Sendable, Equatable {
             sessionSecondsLeft: Int((max(sessionLeft.milliseconds, 0) + 999) / 1000),
             waiting: segment.waitsForPress && engine.currentSegment != nil && engine.state != .ready,
             waitedSeconds: Int(max((engine.elapsedInSegment(at: now) * engine.speed).milliseconds, 0) / 1000),
-            round: timeline.roundText(of: segment)
+            round: timeline.roundText(of: segment),
+            stroke: engine.state == .ready ? nil : engine.strokeCount
         )
     }
 

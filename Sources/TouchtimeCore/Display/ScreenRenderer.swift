@@ -75,7 +75,9 @@ public enum ScreenRenderer {
         let shownCue = { (rows: Int) in cueFitted(cueLines, rows: rows, width: width - 2) }
         // Title, blank, phase line, one cue row, blank, (the big block), blank, footer.
         let fixed = top.count + 1 + 1 + 1 + 1 + footer.count
-        let block = state.hideClock ? digitRows(state, width: width) : bigBlock(state, width: width, rows: height - fixed)
+        // The stroke drill: the period to keep and the taps so far, large enough to read from the bed, over the clock.
+        let stroke = strokeLines(state, width: width)
+        let block = stroke + (state.hideClock ? digitRows(state, width: width) : bigBlock(state, width: width, rows: height - fixed - stroke.count))
         let cueRows = max(1, min(3, cueLines.count, height - fixed - block.count))
         let cue = shownCue(cueRows).map { [Span(text: " " + $0, style: .plain)] }
         let body = [phaseLine(state, width: width)] + cue + [[]] + block + [[]]
@@ -113,6 +115,7 @@ public enum ScreenRenderer {
             lines += cueFitted(TextWidth.wrap(state.cue, width: width - 2), rows: height >= 13 ? 2 : 1, width: width - 2)
                 .map { [Span(text: " " + $0, style: .plain)] }
         }
+        lines += strokeLines(state, width: width).prefix(1)
         lines += digitRows(state, width: width)
         if !state.hideClock {
             lines.append(bar(state.segmentProgress, marks: [], label: "", width: width, style: state.endingSoon ? .ending : .plain))
@@ -128,6 +131,12 @@ public enum ScreenRenderer {
             }
         }
         return lines
+    }
+
+    /// The stroke drill's period and tap count, and a blank line under it; nothing elsewhere.
+    static func strokeLines(_ state: DisplayState, width: Int) -> [[Span]] {
+        guard let stroke = state.stroke, state.leadInLeft == nil, state.summary == nil else { return [] }
+        return [centered(stroke.text, width: width, style: .title), []]
     }
 
     /// The cue's first `rows` wrapped lines; when some are left out, the last shown ends with "…"

@@ -28,11 +28,16 @@ public protocol SessionModel: Sendable {
     mutating func advance(to now: Duration) -> [SessionEvent]
     /// Applies a command at `now`. A command the session does not take does nothing.
     mutating func handle(_ command: SessionCommand, at now: Duration) -> [SessionEvent]
+    /// The stroke drill in a paced segment: its stroke period and the taps so far; nil elsewhere.
+    var strokeCount: DisplayState.StrokeCount? { get }
 }
 
 extension SessionModel {
     /// A model whose segments never wait shows no time spent.
     public func elapsedInSegment(at now: Duration) -> Duration { .zero }
+
+    /// Only the stroke drill counts taps.
+    public var strokeCount: DisplayState.StrokeCount? { nil }
 
     public var currentSegment: Segment? {
         timeline.segments.indices.contains(currentIndex) ? timeline.segments[currentIndex] : nil

@@ -202,7 +202,12 @@ public struct PracticeScore: Sendable, Equatable {
 
     /// 0 to 100, from the MAPE: `max(0, 100 - 2 x MAPE)`.
     public var rating: Int? {
-        meanAbsolutePercentError.map { Int(max(0, 100 - 2 * $0).rounded()) }
+        meanAbsolutePercentError.map(Self.rating)
+    }
+
+    /// 0 to 100 from an error in %: 100 - 2 x error, never below 0 (a practice's and a drill's).
+    public static func rating(_ percentError: Double) -> Int {
+        Int(max(0, 100 - 2 * percentError).rounded())
     }
 
     /// The segment furthest off, by percentage.

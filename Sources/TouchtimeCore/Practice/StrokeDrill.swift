@@ -36,6 +36,12 @@ public struct StrokeDrill: SessionModel, Equatable {
     public func remaining(at now: Duration) -> Duration { engine.remaining(at: now) }
     public func plannedPosition(at now: Duration) -> Duration { engine.plannedPosition(at: now) }
 
+    /// In a paced massage segment: its stroke period and the taps so far in it (what the screen shows).
+    public var strokeCount: DisplayState.StrokeCount? {
+        guard let segment = currentSegment, !segment.isStillness, let target = timeline.phase(of: segment).strokeSeconds else { return nil }
+        return DisplayState.StrokeCount(target: target, taps: taps.count { $0.segmentIndex == currentIndex })
+    }
+
     public mutating func start(at now: Duration) -> [SessionEvent] { note(engine.start(at: now)) }
 
     public mutating func advance(to now: Duration) -> [SessionEvent] { note(engine.advance(to: now)) }

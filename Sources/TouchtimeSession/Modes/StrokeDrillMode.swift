@@ -25,7 +25,9 @@ public struct StrokeDrillMode: SessionMode {
         }
     }
 
-    /// Per paced segment: the target, the taps, the mean stroke period, its spread, the error.
+    /// Per paced segment: the target, the taps, the mean stroke period, its spread, the error;
+    /// then the score (how far the strokes were from the cadence, and a rating as a practice's),
+    /// and the change since the last drill of the same protocol.
     public func report(_ final: StrokeDrill, entry: HistoryEntry, history: (any SessionHistory)?) -> String? {
         var rows = [["SEGMENT", "TARGET", "TAPS", "MEAN PERIOD", "SPREAD", "ERROR %"]]
         for result in final.results {
@@ -37,6 +39,23 @@ public struct StrokeDrillMode: SessionMode {
             rows.append([name, DurationText.format(result.target), "\(cadence.taps)", PracticeMode.seconds(cadence.meanPeriod),
                          PracticeMode.seconds(cadence.spread), PracticeMode.percent(cadence.errorPercent, signed: true) + " %"])
         }
-        return "\n" + TextTable.render(rows)
+        var text = "\n" + TextTable.render(rows)
+        guard let error = HistoryEntry.cadenceError(entry.strokes ?? []) else {
+            return text + "No paced segment had two taps: nothing to score (tap once per stroke).\n"
+        }
+        let spreads = final.results.compactMap { $0.cadence.map { $0.spread / $0.target * 100 } }
+        let evenness = spreads.isEmpty ? "" : ", strokes even within ±\(PracticeMode.percent(spreads.reduce(0, +) / Double(spreads.count))) %"
+        text += "score: \(PracticeMode.percent(error)) % off the cadence\(evenness), rating \(PracticeScore.rating(error))/100\n"
+        let previous = history?.newest { other in
+            other.mode == .strokes && other.protocolID == entry.protocolID && other.strokes != nil
+                && !(other.start == entry.start && other.end == entry.end)  // not this drill itself
+        }
+        if let previous = previous?.strokes.flatMap(HistoryEntry.cadenceError) {
+            let change = error - previous
+            let verdict = PracticeMode.percent(abs(change)) == PracticeMode.percent(0) ? "unchanged"
+                : "\(change < 0 ? "better" : "worse") by \(PracticeMode.percent(abs(change))) points"
+            text += "since your last drill: \(PracticeMode.percent(previous)) % -> \(PracticeMode.percent(error)) % off (\(verdict))\n"
+        }
+        return text
     }
 }
