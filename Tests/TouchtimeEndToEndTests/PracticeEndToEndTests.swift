@@ -98,6 +98,18 @@ import TouchtimeTestSupport
         #expect(stats.lines.contains("  stroke drill: 1 drill, the last 10.0 % off the cadence"), "\(stats.stdout)")
         let only = try BinaryRunner.run(["stats", "--history", path, "--protocol", "neurotouch-symmetry"])
         #expect(!only.stdout.contains("No practices yet"), "the drill counts: \(only.stdout)")
+
+        // A dated series for a spreadsheet: one row per practice, oldest first, with its score and each segment's bias.
+        let series = try BinaryRunner.run(["stats", "--series", "--protocol", "trainee-drill", "--history", path])
+        #expect(series.status == 0 && series.lines.count == 5, "\(series.stdout)\(series.stderr)")
+        #expect(series.lines.first == "start,day,kind,focus,support,rating,grade,mape_percent,cadence_error_percent,Warm bias %")
+        #expect(series.lines.dropFirst().first == "2026-11-20T09:00:00.000Z,2026-11-20,practice,,prompts,40,D,30,,30", "\(series.stdout)")
+        #expect(series.lines.last == "2026-11-23T09:00:00.000Z,2026-11-23,practice,,prompts,88,B,6,,6", "\(series.stdout)")
+        let last = try BinaryRunner.run(["stats", "--series", "--history", path])
+        #expect(last.lines.count == 2 && last.lines.last == "2026-11-23T09:00:00.000Z,2026-11-23,strokes,,,80,B,,10",
+                "without --protocol, the protocol practised last: \(last.stdout)")
+        let none = try BinaryRunner.run(["stats", "--series", "--protocol", "neurotouch-express", "--history", path])
+        #expect(none.status == 66 && none.stderr.contains("no practice of 'neurotouch-express'"), "\(none.stderr)")
     }
 
     /// `touchtime report` writes one page with the three charts and the sign-off; without a

@@ -22,9 +22,17 @@ struct StatsCommand: ParsableCommand {
     @Flag(help: "Print comma-separated values: protocol, segment, title, mean absolute error %, practices that reached it, grade, bias %, bias s, spread %.")
     var csv = false
 
+    @Flag(help: "Print one protocol's practices as a dated series for a spreadsheet, one comma-separated row each, oldest first: start, day, kind (practice, drill, strokes), focus, support, rating, grade, mean absolute error %, cadence error %, and each segment's signed error %. Without --protocol, the protocol practised last.")
+    var series = false
+
     @OptionGroup var history: HistoryOptions
 
+    func validate() throws {
+        if series, csv { throw ValidationError("--series is comma-separated already: leave out --csv") }
+    }
+
     func run() throws {
+        if series { return try printSeries() }
         // One pass over the history, keeping only what the stats need: any length in bounded memory.
         var accumulator = PracticeStats.Accumulator()
         try history.reader().forEach { accumulator.add($0) }
@@ -47,8 +55,7 @@ struct StatsCommand: ParsableCommand {
             }
             if csv {
                 for row in stat.segmentErrors {
-                    let name = title(row)
-                    let quoted = name.contains(",") || name.contains("\"") ? "\"" + name.replacing("\"", with: "\"\"") + "\"" : name
+                    let quoted = CSV.field(title(row))
                     StandardStream.output.write("\(stat.protocolID.terminalSafe),\(row.position + 1),\(quoted),\(Self.number(row.meanAbsoluteError)),"
                                                 + "\(row.practices),\(row.grade.rawValue),\(Self.number(row.bias)),\(Self.number(row.biasSeconds)),\(Self.number(row.spread))\n")
                 }
@@ -56,6 +63,40 @@ struct StatsCommand: ParsableCommand {
             }
             StandardStream.output.write(Self.text(stat, title: title) + "\n")
         }
+    }
+
+    /// `--series`: two passes over the history (the columns, then the rows), so memory stays
+    /// bounded however long it is.
+    private func printSeries() throws {
+        let reader = try history.reader()
+        var id = self.protocol
+        if id == nil {
+            try reader.newestFirst { entry in
+                guard entry.mode == .practice || entry.mode == .strokes else { return true }
+                id = entry.protocolID
+                return false
+            }
+        }
+        guard let id else {
+            throw CommandFailure("no practice in \(reader.path.escapingUnsafe): try 'touchtime practice'", status: ExitStatus.noInput)
+        }
+        var series = PracticeSeries(protocolID: id)
+        try reader.forEach { series.collect($0) }
+        guard series.count > 0 else {
+            throw CommandFailure("no practice of '\(id.terminalSafe)' in \(reader.path.escapingUnsafe)", status: ExitStatus.noInput)
+        }
+        series.ordered()
+        var output = series.header + "\n"
+        // The rows a block at a time: a long history is never one string.
+        try reader.forEachQuietly { entry in
+            guard let row = series.row(entry) else { return }
+            output += row + "\n"
+            if output.utf8.count > 1 << 16 {
+                StandardStream.output.write(output)
+                output = ""
+            }
+        }
+        StandardStream.output.write(output)
     }
 
     /// One protocol's progress, for a person: the figures, the chart, the table, what to change.

@@ -39,6 +39,17 @@ struct HistoryReader {
         }
     }
 
+    /// The same, with lines that cannot be read passed over silently: a second pass over a history
+    /// whose first pass already reported them.
+    func forEachQuietly(_ body: (HistoryEntry) -> Void) throws {
+        try reading { () throws(HistoryFile.ReadError) in
+            try HistoryFile.scan(path, name: name) { _, result in
+                if case .success(let entry) = result { body(entry) }
+                return true
+            }
+        }
+    }
+
     /// Entries from the newest back, until `body` returns false.
     func newestFirst(_ body: (HistoryEntry) -> Bool) throws {
         try reading { () throws(HistoryFile.ReadError) in
