@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func theLinesTouchtimeWritesAreReadFastAndAlike() throws {
-        var decoder = HistoryLineDecoder()
+        let decoder = HistoryLineDecoder()
         for line in try Self.lines() {
             var bytes = line
             let fast = bytes.withUTF8 { decoder.decode($0) }
@@ -54,7 +54,7 @@ import Testing
     /// the same; what it declines is left to it.
     @Test func editedLinesAreReadAlikeOrLeftToTheParser() throws {
         let replacements: [UInt8] = Array(#"{}:,"\0.e5 "#.utf8) + [0x1F, 0xC3]
-        var decoder = HistoryLineDecoder()
+        let decoder = HistoryLineDecoder()
         var read = 0
         var declined = 0
         var disagreements: [String] = []
@@ -94,12 +94,64 @@ import Testing
         let line = HistoryTests.entry.jsonLine
         let odd = line.replacingOccurrences(of: #""protocol":"trainee-drill""#, with: #""protocol":"trainee\u002ddrill""#)
             .replacingOccurrences(of: #""pauses":1"#, with: #""pauses":1e0,"note":[1,{"a":null}]"#)
-        var decoder = HistoryLineDecoder()
+        let decoder = HistoryLineDecoder()
         var bytes = odd
         #expect(bytes.withUTF8 { decoder.decode($0) } == nil)
         #expect(try HistoryEntry.parse(odd) == HistoryTests.entry)
         #expect(throws: HistoryLineError(reason: #"not JSON: duplicate key "mode""#)) {
             try HistoryEntry.parse(line.replacingOccurrences(of: #""hash""#, with: #""mode""#))
         }
+    }
+}
+
+/// A long history is decoded in batches, two threads at once: what `scan` hands on is what a
+/// reading line by line gives, in order, with the file's own line numbers.
+@Suite struct HistoryScanTests {
+    @Test func aLongHistoryReadsAsLineByLine() throws {
+        let lines = try HistoryLineDecoderTests.lines()
+        var text = ""
+        var expected: [(Int, String)] = []  // line number, the entry's line or the reason it is skipped
+        var number = 0
+        for index in 0..<6_000 {
+            number += 1
+            let line: String
+            switch index % 997 {
+            case 13: line = #"{"protocol":"torn"#  // not JSON
+            case 500: line = ""  // an empty line counts, is not handed on
+            case 700: line = lines[index % lines.count].replacingOccurrences(of: #""mode":"#, with: #""mood":"#)
+            default: line = lines[index % lines.count]
+            }
+            text += line + "\n"
+            guard !line.isEmpty else { continue }
+            do {
+                expected.append((number, try HistoryEntry.parseTree(line).jsonLine))
+            } catch {
+                expected.append((number, "skipped: \(error.reason)"))
+            }
+        }
+        text += String(lines[1].prefix(200))  // a last line still being written: not read
+        #expect(text.utf8.count > 4 * HistoryFile.batchBytes, "several batches")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-scan-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        var got: [(Int, String)] = []
+        try HistoryFile.scan(path) { line, result in
+            switch result {
+            case .success(let entry): got.append((line, entry.jsonLine))
+            case .failure(let skipped): got.append((line, "skipped: \(skipped.reason)"))
+            }
+            return true
+        }
+        #expect(got.count == expected.count)
+        let first = zip(got, expected).first { $0.0 != $1.0 || $0.1 != $1.1 }
+        #expect(first == nil, "the first difference: \(String(describing: first))")
+        #expect(expected.contains { $0.1.hasPrefix("skipped: not JSON") } && expected.contains { $0.1 == #"skipped: missing "mode""# })
+        // Stopping early stops: no entry is handed on after `body` says no.
+        var handed = 0
+        try HistoryFile.scan(path) { _, _ in
+            handed += 1
+            return handed < 10
+        }
+        #expect(handed == 10)
     }
 }

@@ -241,13 +241,13 @@ public struct HistoryEntry: Sendable, Equatable {
     /// range-checked: a line out of range is skipped like a torn one, never trusted.
     public static func parse(_ line: String) throws(HistoryLineError) -> HistoryEntry {
         var line = line
-        var decoder = HistoryLineDecoder()
+        let decoder = HistoryLineDecoder()
         if let entry = line.withUTF8({ decoder.decode($0) }) { return entry }
         return try parseTree(line)
     }
 
     /// The same from the line's bytes, with a decoder kept from line to line (`HistoryFile`'s reading).
-    static func parse(_ bytes: ArraySlice<UInt8>, decoder: inout HistoryLineDecoder) throws(HistoryLineError) -> HistoryEntry {
+    static func parse(_ bytes: ArraySlice<UInt8>, decoder: HistoryLineDecoder) throws(HistoryLineError) -> HistoryEntry {
         if let entry = bytes.withUnsafeBufferPointer({ decoder.decode($0) }) { return entry }
         return try parseTree(String(decoding: bytes, as: UTF8.self))
     }

@@ -27,6 +27,11 @@ struct HistoryLines {
     let descriptor: Int32
     let size: Int
 
+    /// A chunk's storage, its bytes not yet written (they are read into before being looked at).
+    private static func storage() -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: chunk) { _, initialized in initialized = chunk }
+    }
+
     /// Every non-empty line in file order; `body` returns false to stop.
     func forward(_ body: (Line) -> Bool) throws(HistoryFile.ReadError.Reason) {
         // The start of a line whose end is in a later chunk (dropped, once too long to keep).
@@ -35,8 +40,11 @@ struct HistoryLines {
         var discarding = false
         var position = 0
         var number = 1
-        var buffer = [UInt8](repeating: 0, count: Self.chunk)
+        var buffer: [UInt8] = []
         while position < size {
+            // Lines handed on may still hold the last chunk (their slices share it): each chunk is
+            // read into fresh storage, never into that one (which would copy it first).
+            buffer = Self.storage()
             let count = try read(into: &buffer, at: position, count: min(Self.chunk, size - position))
             if count == 0 { break }
             var start = 0

@@ -23,26 +23,56 @@ public struct ProgressReport: Sendable, Equatable {
     }
 
     public var protocolID: String
-    /// The last `kept` practices, oldest first.
-    public var practices: [Practice]
     /// Every practice there was (only the last `kept` are drawn).
     public var total: Int
-    public var rows: [Row]
     /// Each day practised (`YYYY-MM-DD`, UTC) and how many practices it had.
     public var days: [String: Int]
     /// Stroke drills: how many, and the last one's distance from the cadence (%).
     public var drills = 0
     public var lastDrillError: Double?
 
+    /// The last `kept` practices as recorded, oldest first: what is drawn is worked out from
+    /// these when asked, never for each of a long history's practices.
+    private var recent: [(start: String, support: PracticeSupport, summary: HistoryEntry.PracticeSummary)] = []
+
     /// The practices drawn at most (a page of a thousand columns says nothing more).
     public static let kept = 60
 
     public init(protocolID: String) {
         self.protocolID = protocolID
-        practices = []
         total = 0
-        rows = []
         days = [:]
+    }
+
+    /// The last `kept` practices, oldest first, each with its segments' signed errors.
+    public var practices: [Practice] {
+        recent.map { practice in
+            var errors: [String: [Double]] = [:]
+            for segment in practice.summary.segments where segment.planned > .zero {
+                errors[segment.key, default: []].append((segment.actual - segment.planned) / segment.planned * 100)
+            }
+            return Practice(start: practice.start, rating: practice.summary.rating, mape: practice.summary.mape,
+                            errors: errors.mapValues { $0.reduce(0, +) / Double($0.count) }, support: practice.support)
+        }
+    }
+
+    /// The segments those practices reached, in the protocol's order, each titled as last recorded.
+    public var rows: [Row] {
+        var rows: [Row] = []
+        var known: [String: Int] = [:]
+        for practice in recent {
+            for segment in practice.summary.segments where segment.planned > .zero {
+                let row = Row(key: segment.key, title: segment.identity?.title ?? "segment \(segment.position + 1)",
+                              position: segment.identity?.index ?? segment.position)
+                if let index = known[row.key] {
+                    rows[index] = row
+                } else {
+                    known[row.key] = rows.count
+                    rows.append(row)
+                }
+            }
+        }
+        return rows.sorted { $0.position < $1.position }
     }
 
     /// Takes the history's entries one at a time, in file order; only this protocol's count.
@@ -56,18 +86,13 @@ public struct ProgressReport: Sendable, Equatable {
         guard entry.mode == .practice, let practice = entry.practice else { return }
         total += 1
         days[String(entry.start.prefix(10)), default: 0] += 1
-        var errors: [String: [Double]] = [:]
-        for segment in practice.segments where segment.planned > .zero {
-            errors[segment.key, default: []].append((segment.actual - segment.planned) / segment.planned * 100)
-            if !rows.contains(where: { $0.key == segment.key }) {
-                rows.append(Row(key: segment.key, title: segment.identity?.title ?? "segment \(segment.position + 1)",
-                                position: segment.identity?.index ?? segment.position))
-                rows.sort { $0.position < $1.position }
-            }
-        }
-        practices.append(Practice(start: entry.start, rating: practice.rating, mape: practice.mape,
-                                  errors: errors.mapValues { $0.reduce(0, +) / Double($0.count) }, support: entry.support ?? .prompts))
-        if practices.count > Self.kept { practices.removeFirst() }
+        recent.append((entry.start, entry.support ?? .prompts, practice))
+        if recent.count > Self.kept { recent.removeFirst() }
+    }
+
+    public static func == (lhs: ProgressReport, rhs: ProgressReport) -> Bool {
+        lhs.protocolID == rhs.protocolID && lhs.total == rhs.total && lhs.days == rhs.days && lhs.drills == rhs.drills
+            && lhs.lastDrillError == rhs.lastDrillError && lhs.practices == rhs.practices && lhs.rows == rhs.rows
     }
 
     /// What an instructor can sign off: the tightest band the newest practices have kept, for how
@@ -76,6 +101,7 @@ public struct ProgressReport: Sendable, Equatable {
     /// the claim is stronger: a run of blind practices in a band is named before a longer run in
     /// it that had prompts.
     public var signOff: String {
+        let practices = self.practices
         guard let last = practices.last else { return "No practices of \(protocolID) yet." }
         for grade in PracticeStats.Grade.allCases {
             guard let limit = grade.limit else { continue }
