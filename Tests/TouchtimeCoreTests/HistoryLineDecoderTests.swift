@@ -155,3 +155,79 @@ import Testing
         #expect(handed == 10)
     }
 }
+
+/// A long history's summary is kept between readings and brought up to date from where it ends;
+/// whatever happens to the history or to the kept summary, a reading gives what a whole reading gives.
+@Suite struct HistorySummaryTests {
+    static func history(_ count: Int, from first: Int = 0) throws -> String {
+        let lines = try HistoryLineDecoderTests.lines()
+        var text = ""
+        for index in first..<(first + count) {
+            text += (index % 499 == 7 ? #"{"torn"# : lines[index % lines.count]) + "\n"
+        }
+        return text
+    }
+
+    @Test func aKeptSummaryReadsAsTheWholeHistoryWhateverHappens() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-summary-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("history.jsonl").path
+        let cache = folder.appendingPathComponent("cache/touchtime").path
+        func whole() throws -> HistorySummary { try HistoryFile.summarize(path, cache: nil) }
+        func kept() throws -> HistorySummary { try HistoryFile.summarize(path, cache: cache) }
+        func saved() -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? [] }
+
+        try Self.history(50).write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(try kept() == whole())
+        #expect(saved().isEmpty, "a short history is read whole each time: nothing kept")
+
+        try Self.history(1_000).write(toFile: path, atomically: false, encoding: .utf8)
+        let first = try kept()
+        #expect(first == (try whole()) && !first.skipped.isEmpty && first.stats.stats(today: "").count > 0)
+        #expect(saved().count == 1 && saved()[0].hasSuffix(".summary"), "\(saved())")
+        let again = try kept()
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(again == first && again.readFrom == size, "read from the kept summary, nothing of the history")
+
+        // Lines appended, a torn one among them, and one still being written.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((try Self.history(300, from: 1_000) + #"{"protocol":"trainee-dr"#).utf8))
+        try handle.close()
+        let appended = try kept()
+        #expect(appended == (try whole()) && appended != first)
+        #expect(appended.readFrom == size, "only what was written since")
+        // The line finished: read once, not twice.
+        let rest = try HistoryLineDecoderTests.lines()[0]
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text = String(text.dropLast(#"{"protocol":"trainee-dr"#.count)) + rest + "\n"
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        let finished = try kept()
+        #expect(finished == (try whole()) && finished.readFrom > size)
+
+        // Rewritten: the same length, other bytes before where the summary ends.
+        text = text.replacingOccurrences(of: #""rating":75"#, with: #""rating":74"#)
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        let rewritten = try kept()
+        #expect(rewritten == (try whole()) && rewritten.readFrom == 0, "read whole again")
+        // Cut short, then replaced by another file.
+        try Self.history(600).write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(try kept() == whole())
+        try Self.history(700, from: 3).write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try kept() == whole())
+
+        // The kept summary damaged: torn, bytes changed, another format.
+        let place = cache + "/" + (saved().first ?? "")
+        let good = try Data(contentsOf: URL(fileURLWithPath: place))
+        for damaged in [good.prefix(good.count / 2), Data(good.map { $0 ^ 0x5A }), Data("touchtime-summary-0\n".utf8) + good.dropFirst(20),
+                        good + Data([1])] {
+            try damaged.write(to: URL(fileURLWithPath: place))
+            #expect(try kept() == whole())
+        }
+        // A history that cannot be kept beside (the cache folder a file): read whole, no error.
+        try FileManager.default.removeItem(atPath: cache)
+        try Data().write(to: URL(fileURLWithPath: cache))
+        #expect(try kept() == whole())
+    }
+}

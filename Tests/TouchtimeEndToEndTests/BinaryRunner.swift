@@ -53,6 +53,8 @@ struct BinaryRunner {
         environment["XDG_CONFIG_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-e2e-empty-config").path
         // Sessions run by tests go to a scratch history, never the developer's own.
         environment["XDG_DATA_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-e2e-data").path
+        // And the summaries of long histories kept beside them, never in the developer's cache.
+        environment["XDG_CACHE_HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-e2e-cache").path
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
         let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-out-\(UUID().uuidString)")

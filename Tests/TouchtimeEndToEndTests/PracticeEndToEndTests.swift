@@ -112,6 +112,39 @@ import TouchtimeTestSupport
         #expect(none.status == 66 && none.stderr.contains("no practice of 'neurotouch-express'"), "\(none.stderr)")
     }
 
+    /// A long history's summary is kept in the cache folder: the next `stats` and `report` read only
+    /// what was written since, and say what a whole reading says.
+    @Test func aLongHistorysSummaryIsKeptAndBroughtUpToDate() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("history.jsonl").path
+        let cache = folder.appendingPathComponent("cache").path
+        func practice(_ index: Int, actual: Double) -> String {
+            #"{"protocol":"trainee-drill","hash":"h","mode":"practice","start":"2026-11-\#(10 + index % 18)T09:00:00.000Z","end":"2026-11-\#(10 + index % 18)T09:01:00.000Z","planned":63,"actual":60,"outcome":"completed","pauses":0,"skips":0,"extensions":0,"mape":20,"rating":60,"segments":[{"segment":0,"phase":"warm","role":"phase","title":"Warm","planned":10,"actual":\#(actual),"missed":false}]}"#
+        }
+        try ((0..<1_200).map { practice($0, actual: 12) }.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let environment = ["XDG_CACHE_HOME": cache]
+        let first = try BinaryRunner.run(["stats", "--history", path], environment: environment)
+        #expect(first.status == 0 && first.lines.first?.hasPrefix("trainee-drill: 1200 practices") == true, "\(first.stdout)")
+        let kept = try FileManager.default.contentsOfDirectory(atPath: cache + "/touchtime")
+        #expect(kept.count == 1 && kept[0].hasSuffix(".summary"), "\(kept)")
+        let mode = try FileManager.default.attributesOfItem(atPath: cache + "/touchtime/" + kept[0])[.posixPermissions] as? Int
+        #expect(mode == 0o600, "a clinic's records: private to their owner")
+        #expect(try BinaryRunner.run(["stats", "--history", path], environment: environment).stdout == first.stdout)
+        // Ten practices more, right on time: the next reading counts them.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(((0..<10).map { practice($0, actual: 10) }.joined(separator: "\n") + "\n").utf8))
+        try handle.close()
+        let after = try BinaryRunner.run(["stats", "--history", path], environment: environment)
+        #expect(after.lines.first?.hasPrefix("trainee-drill: 1210 practices") == true, "\(after.stdout)")
+        #expect(after.stdout == (try BinaryRunner.run(["stats", "--history", path], environment: ["XDG_CACHE_HOME": cache + "-none"])).stdout,
+                "as a whole reading")
+        let page = folder.appendingPathComponent("progress.html").path
+        let report = try BinaryRunner.run(["report", "--history", path, "--out", page], environment: environment)
+        #expect(report.stdout.hasPrefix("wrote \(page): 1210 practices of trainee-drill"), "\(report.stdout)")
+    }
+
     /// `touchtime report` writes one page with the three charts and the sign-off; without a
     /// practice, or without a place to write, one line and its exit code.
     @Test func reportWritesOnePageWithItsChartsAndSignOff() throws {

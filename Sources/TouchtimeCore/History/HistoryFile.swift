@@ -161,30 +161,36 @@ public enum HistoryFile {
         _ path: String, name: String = "history.jsonl", _ body: (Int, Result<HistoryEntry, Skipped>) -> Bool
     ) throws(ReadError) {
         try withLines(path) { (lines: HistoryLines) throws(HistoryFile.ReadError.Reason) in
-            // Empty lines are not passed on but count: the numbers are the file's own. A last line
-            // still being written by another session is not read, whole or not.
-            let decoders = (HistoryLineDecoder(), HistoryLineDecoder())
-            var batch: [HistoryLines.Line] = []
-            var bytes = 0
-            var going = true
-            func hand(_ batch: [HistoryLines.Line]) -> Bool {
-                for (line, result) in zip(batch, decode(batch, name: name, with: decoders)) {
-                    if case .failure = result, line.unterminated { continue }
-                    if !body(line.number, result) { return false }
-                }
-                return true
-            }
-            try lines.forward { line in
-                batch.append(line)
-                bytes += line.bytes.count
-                guard bytes >= Self.batchBytes else { return true }
-                going = hand(batch)
-                batch.removeAll(keepingCapacity: true)
-                bytes = 0
-                return going
-            }
-            if going, !batch.isEmpty { _ = hand(batch) }
+            try scan(lines, name: name) { line, result in body(line.number, result) }
         }
+    }
+
+    /// The lines of `lines` from `offset` (the start of line `number`), each with its entry or why
+    /// it cannot be read. Empty lines are not passed on but count: the numbers are the file's own.
+    /// A last line still being written by another session is not read, whole or not.
+    static func scan(_ lines: HistoryLines, from offset: Int = 0, number: Int = 1, name: String,
+                     _ body: (HistoryLines.Line, Result<HistoryEntry, Skipped>) -> Bool) throws(HistoryFile.ReadError.Reason) {
+        let decoders = (HistoryLineDecoder(), HistoryLineDecoder())
+        var batch: [HistoryLines.Line] = []
+        var bytes = 0
+        var going = true
+        func hand(_ batch: [HistoryLines.Line]) -> Bool {
+            for (line, result) in zip(batch, decode(batch, name: name, with: decoders)) {
+                if case .failure = result, line.unterminated { continue }
+                if !body(line, result) { return false }
+            }
+            return true
+        }
+        try lines.forward(from: offset, number: number) { line in
+            batch.append(line)
+            bytes += line.bytes.count
+            guard bytes >= Self.batchBytes else { return true }
+            going = hand(batch)
+            batch.removeAll(keepingCapacity: true)
+            bytes = 0
+            return going
+        }
+        if going, !batch.isEmpty { _ = hand(batch) }
     }
 
     /// A batch's size in bytes of lines: large enough that two threads' start and join cost nothing
@@ -275,7 +281,7 @@ public enum HistoryFile {
         }
     }
 
-    private static func withLines(
+    static func withLines(
         _ path: String, _ body: (HistoryLines) throws(HistoryFile.ReadError.Reason) -> Void
     ) throws(ReadError) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
@@ -298,7 +304,7 @@ public enum HistoryFile {
 
     /// Creates the missing folders of `path`, private to their owner; with `root`, only those
     /// below it (a HOME that does not exist is never made).
-    private static func makeFolders(for path: String, below root: String?) throws(WriteError) {
+    static func makeFolders(for path: String, below root: String?) throws(WriteError) {
         var folder = ""
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
         for (index, part) in parts.enumerated() {

@@ -18,6 +18,8 @@ struct HistoryLines {
         /// The file's last line, with no newline after it: a line still being written by another
         /// session (or one torn by a crash), not yet a line of the history.
         var unterminated = false
+        /// Reading forward: where the next line starts (past this one's newline).
+        var end = 0
     }
 
     static let chunk = 1 << 16
@@ -32,14 +34,15 @@ struct HistoryLines {
         [UInt8](unsafeUninitializedCapacity: chunk) { _, initialized in initialized = chunk }
     }
 
-    /// Every non-empty line in file order; `body` returns false to stop.
-    func forward(_ body: (Line) -> Bool) throws(HistoryFile.ReadError.Reason) {
+    /// Every non-empty line in file order, from `start` (the start of a line, numbered `number`);
+    /// `body` returns false to stop.
+    func forward(from offset: Int = 0, number first: Int = 1, _ body: (Line) -> Bool) throws(HistoryFile.ReadError.Reason) {
         // The start of a line whose end is in a later chunk (dropped, once too long to keep).
         var pending: [UInt8] = []
         var pendingOffset = 0
         var discarding = false
-        var position = 0
-        var number = 1
+        var position = offset
+        var number = first
         var buffer: [UInt8] = []
         while position < size {
             // Lines handed on may still hold the last chunk (their slices share it): each chunk is
@@ -52,10 +55,11 @@ struct HistoryLines {
                 let piece = buffer[start..<newline]
                 let line: Line
                 if pending.isEmpty && !discarding {
-                    line = Line(bytes: piece, offset: position + start, tooLong: false, number: number)
+                    line = Line(bytes: piece, offset: position + start, tooLong: false, number: number, end: position + newline + 1)
                 } else {
                     let tooLong = discarding || pending.count + piece.count > Self.longest
-                    line = Line(bytes: tooLong ? [] : (pending + piece)[...], offset: pendingOffset, tooLong: tooLong, number: number)
+                    line = Line(bytes: tooLong ? [] : (pending + piece)[...], offset: pendingOffset, tooLong: tooLong, number: number,
+                                end: position + newline + 1)
                     pending = []
                     discarding = false
                 }

@@ -109,8 +109,8 @@ public struct PracticeStats: Sendable, Equatable {
     /// Takes a history's entries one at a time, in file order, keeping only what the stats need
     /// (the last few practices of each protocol, its days, its best rating): a history of any
     /// length is read in bounded memory.
-    public struct Accumulator: Sendable {
-        private struct PerProtocol: Sendable {
+    public struct Accumulator: Sendable, Equatable {
+        private struct PerProtocol: Sendable, Equatable {
             var practices = 0
             var bestRating = 0
             var days: Set<String> = []
@@ -165,6 +165,55 @@ public struct PracticeStats: Sendable, Equatable {
                 if protocols[id, default: PerProtocol()].drillErrors.count > PracticeStats.trendLength {
                     protocols[id, default: PerProtocol()].drillErrors.removeFirst()
                 }
+            }
+        }
+
+        // MARK: Saved (`HistorySummary`)
+
+        func write(to writer: inout SummaryWriter) {
+            writer.int(order.count)
+            for id in order {
+                let state = protocols[id] ?? PerProtocol()
+                writer.string(id)
+                writer.int(state.practices)
+                writer.int(state.bestRating)
+                writer.int(state.days.count)
+                for day in state.days.sorted() { writer.string(day) }
+                writer.int(state.trend.count)
+                for value in state.trend { writer.double(value) }
+                writer.int(state.points.count)
+                for point in state.points {
+                    writer.string(point.day)
+                    writer.int(point.rating)
+                    writer.double(point.mape)
+                }
+                writer.int(state.recent.count)
+                for practice in state.recent { writer.practice(practice) }
+                writer.int(state.drills)
+                writer.int(state.drillErrors.count)
+                for value in state.drillErrors { writer.double(value) }
+                writer.int(state.focusDrills)
+            }
+        }
+
+        init(reading reader: inout SummaryReader) throws(SummaryReader.Invalid) {
+            for _ in 0..<(try reader.count(upTo: 1_000_000)) {
+                let id = try reader.string()
+                guard protocols[id] == nil else { throw SummaryReader.Invalid() }
+                var state = PerProtocol()
+                state.practices = try reader.count(upTo: Int(Int32.max))
+                state.bestRating = try reader.int(in: 0...100)
+                for _ in 0..<(try reader.count(upTo: 10_000_000)) { state.days.insert(try reader.string()) }
+                for _ in 0..<(try reader.count(upTo: PracticeStats.trendLength)) { state.trend.append(try reader.double(in: 0...1_000_000)) }
+                for _ in 0..<(try reader.count(upTo: PracticeStats.trendLength)) {
+                    state.points.append(Point(day: try reader.string(), rating: try reader.int(in: 0...100), mape: try reader.double(in: 0...1_000_000)))
+                }
+                for _ in 0..<(try reader.count(upTo: PracticeStats.window)) { state.recent.append(try reader.practice()) }
+                state.drills = try reader.count(upTo: Int(Int32.max))
+                for _ in 0..<(try reader.count(upTo: PracticeStats.trendLength)) { state.drillErrors.append(try reader.double(in: 0...1_000_000)) }
+                state.focusDrills = try reader.count(upTo: Int(Int32.max))
+                order.append(id)
+                protocols[id] = state
             }
         }
 

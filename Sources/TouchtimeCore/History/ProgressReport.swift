@@ -90,6 +90,43 @@ public struct ProgressReport: Sendable, Equatable {
         if recent.count > Self.kept { recent.removeFirst() }
     }
 
+    // MARK: Saved (`HistorySummary`)
+
+    func write(to writer: inout SummaryWriter) {
+        writer.int(total)
+        writer.int(days.count)
+        for (day, count) in days.sorted(by: { $0.key < $1.key }) {
+            writer.string(day)
+            writer.int(count)
+        }
+        writer.int(drills)
+        writer.bool(lastDrillError != nil)
+        if let lastDrillError { writer.double(lastDrillError) }
+        writer.int(recent.count)
+        for practice in recent {
+            writer.string(practice.start)
+            writer.string(practice.support.rawValue)
+            writer.practice(practice.summary)
+        }
+    }
+
+    init(reading reader: inout SummaryReader, protocolID: String) throws(SummaryReader.Invalid) {
+        self.init(protocolID: protocolID)
+        total = try reader.count(upTo: Int(Int32.max))
+        for _ in 0..<(try reader.count(upTo: 10_000_000)) {
+            let day = try reader.string()
+            guard days[day] == nil else { throw SummaryReader.Invalid() }
+            days[day] = try reader.int(in: 1...Int(Int32.max))
+        }
+        drills = try reader.count(upTo: Int(Int32.max))
+        if try reader.bool() { lastDrillError = try reader.double(in: 0...1_000_000) }
+        for _ in 0..<(try reader.count(upTo: Self.kept)) {
+            let start = try reader.string()
+            guard let support = PracticeSupport(rawValue: try reader.string()) else { throw SummaryReader.Invalid() }
+            recent.append((start, support, try reader.practice()))
+        }
+    }
+
     public static func == (lhs: ProgressReport, rhs: ProgressReport) -> Bool {
         lhs.protocolID == rhs.protocolID && lhs.total == rhs.total && lhs.days == rhs.days && lhs.drills == rhs.drills
             && lhs.lastDrillError == rhs.lastDrillError && lhs.practices == rhs.practices && lhs.rows == rhs.rows

@@ -3,11 +3,14 @@
 public enum BaseDirectory: String, Sendable {
     case config = "XDG_CONFIG_HOME"
     case data = "XDG_DATA_HOME"
+    /// What can be made again: the history's saved summary.
+    case cache = "XDG_CACHE_HOME"
 
     private var fallback: String {
         switch self {
         case .config: return ".config"
         case .data: return ".local/share"
+        case .cache: return ".cache"
         }
     }
 

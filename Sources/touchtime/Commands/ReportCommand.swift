@@ -43,8 +43,7 @@ struct ReportCommand: ParsableCommand {
         guard let id else {
             throw CommandFailure("no practice to report in \(reader.path.escapingUnsafe): try 'touchtime practice'", status: ExitStatus.noInput)
         }
-        var report = ProgressReport(protocolID: id)
-        try reader.forEach { report.add($0) }
+        let report = try reader.summary().reports[id] ?? ProgressReport(protocolID: id)
         guard report.total > 0 || report.drills > 0 else {
             throw CommandFailure("no practice of '\(id.terminalSafe)' to report in \(reader.path.escapingUnsafe)", status: ExitStatus.noInput)
         }

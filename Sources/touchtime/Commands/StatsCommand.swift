@@ -33,11 +33,11 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         if series { return try printSeries() }
-        // One pass over the history, keeping only what the stats need: any length in bounded memory.
-        var accumulator = PracticeStats.Accumulator()
-        try history.reader().forEach { accumulator.add($0) }
+        // One pass over the history (over what was written since, when its summary was kept),
+        // keeping only what the stats need: any length in bounded memory.
+        let summary = try history.reader().summary()
         let today = String(SessionOutput.wallNow().prefix(10))
-        let all = accumulator.stats(today: today)
+        let all = summary.stats.stats(today: today)
         let stats = all.filter { self.protocol == nil || $0.protocolID == self.protocol }
         if csv {
             StandardStream.output.write("protocol,segment,title,mean_abs_error_percent,practices,grade,bias_percent,bias_seconds,spread_percent\n")

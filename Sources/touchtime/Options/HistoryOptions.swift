@@ -26,6 +26,19 @@ struct HistoryReader {
 
     var name: String { path.split(separator: "/").last.map(String.init) ?? path }
 
+    /// What stats and reports take from the history, read once through; a long history's summary
+    /// is kept in `$XDG_CACHE_HOME/touchtime` (default `~/.cache/touchtime`), so the next reading
+    /// reads only what was written since. Each line that cannot be read is reported, as always.
+    func summary() throws -> HistorySummary {
+        let cache = BaseDirectory.cache.place("touchtime", environment: Environment.variables)
+        var summary = HistorySummary()
+        try reading { () throws(HistoryFile.ReadError) in
+            summary = try HistoryFile.summarize(path, name: name, cache: cache?.path, cacheRoot: cache?.root)
+        }
+        for skipped in summary.skipped { reportError(skipped) }
+        return summary
+    }
+
     /// Every entry in file order, each handed to `body` as it is read.
     func forEach(_ body: (HistoryEntry) -> Void) throws {
         try reading { () throws(HistoryFile.ReadError) in
