@@ -112,6 +112,24 @@ import TouchtimeTestSupport
         #expect(none.status == 66 && none.stderr.contains("no practice of 'neurotouch-express'"), "\(none.stderr)")
     }
 
+    /// The level says how little help the practices that hold it had.
+    @Test func theLevelSaysHowLittleHelpItHeldWith() throws {
+        let folder = try BinaryRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("history.jsonl").path
+        func practice(_ day: Int, support: String) -> String {
+            #"{"protocol":"trainee-drill","hash":"h","mode":"practice","start":"2026-11-\#(day)T09:00:00.000Z","end":"2026-11-\#(day)T09:01:00.000Z","planned":63,"actual":60,"outcome":"completed","pauses":0,"skips":0,"extensions":0,"mape":8,"rating":84,"segments":[{"segment":0,"phase":"warm","role":"phase","title":"Warm","planned":10,"actual":10.8,"missed":false}],"support":"\#(support)"}"#
+        }
+        try ([practice(20, support: "prompts"), practice(21, support: "blind"), practice(22, support: "blind"), practice(23, support: "blind")]
+            .joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let blind = try BinaryRunner.run(["stats", "--history", path])
+        #expect(blind.lines.first == "trainee-drill: 4 practices, best rating 84/100, level B (the last 3 within 10 %, blind)", "\(blind.stdout)")
+        try ([practice(20, support: "blind"), practice(21, support: "chimes"), practice(22, support: "blind"), practice(23, support: "prompts")]
+            .joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let prompted = try BinaryRunner.run(["stats", "--history", path])
+        #expect(prompted.lines.first == "trainee-drill: 4 practices, best rating 84/100, level B (the last 3 within 10 %)", "\(prompted.stdout)")
+    }
+
     /// A long history's summary is kept in the cache folder: the next `stats` and `report` read only
     /// what was written since, and say what a whole reading says.
     @Test func aLongHistorysSummaryIsKeptAndBroughtUpToDate() throws {
@@ -233,6 +251,12 @@ import TouchtimeTestSupport
         #expect(refused.status == 64 && refused.stderr.contains("--support blind plays no chimes"), "\(refused.stderr)")
         let typo = try BinaryRunner.run(["practice", "--support", "blnd", "--history", path])
         #expect(typo.status == 64 && typo.stderr.contains("did you mean 'blind'?"), "\(typo.stderr)")
+        // The same drill with prompts is compared with the blind one, and says so.
+        var presses: [Double] = []
+        for round in 0..<5 { presses += [0.3 + 1.2 * Double(round) + 0.8, 0.3 + 1.2 * Double(round) + 1.2] }
+        let prompted = try BinaryRunner.runPressing(["practice", "trainee-drill", "--focus", "jawline: stillness", "--plain", "--lead-in", "0",
+                                                     "--speed", "10", "--history", path], at: presses, key: " ")
+        #expect(prompted.lines.contains { $0.hasPrefix("since your last drill of it (blind): ") }, "\(prompted.stdout)\(prompted.stderr)")
     }
 
     @Test func statsMatchSegmentsByWhatTheyAreNotWhereTheyStood() throws {

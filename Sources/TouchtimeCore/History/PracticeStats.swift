@@ -58,6 +58,8 @@ public struct PracticeStats: Sendable, Equatable {
         public var day: String
         public var rating: Int
         public var mape: Double
+        /// How much the practice helped (`practice --support`).
+        public var support: PracticeSupport = .prompts
     }
 
     public var protocolID: String
@@ -90,6 +92,11 @@ public struct PracticeStats: Sendable, Equatable {
         guard points.count >= 3 else { return nil }
         let worst = points.suffix(3).map(\.mape).max() ?? .infinity
         return Grade(percent: worst)
+    }
+
+    /// The most help any of the last 3 practices had: the level holds with that much support.
+    public var levelSupport: PracticeSupport? {
+        points.count >= 3 ? points.suffix(3).map(\.support).min() : nil
     }
 
     /// Segment errors average over this many of the latest practices.
@@ -148,7 +155,7 @@ public struct PracticeStats: Sendable, Equatable {
                 state.focusDrills += 1
                 return
             }
-            state.points.append(Point(day: day, rating: practice.rating, mape: practice.mape))
+            state.points.append(Point(day: day, rating: practice.rating, mape: practice.mape, support: entry.support ?? .prompts))
             if state.points.count > PracticeStats.trendLength { state.points.removeFirst() }
             state.practices += 1
             state.bestRating = max(state.bestRating, practice.rating)
@@ -186,6 +193,7 @@ public struct PracticeStats: Sendable, Equatable {
                     writer.string(point.day)
                     writer.int(point.rating)
                     writer.double(point.mape)
+                    writer.string(point.support.rawValue)
                 }
                 writer.int(state.recent.count)
                 for practice in state.recent { writer.practice(practice) }
@@ -206,7 +214,9 @@ public struct PracticeStats: Sendable, Equatable {
                 for _ in 0..<(try reader.count(upTo: 10_000_000)) { state.days.insert(try reader.string()) }
                 for _ in 0..<(try reader.count(upTo: PracticeStats.trendLength)) { state.trend.append(try reader.double(in: 0...1_000_000)) }
                 for _ in 0..<(try reader.count(upTo: PracticeStats.trendLength)) {
-                    state.points.append(Point(day: try reader.string(), rating: try reader.int(in: 0...100), mape: try reader.double(in: 0...1_000_000)))
+                    let point = Point(day: try reader.string(), rating: try reader.int(in: 0...100), mape: try reader.double(in: 0...1_000_000))
+                    guard let support = PracticeSupport(rawValue: try reader.string()) else { throw SummaryReader.Invalid() }
+                    state.points.append(Point(day: point.day, rating: point.rating, mape: point.mape, support: support))
                 }
                 for _ in 0..<(try reader.count(upTo: PracticeStats.window)) { state.recent.append(try reader.practice()) }
                 state.drills = try reader.count(upTo: Int(Int32.max))

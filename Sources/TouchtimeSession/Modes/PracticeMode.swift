@@ -86,12 +86,14 @@ public struct PracticeMode: SessionMode {
             other.mode == .practice && other.protocolID == entry.protocolID && other.practice != nil && other.focus?.key == entry.focus?.key
                 && !(other.start == entry.start && other.end == entry.end)  // not this practice itself
         }
-        if let previous = previous?.practice {
+        if let before = previous, let previous = before.practice {
             let change = mape - previous.mape
             // A change that rounds to nothing is said as none, not "worse by 0.0 points".
             let verdict = Self.percent(abs(change)) == Self.percent(0) ? "unchanged"
                 : "\(change < 0 ? "better" : "worse") by \(Self.percent(abs(change))) points"
-            text += "since your last \(entry.focus == nil ? "practice" : "drill of it"): \(Self.percent(previous.mape)) % -> \(Self.percent(mape)) % (\(verdict))\n"
+            // A practice with other support is compared all the same, and says so.
+            let other = (before.support ?? .prompts) != support ? " (\((before.support ?? .prompts).phrase))" : ""
+            text += "since your last \(entry.focus == nil ? "practice" : "drill of it")\(other): \(Self.percent(previous.mape)) % -> \(Self.percent(mape)) % (\(verdict))\n"
         }
         return text
     }

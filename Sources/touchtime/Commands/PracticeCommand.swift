@@ -118,11 +118,9 @@ struct PracticeCommand: AsyncParsableCommand {
             throw CommandFailure("--weakest reads the history, and there is none: neither HOME nor XDG_DATA_HOME is set (name it with --history FILE)",
                                  status: ExitStatus.noInput)
         }
-        // One pass, in bounded memory, as stats reads it.
-        var accumulator = PracticeStats.Accumulator()
+        // As stats reads it: one pass in bounded memory, or only what was written since its summary was kept.
         let id = timeline.treatment.id
-        try? HistoryReader(path: path).forEach { if $0.protocolID == id { accumulator.add($0) } }
-        let stats = accumulator.stats(today: "").first { $0.protocolID == id }
+        let stats = (try? HistoryReader(path: path).summary())?.stats.stats(today: "").first { $0.protocolID == id }
         guard let index = FocusDrill.weakest(in: timeline, stats: stats) else {
             throw CommandFailure("nothing to drill in \(id.terminalSafe): no practice yet, or every segment within 5 % lately; "
                                  + "practise it whole with 'touchtime practice \(id.terminalSafe)'", status: ExitStatus.noInput)

@@ -104,7 +104,11 @@ struct StatsCommand: ParsableCommand {
         var lines: [String] = []
         var head = "\(stat.protocolID.terminalSafe): \(Counted.text(stat.practices, "practice"))"
         if stat.practices > 0 { head += ", best rating \(stat.bestRating)/100" }
-        if let level = stat.level { head += ", level \(level.rawValue)" + (level.limit.map { " (the last 3 within \(Int($0)) %)" } ?? " (the last 3 beyond 35 %)") }
+        if let level = stat.level {
+            // With less help the level says so: "level B (the last 3 within 10 %, blind)".
+            let help = stat.levelSupport.map { $0 == .prompts ? "" : ", \($0 == .blind ? "blind" : "without prompts")" } ?? ""
+            head += ", level \(level.rawValue)" + (level.limit.map { " (the last 3 within \(Int($0)) %\(help))" } ?? " (the last 3 beyond 35 %\(help))")
+        }
         lines.append(head)
         if stat.practices > 0 {
             lines.append("  rating, oldest to newest\(stat.practices > stat.points.count ? " (the last \(stat.points.count))" : "")"
