@@ -171,13 +171,16 @@ private func floats(_ samples: [Int16]) -> [Float] { samples.map { Float($0) / 3
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("touchtime-helper-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        for (script, expected) in [("exec sleep 600", "did not answer within"), ("exit 3", "stopped (it exited with status 3)")] {
+        // The one that dies is given time to be seen dying: on a loaded machine its start alone can
+        // take longer than a short timeout, which would then be what is reported.
+        for (script, expected, timeout) in [("exec sleep 600", "did not answer within", Duration.milliseconds(300)),
+                                            ("exit 3", "stopped (it exited with status 3)", .seconds(10))] {
             let path = folder.appendingPathComponent("helper.sh").path
             try "#!/bin/sh\n\(script)\n".write(toFile: path, atomically: true, encoding: .utf8)
             chmod(path, 0o755)
             let problems = ProblemLog()
             let supply = PromptSupply(options: VoiceOptions(), volume: 100, helper: path, onProblem: problems.add,
-                                      answerTimeout: .milliseconds(300))
+                                      answerTimeout: timeout)
             supply.want(["Left side."])
             #expect(await supply.ready(["Left side."], within: .seconds(60)) == false)
             #expect(supply.problem != nil)
