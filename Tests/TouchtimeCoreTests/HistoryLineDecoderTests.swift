@@ -225,6 +225,24 @@ import Testing
             try damaged.write(to: URL(fileURLWithPath: place))
             #expect(try kept() == whole())
         }
+        // A drill far off its cadence (a cadence error of 10^8 %, as a line may hold) is kept as well.
+        var far = HistoryTests.entry
+        far.mode = .strokes
+        let drill = Timeline(try #require(try BundledProtocols.load("trainee-drill")))
+        far.strokes = [.init(identity: .init(drill, index: 1), target: .milliseconds(1), taps: 2, meanPeriod: .seconds(1_000), spread: .zero)]
+        let farHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try farHandle.seekToEnd()
+        try farHandle.write(contentsOf: Data((far.jsonLine + "\n").utf8))
+        try farHandle.close()
+        _ = try kept()
+        let farSize = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(try kept().readFrom == farSize, "kept, and read back")
+        // Read under another name (a link to it), it is summarised apart: its skipped lines say that name.
+        let link = folder.appendingPathComponent("linked.jsonl").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        let linked = try HistoryFile.summarize(link, name: "linked.jsonl", cache: cache)
+        #expect(linked.readFrom == 0 && linked.skipped.allSatisfy { $0.hasPrefix("linked.jsonl:") } && !linked.skipped.isEmpty)
+
         // A history that cannot be kept beside (the cache folder a file): read whole, no error.
         try FileManager.default.removeItem(atPath: cache)
         try Data().write(to: URL(fileURLWithPath: cache))

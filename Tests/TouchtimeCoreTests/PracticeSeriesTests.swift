@@ -37,5 +37,8 @@ import Testing
         #expect(CSV.field("Lift, upward") == "\"Lift, upward\"")
         #expect(CSV.field("the \"pause\"") == "\"the \"\"pause\"\"\"")
         #expect(CSV.field("Warm") == "Warm")
+        // A comma or a quote with a combining mark after it is one character, and still a comma or a quote.
+        #expect(CSV.field("Lift,\u{301}hold") == "\"Lift,\u{301}hold\"")
+        #expect(CSV.field("a\"\u{301}b") == "\"a\"\"\u{301}b\"")
     }
 }

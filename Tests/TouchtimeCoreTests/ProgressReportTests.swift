@@ -24,6 +24,16 @@ import Testing
         #expect(ProgressReport(protocolID: "x").signOff == "No practices of x yet.")
     }
 
+    /// On the rating chart, a practice with less support is an open point, and a legend says so.
+    @Test func theChartTellsPracticesWithLessSupport() {
+        let mixed = ProgressPage.html(Self.report([20, 10, 8], support: [.prompts, .blind, .chimes]), title: "t", today: "2025-11-25")
+        #expect(mixed.components(separatedBy: "data-support=\"prompts\"").count - 1 == 1)
+        #expect(mixed.contains("data-support=\"blind\"") && mixed.contains("data-support=\"chimes\""))
+        #expect(mixed.components(separatedBy: "fill=\"#fff\" stroke=\"#2a7\"").count - 1 == 2, "two open points")
+        #expect(mixed.contains("id=\"support-legend\""))
+        #expect(!ProgressPage.html(Self.report([20, 10]), title: "t", today: "2025-11-25").contains("support-legend"), "all with prompts: no legend")
+    }
+
     /// With less support the claim is stronger, and the sign-off says so before a longer run with prompts.
     @Test func theSignOffNamesHowLittleSupportTheRunHad() {
         #expect(Self.report([9, 8, 7, 6], support: [.prompts, .blind, .blind, .blind]).signOff

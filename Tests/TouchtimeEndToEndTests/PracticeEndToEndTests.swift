@@ -257,6 +257,9 @@ import TouchtimeTestSupport
         let prompted = try BinaryRunner.runPressing(["practice", "trainee-drill", "--focus", "jawline: stillness", "--plain", "--lead-in", "0",
                                                      "--speed", "10", "--history", path], at: presses, key: " ")
         #expect(prompted.lines.contains { $0.hasPrefix("since your last drill of it (blind): ") }, "\(prompted.stdout)\(prompted.stderr)")
+        // The protocol's content hash is the protocol's, however much the practice showed of it.
+        let hashes = Set(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.components(separatedBy: #""hash":""#)[1].prefix(16) })
+        #expect(hashes.count == 1, "\(hashes)")
     }
 
     @Test func statsMatchSegmentsByWhatTheyAreNotWhereTheyStood() throws {

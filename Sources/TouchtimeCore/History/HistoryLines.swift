@@ -78,7 +78,7 @@ struct HistoryLines {
             position += count
         }
         if !pending.isEmpty || discarding {
-            _ = body(Line(bytes: pending[...], offset: pendingOffset, tooLong: discarding, number: number, unterminated: true))
+            _ = body(Line(bytes: pending[...], offset: pendingOffset, tooLong: discarding, number: number, unterminated: true, end: position))
         }
     }
 

@@ -35,8 +35,10 @@ public struct HistorySummary: Sendable, Equatable {
 
     // MARK: Saved
 
-    /// The saved form's first bytes: its format, so a summary of another version is never read.
-    static let magic = Array("touchtime-summary-1\n".utf8)
+    /// The saved form's first bytes: its format and the rules it was made under (how many
+    /// practices are kept, how lines are read), so a summary made otherwise is never read.
+    static let magic = Array(("touchtime-summary-2 window=\(PracticeStats.window) trend=\(PracticeStats.trendLength) "
+                              + "kept=\(ProgressReport.kept) longest=\(HistoryEntry.longestDuration.seconds)\n").utf8)
 
     func write(to writer: inout SummaryWriter) {
         stats.write(to: &writer)
@@ -195,7 +197,7 @@ extension HistoryFile {
                                  cacheRoot: String? = nil) throws(ReadError) -> HistorySummary {
         var summary = HistorySummary()
         try withLines(path) { (lines: HistoryLines) throws(HistoryFile.ReadError.Reason) in
-            let place = cache.flatMap { SavedSummary.place(of: path, in: $0) }
+            let place = cache.flatMap { SavedSummary.place(of: path, name: name, in: $0) }
             var offset = 0
             var number = 1
             if let place, let saved = SavedSummary.load(place, lines: lines) {
@@ -236,12 +238,13 @@ enum SavedSummary {
     static let worthKeeping = 1 << 18
     static let sample = 4096
 
-    /// `FOLDER/history-HASH.summary`, the hash of the history's real path.
-    static func place(of path: String, in folder: String) -> String? {
+    /// `FOLDER/history-HASH.summary`, the hash of the history's real path and of the name its
+    /// skipped lines are reported under (a summary keeps them as reported).
+    static func place(of path: String, name: String, in folder: String) -> String? {
         guard !folder.isEmpty, let real = realpath(path, nil) else { return nil }
         defer { free(real) }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in String(cString: real).utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        for byte in (String(cString: real) + "\u{0}" + name).utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         return "\(folder)/history-\(String(hash, radix: 16)).summary"
     }
 
@@ -282,7 +285,9 @@ enum SavedSummary {
         summary.write(to: &writer)
         guard (try? HistoryFile.makeFolders(for: place, below: root)) != nil else { return }
         let temporary = "\(place).\(getpid()).new"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        // A file of that name left by a crash is removed; one made meanwhile by anyone else is never written into.
+        unlink(temporary)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { return }
         var written = 0
         writer.bytes.withUnsafeBytes { raw in

@@ -94,8 +94,14 @@ public struct PracticeSeries: Sendable {
 /// Comma-separated values (RFC 4180): a field with a comma, a quote or a line break is quoted,
 /// its quotes doubled.
 public enum CSV {
+    /// Looked at scalar by scalar: a comma or a quote with a combining mark after it is still one.
     public static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacing("\"", with: "\"\"") + "\""
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        var quoted = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "\"" { quoted.append("\"") }
+            quoted.append(scalar)
+        }
+        return "\"" + String(quoted) + "\""
     }
 }

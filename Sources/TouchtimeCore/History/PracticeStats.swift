@@ -220,7 +220,7 @@ public struct PracticeStats: Sendable, Equatable {
                 }
                 for _ in 0..<(try reader.count(upTo: PracticeStats.window)) { state.recent.append(try reader.practice()) }
                 state.drills = try reader.count(upTo: Int(Int32.max))
-                for _ in 0..<(try reader.count(upTo: PracticeStats.trendLength)) { state.drillErrors.append(try reader.double(in: 0...1_000_000)) }
+                for _ in 0..<(try reader.count(upTo: PracticeStats.trendLength)) { state.drillErrors.append(try reader.double(in: 0...Double.greatestFiniteMagnitude)) }
                 state.focusDrills = try reader.count(upTo: Int(Int32.max))
                 order.append(id)
                 protocols[id] = state

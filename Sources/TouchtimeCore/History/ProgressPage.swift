@@ -24,6 +24,9 @@ public enum ProgressPage {
         body += "<h2>Sign-off</h2>\n<p id=\"sign-off\">\(escape(report.signOff))</p>\n"
         if !stats.isEmpty {
             body += "<h2>Rating over time</h2>\n" + ratingChart(stats) + "\n"
+            if stats.contains(where: { $0.support != .prompts }) {
+                body += "<p class=\"legend\" id=\"support-legend\">A filled point: a practice with prompts; an open one: with chimes only or blind.</p>\n"
+            }
             body += "<h2>Each segment, practice by practice</h2>\n"
                 + "<p class=\"legend\">Each square is one segment in one practice: <span class=\"long\">red</span> held too long, "
                 + "<span class=\"short\">blue</span> rushed, white on time; the deeper, the further off (full colour at 50 %).</p>\n"
@@ -78,8 +81,11 @@ public enum ProgressPage {
         svg += "<polyline fill=\"none\" stroke=\"#2a7\" stroke-width=\"2\" points=\"\(points)\"/>\n"
         for (index, practice) in practices.enumerated() {
             let day = String(practice.start.prefix(10))
-            svg += "<circle class=\"practice\" data-rating=\"\(practice.rating)\" data-date=\"\(escape(day))\" cx=\"\(oneDecimal(x(index)))\" "
-                + "cy=\"\(oneDecimal(y(practice.rating)))\" r=\"4\" fill=\"#2a7\"><title>\(escape(day)): \(practice.rating)/100</title></circle>\n"
+            // With prompts a filled point; with less support an open one (the instructor sees which were blind).
+            let paint = practice.support == .prompts ? "fill=\"#2a7\"" : "fill=\"#fff\" stroke=\"#2a7\" stroke-width=\"2\""
+            svg += "<circle class=\"practice\" data-rating=\"\(practice.rating)\" data-date=\"\(escape(day))\" "
+                + "data-support=\"\(practice.support.rawValue)\" cx=\"\(oneDecimal(x(index)))\" cy=\"\(oneDecimal(y(practice.rating)))\" r=\"4\" "
+                + "\(paint)><title>\(escape(day)): \(practice.rating)/100, \(practice.support.phrase)</title></circle>\n"
         }
         // The first, the middle and the last practice's day under the axis.
         for index in Set([0, practices.count / 2, practices.count - 1]).sorted() {

@@ -119,7 +119,7 @@ public struct ProgressReport: Sendable, Equatable {
             days[day] = try reader.int(in: 1...Int(Int32.max))
         }
         drills = try reader.count(upTo: Int(Int32.max))
-        if try reader.bool() { lastDrillError = try reader.double(in: 0...1_000_000) }
+        if try reader.bool() { lastDrillError = try reader.double(in: 0...Double.greatestFiniteMagnitude) }
         for _ in 0..<(try reader.count(upTo: Self.kept)) {
             let start = try reader.string()
             guard let support = PracticeSupport(rawValue: try reader.string()) else { throw SummaryReader.Invalid() }

@@ -59,6 +59,8 @@ public struct PracticeMode: SessionMode {
         })
         entry.focus = focus?.identity(of: final.timeline.segments.count - 1)
         entry.support = support
+        // The protocol's own content, not the numbered form a practice with less support showed.
+        entry.protocolHash = HistoryEntry.hash(of: named)
     }
 
     /// The end report: a table per segment, the score, the worst segment, the change since the
