@@ -89,15 +89,19 @@ public struct PracticeMode: SessionMode {
                 && !(other.start == entry.start && other.end == entry.end)  // not this practice itself
         }
         if let before = previous, let previous = before.practice {
-            let change = mape - previous.mape
-            // A change that rounds to nothing is said as none, not "worse by 0.0 points".
-            let verdict = Self.percent(abs(change)) == Self.percent(0) ? "unchanged"
-                : "\(change < 0 ? "better" : "worse") by \(Self.percent(abs(change))) points"
+            let verdict = Self.verdict(from: previous.mape, to: mape)
             // A practice with other support is compared all the same, and says so.
             let other = (before.support ?? .prompts) != support ? " (\((before.support ?? .prompts).phrase))" : ""
             text += "since your last \(entry.focus == nil ? "practice" : "drill of it")\(other): \(Self.percent(previous.mape)) % -> \(Self.percent(mape)) % (\(verdict))\n"
         }
         return text
+    }
+
+    /// "better by 2.8 points", "worse by 1.0 points"; a change that rounds to nothing is said as
+    /// none ("unchanged"), not "worse by 0.0 points". Errors in %, lower is better.
+    static func verdict(from before: Double, to now: Double) -> String {
+        let change = now - before
+        return percent(abs(change)) == percent(0) ? "unchanged" : "\(change < 0 ? "better" : "worse") by \(percent(abs(change))) points"
     }
 
     static func seconds(_ duration: Duration) -> String { TimeText.seconds(duration, decimals: 1) + "s" }

@@ -51,10 +51,8 @@ public struct StrokeDrillMode: SessionMode {
                 && !(other.start == entry.start && other.end == entry.end)  // not this drill itself
         }
         if let previous = previous?.strokes.flatMap(HistoryEntry.cadenceError) {
-            let change = error - previous
-            let verdict = PracticeMode.percent(abs(change)) == PracticeMode.percent(0) ? "unchanged"
-                : "\(change < 0 ? "better" : "worse") by \(PracticeMode.percent(abs(change))) points"
-            text += "since your last drill: \(PracticeMode.percent(previous)) % -> \(PracticeMode.percent(error)) % off (\(verdict))\n"
+            text += "since your last drill: \(PracticeMode.percent(previous)) % -> \(PracticeMode.percent(error)) % off "
+                + "(\(PracticeMode.verdict(from: previous, to: error)))\n"
         }
         return text
     }
