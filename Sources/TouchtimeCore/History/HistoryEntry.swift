@@ -172,12 +172,7 @@ public struct HistoryEntry: Sendable, Equatable {
 
     /// A content hash of a timeline: FNV-1a (64-bit) of its JSON form, in hex.
     public static func hash(of timeline: Timeline) -> String {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in TimelineReport.json(timeline).utf8 {
-            value ^= UInt64(byte)
-            value = value &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(value, radix: 16)
+        let hex = String(FNV1a.hash(TimelineReport.json(timeline).utf8), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 

@@ -254,9 +254,7 @@ struct HistoryLineDecoder {
         guard case .string(let range)? = value else { throw Declined() }
         let slice = UnsafeBufferPointer(rebasing: cursor.bytes[range])
         guard slice.count > 15 else { return cursor.text(range) }  // a small string costs no allocation
-        var hash: UInt32 = 2_166_136_261
-        for byte in slice { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        let slot = Int(hash & 255)
+        let slot = Int(FNV1a.hash(slice) & 255)
         if let kept = scratch.interns[slot], kept.bytes.elementsEqual(slice) { return kept.string }
         let string = cursor.text(range)
         scratch.interns[slot] = (Array(slice), string)

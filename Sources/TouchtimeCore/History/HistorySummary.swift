@@ -243,8 +243,7 @@ enum SavedSummary {
     static func place(of path: String, name: String, in folder: String) -> String? {
         guard !folder.isEmpty, let real = realpath(path, nil) else { return nil }
         defer { free(real) }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in (String(cString: real) + "\u{0}" + name).utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        let hash = FNV1a.hash((String(cString: real) + "\u{0}" + name).utf8)
         return "\(folder)/history-\(String(hash, radix: 16)).summary"
     }
 
@@ -312,16 +311,15 @@ enum SavedSummary {
     /// among them): 68 KiB read, so a history edited by hand is noticed unless the edit misses
     /// every one of them and keeps its length (then the file's next change of length or ends is).
     private static func fingerprint(_ lines: HistoryLines, end: Int) throws(SummaryReader.Invalid) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = FNV1a()
         for place in 0...16 {
             let start = max(0, min(end / 16 * place, end - sample))
             let count = min(sample, end - start)
             var bytes = [UInt8](repeating: 0, count: count)
             let got = bytes.withUnsafeMutableBytes { pread(lines.descriptor, $0.baseAddress, count, off_t(start)) }
             guard got == count else { throw SummaryReader.Invalid() }
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            hash.add(bytes)
         }
-        hash ^= UInt64(end)
-        return Int(Int64(bitPattern: hash))
+        return Int(Int64(bitPattern: hash.value ^ UInt64(end)))
     }
 }
