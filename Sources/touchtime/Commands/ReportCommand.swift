@@ -32,14 +32,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let reader = try history.reader()
-        var id = self.protocol
-        if id == nil {
-            try reader.newestFirst { entry in
-                guard entry.mode == .practice || entry.mode == .strokes else { return true }
-                id = entry.protocolID
-                return false
-            }
-        }
+        let id = try self.protocol ?? reader.lastPractised()
         guard let id else {
             throw CommandFailure("no practice to report in \(reader.path.escapingUnsafe): try 'touchtime practice'", status: ExitStatus.noInput)
         }

@@ -69,14 +69,7 @@ struct StatsCommand: ParsableCommand {
     /// bounded however long it is.
     private func printSeries() throws {
         let reader = try history.reader()
-        var id = self.protocol
-        if id == nil {
-            try reader.newestFirst { entry in
-                guard entry.mode == .practice || entry.mode == .strokes else { return true }
-                id = entry.protocolID
-                return false
-            }
-        }
+        let id = try self.protocol ?? reader.lastPractised()
         guard let id else {
             throw CommandFailure("no practice in \(reader.path.escapingUnsafe): try 'touchtime practice'", status: ExitStatus.noInput)
         }

@@ -77,6 +77,11 @@ struct HistoryReader {
         }
     }
 
+    /// The protocol practised last (a practice or a stroke drill), read from the end; nil with none.
+    func lastPractised() throws -> String? {
+        try newest { $0.mode == .practice || $0.mode == .strokes }?.protocolID
+    }
+
     /// The newest entry that `matches`, read from the end.
     func newest(where matches: (HistoryEntry) -> Bool) throws -> HistoryEntry? {
         var found: HistoryEntry?
